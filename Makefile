@@ -1,0 +1,14 @@
+# Shortcuts; the README's two commands work without make.
+PY ?= python3.11
+
+.PHONY: run test lint ci migrate
+run:        ## serve on :5000 (embedded default unless DATABASE_URL / REDIS_URL are set)
+	$(PY) run.py serve
+test:       ## the whole test suite on the local PostgreSQL and Redis
+	$(PY) run.py test
+lint:
+	.venv/bin/ruff check .
+migrate:
+	.venv/bin/flask --app wsgi db upgrade
+ci:         ## what CI runs, in a clean clone
+	rm -rf /tmp/gatehouse-ci && git clone -q . /tmp/gatehouse-ci && cd /tmp/gatehouse-ci && bash .ci/run

@@ -1,0 +1,146 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import BASE_DIR, load_config
+
+log = logging.getLogger("gatehouse")
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment; `config` overrides any setting.
+
+    Raises `config.ConfigError` (one line naming the variable) on bad settings.
+    """
+    settings = load_config(**(config or {}))
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
+    app.config.update(settings)
+    app.json.sort_keys = False
+
+    from app.observability import configure_logging
+
+    configure_logging(app.config["LOG_LEVEL"])
+
+    trusted = app.config["TRUSTED_PROXY_COUNT"]
+    if trusted:
+        # Only the last `trusted` hops of X-Forwarded-* are believed.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=trusted, x_proto=trusted, x_host=trusted, x_port=trusted)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_cli(app)
+    announce(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import models  # noqa: F401  (registers the tables on the metadata)
+    from app.extensions import api, cors, db, limiter, migrate, redis_store
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(BASE_DIR / "migrations"),
+        render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
+    )
+    redis_store.init_app(app)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['KEY_ENV']}:api:rate_limit")
+    limiter.init_app(app)
+    if app.config["CORS_ORIGINS"]:
+        cors.init_app(
+            app,
+            resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+            expose_headers=["X-Request-ID", "X-Pagination", "Retry-After"],
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            max_age=3600,
+        )
+    from app.responses import ErrorEnvelopeSchema
+
+    # Document every error response with our envelope, not flask-smorest's.
+    api.ERROR_SCHEMA = ErrorEnvelopeSchema
+    # Validation failures are 400 (SPEC §4), not webargs' default 422.
+    from flask_smorest import Blueprint as SmorestBlueprint
+
+    SmorestBlueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
+    app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True, "displayRequestDuration": True})
+    api.init_app(app, spec_kwargs={"info": _api_info()})
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+    )
+
+    from app.errors import register_error_handlers
+
+    register_error_handlers(app)
+
+
+def _api_info() -> dict:
+    from app.errors import CATALOGUE
+
+    return {
+        "description": (
+            "User management and authentication. Every success is "
+            '`{"status": "success", "data": ..., "message": ...}`; every error is '
+            '`{"status": "error", "error": {code, message, field, details, timestamp, trace_id}}`. '
+            "Error codes are listed in `x-error-codes`."
+        ),
+        "x-error-codes": [
+            {"code": e.code, "status": e.status, "message": e.message} for e in CATALOGUE.values()
+        ],
+    }
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.routes import blp as auth_blp
+    from app.docs import bp as docs_bp
+    from app.extensions import api
+    from app.health import blp as health_blp
+    from app.users.routes import blp as users_blp
+
+    api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
+    api.register_blueprint(users_blp, url_prefix="/api/v1/users")
+    api.register_blueprint(health_blp)
+    app.register_blueprint(docs_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from app.errors import UNSUPPORTED_MEDIA_TYPE, AppError
+    from app.observability import init_request_tracking
+
+    init_request_tracking(app)
+
+    @app.before_request
+    def _require_json_body():
+        # A body in another format would otherwise be read as "no fields" and
+        # answered with a confusing validation error.
+        if (
+            request.method in ("POST", "PUT", "PATCH")
+            and request.path.startswith("/api/")
+            and (request.content_length or request.headers.get("Transfer-Encoding"))
+            and not request.is_json
+        ):
+            raise AppError(UNSUPPORTED_MEDIA_TYPE)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register_commands
+
+    register_commands(app)
+
+
+def announce(app: Flask) -> None:
+    for warning in app.config["STARTUP_WARNINGS"]:
+        log.warning(warning)
+    if app.config["EMBEDDED_DATABASE"] or app.config["EMBEDDED_REDIS"]:
+        log.info(
+            "embedded mode: %s, %s, %s, mail %s",
+            "SQLite at instance/gatehouse.db" if app.config["EMBEDDED_DATABASE"] else "PostgreSQL",
+            "in-process Redis stand-in" if app.config["EMBEDDED_REDIS"] else "Redis",
+            "jobs run inline" if app.config["JOBS_INLINE"] else "jobs on RQ",
+            app.config["MAIL_BACKEND"],
+        )

@@ -1,0 +1,57 @@
+"""Redis keys, TTLs and fail-soft access.
+
+Every key is built by `key()` with the seed's pattern
+`{environment}:{service}:{resource}:{identifier}:{attribute}`. Redis is a
+cache here, never the only copy: when it is unreachable, `safe()` returns the
+fallback and callers read the database instead. After a failure Redis is
+skipped for a short cool-down so that an outage does not add a connect timeout
+to every request.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import redis
+from flask import current_app
+
+from app.extensions import redis_client
+
+log = logging.getLogger("gatehouse.cache")
+T = TypeVar("T")
+
+SESSION_TTL = 24 * 3600
+RATE_LIMIT_TTL = 60
+COOL_DOWN_SECONDS = 2.0
+
+_down_until = 0.0
+
+
+def key(service: str, resource: str, identifier: Any, attribute: str) -> str:
+    """The one place Redis keys are made, e.g. `prod:auth:session:<sid>:state`."""
+    return f"{current_app.config['KEY_ENV']}:{service}:{resource}:{identifier}:{attribute}"
+
+
+def safe(operation: Callable[[redis.Redis], T], fallback: T = None) -> T:
+    """Run `operation(client)`; on a Redis failure log it, return `fallback`."""
+    global _down_until
+    if time.monotonic() < _down_until:
+        return fallback
+    try:
+        return operation(redis_client())
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+        _down_until = time.monotonic() + COOL_DOWN_SECONDS
+        log.warning("redis unavailable, using the database: %s", type(exc).__name__)
+        return fallback
+    except redis.exceptions.RedisError as exc:
+        log.warning("redis error, using the database: %s", type(exc).__name__)
+        return fallback
+
+
+def reset_circuit() -> None:
+    """Forget a past failure (tests and the readiness probe use it)."""
+    global _down_until
+    _down_until = 0.0

@@ -1,0 +1,74 @@
+"""Extension objects, created unbound here and bound to the app in `create_app`."""
+
+from __future__ import annotations
+
+import fakeredis
+import redis
+from flask import current_app, request
+from flask_cors import CORS
+from flask_limiter import Limiter
+from flask_migrate import Migrate
+from flask_smorest import Api
+from flask_sqlalchemy import SQLAlchemy
+from rq import Queue
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def client_ip() -> str:
+    """The caller's address. ProxyFix has already applied `TRUSTED_PROXY_COUNT`
+    hops of `X-Forwarded-For`, so `remote_addr` is never a spoofed header value."""
+    return request.remote_addr or "unknown"
+
+
+class RedisConnection:
+    """The app's Redis client: a real server when `REDIS_URL` is set, else an
+    in-process stand-in (fakeredis) shared by everything in this process."""
+
+    def __init__(self):
+        self.client: redis.Redis | None = None
+
+    def init_app(self, app):
+        url = app.config.get("REDIS_URL")
+        if url:
+            timeout = app.config["REDIS_SOCKET_TIMEOUT"]
+            self.client = redis.Redis.from_url(
+                url,
+                socket_timeout=timeout,
+                socket_connect_timeout=timeout,
+                health_check_interval=30,
+            )
+        else:
+            self.client = fakeredis.FakeRedis(server=_embedded_server())
+        app.extensions["gatehouse-redis"] = self
+
+
+_EMBEDDED_SERVER = None
+
+
+def _embedded_server():
+    global _EMBEDDED_SERVER
+    if _EMBEDDED_SERVER is None:
+        _EMBEDDED_SERVER = fakeredis.FakeServer()
+    return _EMBEDDED_SERVER
+
+
+def redis_client() -> redis.Redis:
+    """The Redis client of the current app."""
+    return current_app.extensions["gatehouse-redis"].client
+
+
+def get_queue(name: str) -> Queue:
+    """The RQ queue `name`; synchronous (jobs run inline) in the embedded default."""
+    return Queue(name, connection=redis_client(), is_async=not current_app.config["JOBS_INLINE"])
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+api = Api()
+redis_store = RedisConnection()
+limiter = Limiter(key_func=client_ip)
+cors = CORS()

@@ -1,0 +1,55 @@
+"""Marshmallow fields shared by the auth and users schemas."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validate
+
+from app.security import password_problems
+
+
+def normalize_email(value: str) -> str:
+    """Emails are trimmed and compared case-insensitively everywhere."""
+    return value.strip().lower()
+
+
+class Email(fields.Email):
+    """A valid email address of at most 255 characters, trimmed and lower-cased."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "user@example.com")
+        super().__init__(validate=validate.Length(max=255), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str):
+            value = normalize_email(value)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class Password(fields.String):
+    """A new password: 8-128 characters with an uppercase letter and a digit."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("load_only", True)
+        kwargs.setdefault("metadata", {}).update(
+            {"example": "SecurePass123", "minLength": 8, "maxLength": 128,
+             "description": "8-128 characters with at least one uppercase letter and one digit."}
+        )
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        problems = password_problems(value)
+        if problems:
+            raise ValidationError(problems)
+        return value
+
+
+class FullName(fields.String):
+    """A display name, 2-255 characters once trimmed."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "John Doe")
+        super().__init__(validate=validate.Length(min=2, max=255), **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()

@@ -1,0 +1,253 @@
+"""Database tables as SQLAlchemy 2.0 typed models.
+
+Columns, relationships and small invariants only: no HTTP, no commits (the
+services commit). Every timestamp is timezone-aware UTC, every key a UUID.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp that is always timezone-aware UTC in Python, on PostgreSQL
+    (timestamptz) and on SQLite (which stores no zone) alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                value = value.replace(tzinfo=UTC)
+            value = value.astimezone(UTC)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON elsewhere.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _created_at():
+    return mapped_column(UTCDateTime, nullable=False, default=utcnow, server_default=func.now())
+
+
+def _updated_at():
+    # On PostgreSQL the trigger of seed §5.2 also maintains it for raw SQL updates.
+    return mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, server_default=func.now()
+    )
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    # Stored trimmed and lower-cased; the unique index below is on lower(email)
+    # anyway so that a raw insert cannot create a case-variant duplicate.
+    email: Mapped[str] = mapped_column(String(255), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    full_name: Mapped[str] = mapped_column(String(255), nullable=False)
+    is_verified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
+    is_admin: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
+    # Login lockout: failures counted inside a window; `locked_until` lifts by itself.
+    failed_login_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default=text("0"))
+    failed_login_window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    profile: Mapped[UserProfile | None] = relationship(back_populates="user", uselist=False, lazy="select")
+
+    __table_args__ = (
+        # Uniqueness among live accounts only (seed §2.1.5 soft delete, §12.1 race).
+        Index(
+            "uq_users_email_live",
+            func.lower(email),
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # Seed §5.2 / §5.3 indexes.
+        Index("idx_users_email", "email", postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        Index("idx_users_created_at", "created_at"),
+        Index(
+            "idx_users_email_active",
+            "email",
+            postgresql_where=text("is_active = TRUE AND deleted_at IS NULL"),
+            sqlite_where=text("is_active = 1 AND deleted_at IS NULL"),
+        ),
+        Index("idx_users_created_active", "created_at", "is_active"),
+    )
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class Session(db.Model):
+    """A sign-in: one per login, alive until it expires or is revoked.
+
+    The refresh tokens it has issued live in `refresh_tokens` (one row per
+    rotation), so that presenting any earlier one is recognised as reuse.
+    """
+
+    __tablename__ = "sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(32))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+
+    user: Mapped[User] = relationship()
+
+    __table_args__ = (
+        Index("idx_sessions_user_live", "user_id", postgresql_where=text("revoked_at IS NULL"), sqlite_where=text("revoked_at IS NULL")),
+        Index("idx_sessions_expires_at", "expires_at"),
+    )
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.revoked_at is None and self.expires_at > now
+
+
+class RefreshToken(db.Model):
+    """One refresh token of a session, stored only as its SHA-256 hash."""
+
+    __tablename__ = "refresh_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("idx_refresh_tokens_session", "session_id"),)
+
+
+class UserToken(db.Model):
+    """A single-use emailed token (email verification, password reset, email
+    change), stored only as its SHA-256 hash."""
+
+    __tablename__ = "user_tokens"
+
+    PURPOSE_VERIFY_EMAIL = "verify_email"
+    PURPOSE_RESET_PASSWORD = "reset_password"
+    PURPOSE_CHANGE_EMAIL = "change_email"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    purpose: Mapped[str] = mapped_column(String(32), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    # For an email change: the address that becomes the account's once confirmed.
+    new_email: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("idx_user_tokens_user_purpose", "user_id", "purpose"),)
+
+
+class UserProfile(db.Model):
+    __tablename__ = "user_profiles"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    avatar_url: Mapped[str | None] = mapped_column(String(2048))
+    bio: Mapped[str | None] = mapped_column(Text)
+    preferences: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+    user: Mapped[User] = relationship(back_populates="profile")
+
+
+class OutboxMessage(db.Model):
+    """A message (email or webhook) committed together with the change that
+    causes it, then delivered by the workers (transactional outbox)."""
+
+    __tablename__ = "outbox_messages"
+
+    KIND_EMAIL = "email"
+    KIND_WEBHOOK = "webhook"
+    STATUS_PENDING = "pending"
+    STATUS_SENT = "sent"
+    STATUS_DEAD = "dead"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    # What to send: template name and context for email, the event for a webhook.
+    payload: Mapped[dict] = mapped_column(JSONType, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default=STATUS_PENDING, server_default=STATUS_PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # Set when enqueued on RQ; the sweeper re-enqueues pending rows whose time has come.
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = _created_at()
+    updated_at: Mapped[datetime] = _updated_at()
+
+    __table_args__ = (Index("idx_outbox_status_created", "status", "created_at"),)
+
+
+class AuditEvent(db.Model):
+    """A security-relevant event: who, what, from where, and how it ended."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_type: Mapped[str] = mapped_column(String(64), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(16), nullable=False, default="success")
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(String(512))
+    details: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created_at()
+
+    __table_args__ = (
+        Index("idx_audit_user_created", "user_id", "created_at"),
+        Index("idx_audit_type_created", "event_type", "created_at"),
+        Index("idx_audit_created", "created_at"),
+    )

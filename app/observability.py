@@ -1,0 +1,134 @@
+"""Request ids, JSON logs (seed §10.2) and the one-line-per-request access log."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+
+# An incoming X-Request-ID is echoed only if it is short and plain, so that a
+# client cannot inject log lines or headers through it.
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# W3C traceparent: version-traceid-parentid-flags.
+_TRACEPARENT_RE = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
+
+request_log = logging.getLogger("gatehouse.request")
+
+
+def request_id_from_headers(headers) -> str:
+    """The trace id for this request: X-Request-ID, else traceparent's trace-id, else new."""
+    incoming = headers.get("X-Request-ID", "").strip()
+    if incoming and _REQUEST_ID_RE.match(incoming):
+        return incoming
+    match = _TRACEPARENT_RE.match(headers.get("traceparent", "").strip().lower())
+    if match and match.group(1) != "0" * 32:
+        return match.group(1)
+    return uuid.uuid4().hex
+
+
+def current_request_id() -> str | None:
+    if not has_request_context():
+        return None
+    if "request_id" not in g:
+        g.request_id = request_id_from_headers(request.headers)
+    return g.request_id
+
+
+def current_user_id() -> str | None:
+    if not has_request_context():
+        return None
+    user_id = g.get("user_id")
+    return str(user_id) if user_id else None
+
+
+class JSONFormatter(logging.Formatter):
+    """One JSON object per line with the fields of seed §10.2."""
+
+    RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        data = {
+            "timestamp": datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "trace_id": getattr(record, "trace_id", None) or current_request_id(),
+            "user_id": getattr(record, "user_id", None) or current_user_id(),
+        }
+        # Structured extras passed with `extra={...}`.
+        for key, value in record.__dict__.items():
+            if key not in self.RESERVED and key not in data and not key.startswith("_"):
+                data[key] = value
+        if record.exc_info:
+            data["exception"] = self.formatException(record.exc_info)
+        return json.dumps(data, default=str)
+
+
+_base_record_factory = logging.getLogRecordFactory()
+
+
+def _record_factory(*args, **kwargs):
+    # Stamp the request's ids when the record is made, so that they travel
+    # with it to whatever handler formats it later.
+    record = _base_record_factory(*args, **kwargs)
+    record.trace_id = current_request_id()
+    record.user_id = current_user_id()
+    return record
+
+
+def configure_logging(level: str = "INFO", stream=None) -> None:
+    """Send every logger (ours, gunicorn's, RQ's, werkzeug's) through one JSON handler."""
+    logging.setLogRecordFactory(_record_factory)
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(JSONFormatter())
+    handler._gatehouse = True
+    root = logging.getLogger()
+    # Replace only our own handler (or Python's default one), so that calling
+    # this twice, or under pytest's log capture, does not pile up handlers.
+    for existing in list(root.handlers):
+        if getattr(existing, "_gatehouse", False) or type(existing) is logging.StreamHandler:
+            root.removeHandler(existing)
+    root.addHandler(handler)
+    root.setLevel(level)
+    for name in ("gunicorn.error", "gunicorn.access", "rq.worker", "werkzeug", "flask-limiter"):
+        logger = logging.getLogger(name)
+        logger.handlers = []
+        logger.propagate = True
+    # werkzeug's own access log would duplicate ours.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+def init_request_tracking(app: Flask) -> None:
+    """Give every request an id (echoed as X-Request-ID) and log one line for it."""
+
+    @app.before_request
+    def _start_request():
+        g.request_started = time.perf_counter()
+        current_request_id()
+
+    @app.after_request
+    def _finish_request(response):
+        response.headers["X-Request-ID"] = current_request_id()
+        started = g.get("request_started")
+        duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+        rule = request.url_rule.rule if request.url_rule else None
+        request_log.info(
+            "%s %s %s",
+            request.method,
+            rule or "<unmatched>",
+            response.status_code,
+            extra={
+                "method": request.method,
+                "route": rule,
+                "status": response.status_code,
+                "duration_ms": duration_ms,
+                "ip": request.remote_addr,
+            },
+        )
+        return response

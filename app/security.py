@@ -1,0 +1,262 @@
+"""Passwords, tokens, and the `auth_required` / `admin_required` guards.
+
+Passwords: bcrypt over HMAC-SHA256(salt, password). bcrypt alone ignores
+everything after 72 bytes (and bcrypt >= 5 refuses such input), so two long
+passwords sharing a prefix would both verify; pre-hashing keys the whole
+password into 44 bytes. Keying the HMAC with the bcrypt salt (as passlib's
+bcrypt_sha256 v2 does) stops a leaked plain SHA-256 list being tried against
+our hashes.
+
+Access tokens: JWT HS256 carrying `sub` (user id), `sid` (session id), `iat`,
+`exp`, `jti`, checked on every request against the session's live state
+(Redis first, the database when Redis is down), so that a revoked session is
+refused on the very next request.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+
+import bcrypt
+import jwt
+from flask import current_app, g, request
+
+from app import cache, errors
+from app.errors import AppError
+from app.extensions import db
+
+JWT_ALGORITHM = "HS256"
+BEARER_SECURITY = [{"bearerAuth": []}]
+
+# ---------------------------------------------------------------- passwords
+
+
+def _prehash(password: str, salt: bytes) -> bytes:
+    digest = hmac.new(salt, password.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest)
+
+
+def hash_password(password: str, rounds: int | None = None) -> str:
+    """A bcrypt hash of the whole password (any length, any characters)."""
+    salt = bcrypt.gensalt(rounds=rounds or current_app.config["BCRYPT_ROUNDS"])
+    return bcrypt.hashpw(_prehash(password, salt), salt).decode("ascii")
+
+
+def verify_password(password: str, password_hash: str) -> bool:
+    """True when `password` matches; takes the hash's full bcrypt cost either way."""
+    try:
+        encoded = password_hash.encode("ascii")
+        salt = encoded[:29]  # "$2b$12$" + 22 characters of salt
+        return bcrypt.checkpw(_prehash(password, salt), encoded)
+    except (ValueError, UnicodeEncodeError):
+        return False
+
+
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 128
+
+
+def password_problems(password: str) -> list[str]:
+    """What makes `password` unacceptable (seed §15.1); empty when it is fine."""
+    problems = []
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        problems.append(f"Password must be {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters long.")
+    if not any(c.isupper() for c in password):
+        problems.append("Password must contain at least one uppercase letter.")
+    if not any(c.isdigit() for c in password):
+        problems.append("Password must contain at least one digit.")
+    return problems
+
+
+_dummy_hashes: dict[int, str] = {}
+
+
+def dummy_password_hash() -> str:
+    """A hash at the configured cost, to verify against when the account does
+    not exist, so that an unknown email costs as much time as a wrong password."""
+    rounds = current_app.config["BCRYPT_ROUNDS"]
+    if rounds not in _dummy_hashes:
+        _dummy_hashes[rounds] = hash_password(secrets.token_urlsafe(16), rounds)
+    return _dummy_hashes[rounds]
+
+
+# ---------------------------------------------------------- opaque tokens
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 hex of an opaque token: the only form in which tokens are stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> tuple[str, str]:
+    """A fresh random token and its hash: (plain for the client, hash for the database)."""
+    token = secrets.token_urlsafe(32)
+    return token, hash_token(token)
+
+
+# --------------------------------------------------------------------- JWT
+
+
+def issue_access_token(user_id, session_id) -> tuple[str, int]:
+    """A signed access token for `session_id`, and its lifetime in seconds."""
+    lifetime = int(current_app.config["JWT_EXPIRATION_HOURS"] * 3600)
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "iat": now,
+        "exp": now + timedelta(seconds=lifetime),
+        "jti": uuid.uuid4().hex,
+        "type": "access",
+    }
+    token = jwt.encode(claims, current_app.config["JWT_SECRET_KEY"], algorithm=JWT_ALGORITHM)
+    return token, lifetime
+
+
+def decode_access_token(token: str) -> dict:
+    """The verified claims of an access token; AppError with its own code otherwise."""
+    try:
+        claims = jwt.decode(
+            token,
+            current_app.config["JWT_SECRET_KEY"],
+            algorithms=[JWT_ALGORITHM],  # never trust the token's own "alg"
+            options={"require": ["sub", "sid", "iat", "exp", "jti"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise AppError(errors.TOKEN_EXPIRED) from None
+    except jwt.PyJWTError:
+        raise AppError(errors.TOKEN_INVALID) from None
+    if claims.get("type") != "access":
+        raise AppError(errors.TOKEN_INVALID)
+    try:
+        claims["sub"] = uuid.UUID(claims["sub"])
+        claims["sid"] = uuid.UUID(claims["sid"])
+    except (ValueError, TypeError, AttributeError):
+        raise AppError(errors.TOKEN_INVALID) from None
+    return claims
+
+
+# ------------------------------------------------------ live-session check
+
+
+def _session_key(session_id) -> str:
+    return cache.key("auth", "session", session_id, "state")
+
+
+def session_is_live(session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the session is unexpired, unrevoked and its user may sign in.
+
+    Read from Redis (24 h TTL, never past the session's expiry); on a miss or
+    when Redis is down, from the database, refilling the cache.
+    """
+    cached = cache.safe(lambda r: r.get(_session_key(session_id)))
+    if cached is not None:
+        return cached.decode() == str(user_id)
+
+    from app.models import Session, User
+
+    row = db.session.execute(
+        db.select(Session.expires_at, Session.revoked_at, User.is_active, User.deleted_at)
+        .join(User, User.id == Session.user_id)
+        .where(Session.id == session_id, Session.user_id == user_id)
+    ).first()
+    now = datetime.now(UTC)
+    live = bool(row and row.revoked_at is None and row.expires_at > now and row.is_active and row.deleted_at is None)
+    if live:
+        ttl = min(cache.SESSION_TTL, int((row.expires_at - now).total_seconds()))
+        if ttl > 0:
+            cache.safe(lambda r: r.set(_session_key(session_id), str(user_id), ex=ttl))
+    return live
+
+
+def forget_sessions(session_ids) -> None:
+    """Drop sessions from the cache after they were revoked in the database."""
+    keys = [_session_key(sid) for sid in session_ids]
+    if keys:
+        cache.safe(lambda r: r.delete(*keys))
+
+
+# ------------------------------------------------------------------ guards
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise AppError(errors.TOKEN_MISSING, headers={"WWW-Authenticate": "Bearer"})
+    return token.strip()
+
+
+def authenticate() -> dict:
+    """Check the request's Bearer token and its session; sets `g.user_id`, `g.session_id`."""
+    claims = decode_access_token(_bearer_token())
+    if not session_is_live(claims["sid"], claims["sub"]):
+        raise AppError(errors.SESSION_REVOKED, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    g.user_id = claims["sub"]
+    g.session_id = claims["sid"]
+    g.token_claims = claims
+    return claims
+
+
+def current_user():
+    """The signed-in user (loaded once per request), or None outside `auth_required`."""
+    if "current_user" not in g:
+        from app.models import User
+
+        user_id = g.get("user_id")
+        g.current_user = db.session.get(User, user_id) if user_id else None
+    return g.current_user
+
+
+def _document(wrapper, responses):
+    # flask-smorest reads `_apidoc` at registration: add the security
+    # requirement and the auth error responses to the OpenAPI operation.
+    apidoc = dict(getattr(wrapper, "_apidoc", {}))
+    manual = dict(apidoc.get("manual_doc", {}))
+    manual["security"] = BEARER_SECURITY
+    documented = dict(manual.get("responses", {}))
+    for status in responses:
+        # A string is resolved by apispec to flask-smorest's lazily registered
+        # response component of that name (e.g. UNAUTHORIZED), using our envelope.
+        documented.setdefault(str(status), HTTPStatus(status).name)
+    manual["responses"] = documented
+    apidoc["manual_doc"] = manual
+    wrapper._apidoc = apidoc
+
+
+def auth_required(view):
+    """Refuse the request (401) unless it carries a valid token of a live session.
+
+    Place it right under `@blp.route` so that authentication runs before the
+    body is validated.
+    """
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        authenticate()
+        return view(*args, **kwargs)
+
+    _document(wrapper, (401,))
+    return wrapper
+
+
+def admin_required(view):
+    """As `auth_required`, and 403 unless the user is an admin."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        authenticate()
+        user = current_user()
+        if user is None or not user.is_admin:
+            raise AppError(errors.FORBIDDEN)
+        return view(*args, **kwargs)
+
+    _document(wrapper, (401, 403))
+    return wrapper

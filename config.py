@@ -1,0 +1,280 @@
+"""Configuration read from the environment.
+
+One class per `APP_ENV`. `load_config()` reads and validates the environment
+once; a bad or missing required value raises `ConfigError` whose message is
+one line naming the variable, so that start-up stops with that line and
+nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from urllib.parse import urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent
+ENVIRONMENTS = ("development", "testing", "production")
+# Short environment names used as the first part of every Redis key (seed §5.4).
+KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or invalid; the message names the variable."""
+
+
+def _env(environ, name, default=None):
+    value = environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def _bool(environ, name, default):
+    raw = _env(environ, name)
+    if raw is None:
+        return default
+    lowered = raw.lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _int(environ, name, default, minimum=None, maximum=None):
+    raw = _env(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, got {value}")
+    return value
+
+
+def _float(environ, name, default, minimum=0.0):
+    raw = _env(environ, name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the usual spellings of a PostgreSQL URL and select the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _database_url(environ, app_env):
+    raw = _env(environ, "DATABASE_URL")
+    if raw is None:
+        if app_env == "production":
+            raise ConfigError("DATABASE_URL is required in production (postgresql+psycopg://user:pass@host/db)")
+        return None
+    url = normalize_database_url(raw)
+    scheme = url.split("://", 1)[0]
+    if scheme not in ("postgresql+psycopg", "sqlite"):
+        raise ConfigError(f"DATABASE_URL must be a postgresql:// or sqlite:// URL, got scheme {scheme!r}")
+    if app_env == "production" and scheme != "postgresql+psycopg":
+        raise ConfigError("DATABASE_URL must point at PostgreSQL in production")
+    return url
+
+
+def _redis_url(environ, app_env):
+    raw = _env(environ, "REDIS_URL")
+    if raw is None:
+        if app_env == "production":
+            raise ConfigError("REDIS_URL is required in production (redis://host:6379/0)")
+        return None
+    if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
+        raise ConfigError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
+    return raw
+
+
+def _jwt_secret(environ, app_env, warnings):
+    raw = environ.get("JWT_SECRET_KEY")
+    if raw:
+        if len(raw.encode()) < 32:
+            if app_env == "production":
+                raise ConfigError("JWT_SECRET_KEY must be at least 32 bytes in production")
+            warnings.append("JWT_SECRET_KEY is shorter than 32 bytes; production would refuse it")
+        return raw
+    if app_env == "production":
+        raise ConfigError("JWT_SECRET_KEY is required in production (at least 32 bytes)")
+    warnings.append("JWT_SECRET_KEY is not set: using a random key for this process; tokens end at restart")
+    return secrets.token_urlsafe(48)
+
+
+class Config:
+    """Settings shared by every environment; values come from `load_config`."""
+
+    APP_ENV = "development"
+    SERVICE_NAME = "gatehouse"
+    TESTING = False
+    DEBUG = False
+
+    # flask-smorest / OpenAPI
+    API_TITLE = "Gatehouse"
+    API_VERSION = "1.0.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    # Swagger UI assets are served by the service itself (no CDN), see app/docs.py.
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+
+    JSON_SORT_KEYS = False
+    # Bodies above this are refused with 413 before any parsing.
+    MAX_CONTENT_LENGTH = 64 * 1024
+
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_STRATEGY = "moving-window"
+    # A broken Redis must not turn every request into a 500: the limiter
+    # falls back to per-process memory until the storage comes back.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    # Account lockout: this many failed logins within the window lock the
+    # account for LOCKOUT_SECONDS (it then lifts on its own).
+    LOCKOUT_THRESHOLD = 10
+    LOCKOUT_WINDOW_SECONDS = 15 * 60
+    LOCKOUT_SECONDS = 15 * 60
+    REFRESH_GRACE_SECONDS = 10
+    VERIFY_TOKEN_TTL_HOURS = 48
+    RESET_TOKEN_TTL_HOURS = 1
+
+    EMAIL_QUEUE = "email_queue"
+    EMAIL_DLQ = "email_dead_letter_queue"
+    NOTIFICATION_QUEUE = "notification_queue"
+    NOTIFICATION_DLQ = "notification_dlq"
+
+
+class DevelopmentConfig(Config):
+    APP_ENV = "development"
+
+
+class TestingConfig(Config):
+    APP_ENV = "testing"
+    TESTING = True
+
+
+class ProductionConfig(Config):
+    APP_ENV = "production"
+
+
+CONFIG_CLASSES = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(environ=None, **overrides) -> dict:
+    """Read the environment into a flat settings dict for `app.config`.
+
+    `overrides` win over the environment (tests use them). Raises
+    `ConfigError` naming the first bad variable.
+    """
+    environ = os.environ if environ is None else environ
+    app_env = overrides.get("APP_ENV") or _env(environ, "APP_ENV", "development")
+    if app_env not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
+    cls = CONFIG_CLASSES[app_env]
+    settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
+    warnings: list[str] = []
+
+    database_url = overrides.get("DATABASE_URL") or _database_url(environ, app_env)
+    redis_url = overrides["REDIS_URL"] if "REDIS_URL" in overrides else _redis_url(environ, app_env)
+    embedded_db = database_url is None
+    instance = Path(_env(environ, "INSTANCE_PATH", str(BASE_DIR / "instance")))
+    if embedded_db:
+        instance.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance / 'gatehouse.db'}"
+
+    secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
+    mail_backend = _env(environ, "MAIL_BACKEND", "console")
+    if mail_backend not in ("console", "smtp"):
+        raise ConfigError(f"MAIL_BACKEND must be console or smtp, got {mail_backend!r}")
+    log_level = _env(environ, "LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}")
+    frontend_url = _env(environ, "FRONTEND_URL", "http://localhost:5000").rstrip("/")
+    if urlsplit(frontend_url).scheme not in ("http", "https"):
+        raise ConfigError("FRONTEND_URL must be an http:// or https:// URL")
+    webhook_url = _env(environ, "WEBHOOK_URL")
+    webhook_secret = _env(environ, "WEBHOOK_SECRET")
+    if webhook_url and not webhook_secret:
+        raise ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+
+    is_sqlite = database_url.startswith("sqlite")
+    engine_options = {"pool_pre_ping": True}
+    if not is_sqlite:
+        # Fail fast instead of hanging when PostgreSQL is unreachable.
+        engine_options.update(
+            pool_size=_int(environ, "DATABASE_POOL_SIZE", 5, minimum=1),
+            max_overflow=_int(environ, "DATABASE_MAX_OVERFLOW", 10, minimum=0),
+            pool_timeout=_float(environ, "DATABASE_POOL_TIMEOUT", 5.0),
+            pool_recycle=1800,
+            connect_args={
+                "connect_timeout": _int(environ, "DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+                # Bound every statement so a stuck query cannot hold a worker.
+                "options": f"-c statement_timeout={_int(environ, 'DATABASE_STATEMENT_TIMEOUT_MS', 10000, minimum=0)}",
+            },
+        )
+
+    settings.update(
+        APP_ENV=app_env,
+        INSTANCE_PATH=str(instance),
+        KEY_ENV=KEY_ENV[app_env],
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options,
+        EMBEDDED_DATABASE=embedded_db,
+        REDIS_URL=redis_url,
+        EMBEDDED_REDIS=redis_url is None,
+        REDIS_SOCKET_TIMEOUT=_float(environ, "REDIS_SOCKET_TIMEOUT", 0.5),
+        # Without a real Redis there is no worker: jobs run inline.
+        JOBS_INLINE=redis_url is None,
+        JWT_SECRET_KEY=secret,
+        SECRET_KEY=secret,
+        JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01),
+        SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01),
+        BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
+        CORS_ORIGINS=[o.strip() for o in _env(environ, "CORS_ORIGINS", "").split(",") if o.strip()],
+        TRUSTED_PROXY_COUNT=_int(environ, "TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5),
+        MAIL_BACKEND=mail_backend,
+        MAIL_SERVER=_env(environ, "MAIL_SERVER", "localhost"),
+        MAIL_PORT=_int(environ, "MAIL_PORT", 25, minimum=1, maximum=65535),
+        MAIL_USERNAME=_env(environ, "MAIL_USERNAME"),
+        MAIL_PASSWORD=_env(environ, "MAIL_PASSWORD"),
+        MAIL_USE_TLS=_bool(environ, "MAIL_USE_TLS", False),
+        MAIL_USE_SSL=_bool(environ, "MAIL_USE_SSL", False),
+        MAIL_TIMEOUT=_float(environ, "MAIL_TIMEOUT", 10.0),
+        MAIL_DEFAULT_SENDER=_env(environ, "MAIL_DEFAULT_SENDER", "Gatehouse <no-reply@localhost>"),
+        FRONTEND_URL=frontend_url,
+        LOG_LEVEL=log_level,
+        RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", True),
+        RATELIMIT_STORAGE_URI=redis_url or "memory://",
+        PROFILE_CACHE_TTL_SECONDS=_int(environ, "PROFILE_CACHE_TTL_SECONDS", 600, minimum=300, maximum=3600),
+        EMAIL_WORKERS=_int(environ, "EMAIL_WORKERS", 5, minimum=1, maximum=64),
+        WEBHOOK_URL=webhook_url,
+        WEBHOOK_SECRET=webhook_secret,
+        METRICS_TOKEN=_env(environ, "METRICS_TOKEN"),
+        STARTUP_WARNINGS=warnings,
+    )
+    settings.update(overrides)
+    return settings

@@ -1,0 +1,160 @@
+"""Shared fixtures: one app on the real PostgreSQL and Redis for the session,
+a clean database and Redis DB before every test.
+
+Isolation: tables are truncated and the tests' own Redis DB (15 by default)
+is flushed before each test. Point parallel runs elsewhere with
+TEST_DATABASE_URL / TEST_REDIS_URL.
+
+Do not hold an app context open while calling the test client: Flask would
+reuse it for the request and `g` would leak between requests. Use
+`with app.app_context():` blocks (or the `in_app` helper) for direct DB work.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gatehouse_test"
+)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in `url` if it does not exist yet."""
+    parsed = make_url(url)
+    conninfo = dict(host=parsed.host or "127.0.0.1", port=parsed.port or 5432,
+                    user=parsed.username or "postgres", dbname="postgres", autocommit=True)
+    if parsed.password:
+        conninfo["password"] = parsed.password
+    with psycopg.connect(**conninfo) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def test_config(**overrides) -> dict:
+    settings = {
+        "APP_ENV": "testing",
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": TEST_REDIS_URL,
+        "JWT_SECRET_KEY": TEST_SECRET,
+        "BCRYPT_ROUNDS": 4,
+        "RATELIMIT_ENABLED": True,
+        "MAIL_BACKEND": "console",
+    }
+    settings.update(overrides)
+    return settings
+
+
+# --- a test-only blueprint exercising the error machinery independently of features
+probe = Blueprint("probe", __name__, url_prefix="/api/v1/_probe")
+
+
+class ProbeSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(min=2))
+    age = fields.Integer(required=True)
+    nested = fields.Nested(
+        type("ProbeNested", (Schema,), {"inner": fields.Integer(required=True)}), required=False
+    )
+
+
+@probe.route("/echo", methods=["POST"])
+@probe.arguments(ProbeSchema)
+@probe.response(200)
+def probe_echo(body):
+    return {"status": "success", "data": body}
+
+
+@probe.route("/boom")
+def probe_boom():
+    raise RuntimeError("secret-db-password=hunter2 SELECT * FROM users")
+
+
+@pytest.fixture(scope="session")
+def app():
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.extensions import api, db
+
+    ensure_database(TEST_DATABASE_URL)
+    application = create_app(test_config())
+    api.register_blueprint(probe)
+    with application.app_context():
+        # Start from a blank schema and build it with the real migrations.
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        upgrade(directory=str(ROOT / "migrations"))
+    yield application
+    with application.app_context():
+        db.session.remove()
+        downgrade(directory=str(ROOT / "migrations"), revision="base")
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def clean_state(request):
+    """Empty tables and the tests' Redis DB before each test that uses the app."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    from app import cache
+    from app.extensions import db, limiter, redis_store
+
+    with app.app_context():
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+        db.session.commit()
+    redis_store.client.flushdb()
+    cache.reset_circuit()
+    limiter.reset()
+    yield
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def in_app(app):
+    """`with in_app(): ...` runs a block inside an app context (for direct DB work)."""
+
+    @contextmanager
+    def _ctx():
+        with app.app_context():
+            yield
+
+    return _ctx
+
+
+@pytest.fixture
+def redis_conn():
+    return redis.Redis.from_url(TEST_REDIS_URL)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"

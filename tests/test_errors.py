@@ -1,0 +1,98 @@
+"""Every error, whatever raised it, is rendered in the SPEC §4 envelope."""
+
+import json
+import logging
+
+import pytest
+
+ENVELOPE_KEYS = {"code", "message", "field", "details", "timestamp", "trace_id"}
+
+
+def assert_envelope(response, status, code):
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["status"] == "error"
+    assert set(body["error"]) == ENVELOPE_KEYS
+    assert body["error"]["code"] == code
+    assert body["error"]["trace_id"] == response.headers["X-Request-ID"]
+    assert body["error"]["timestamp"].endswith("Z")
+    return body["error"]
+
+
+def test_unknown_route_is_404_in_envelope(client):
+    assert_envelope(client.get("/api/v1/no-such-thing"), 404, "REQUEST_NOT_FOUND_006")
+
+
+def test_wrong_method_is_405_with_allow_header(client):
+    response = client.delete("/health")
+    assert_envelope(response, 405, "REQUEST_METHOD_NOT_ALLOWED_007")
+    assert "GET" in response.headers["Allow"]
+
+
+def test_oversized_body_is_413(client, app):
+    body = json.dumps({"name": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1), "age": 1})
+    response = client.post("/api/v1/_probe/echo", data=body, content_type="application/json")
+    assert_envelope(response, 413, "REQUEST_TOO_LARGE_008")
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
+def test_non_json_body_is_415(client, content_type):
+    response = client.post("/api/v1/_probe/echo", data="name=ab&age=3", content_type=content_type)
+    assert_envelope(response, 415, "REQUEST_UNSUPPORTED_MEDIA_TYPE_009")
+
+
+@pytest.mark.parametrize("raw", ['{"name": "ab",', "not json", '{"name": "\\ud800"', b"\xff\xfe"])
+def test_malformed_json_is_400(client, raw):
+    response = client.post("/api/v1/_probe/echo", data=raw, content_type="application/json")
+    assert_envelope(response, 400, "REQUEST_MALFORMED_JSON_005")
+
+
+def test_validation_failure_is_400_with_first_field_and_all_details(client):
+    response = client.post("/api/v1/_probe/echo", json={"name": "a", "age": "old", "extra": 1})
+    error = assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED_004")
+    fields_in_error = {d["field"] for d in error["details"]}
+    assert fields_in_error == {"name", "age", "extra"}
+    assert error["field"] == error["details"][0]["field"]
+    assert all(d["message"] for d in error["details"])
+
+
+def test_nested_validation_error_names_the_dotted_field(client):
+    response = client.post("/api/v1/_probe/echo", json={"name": "ab", "age": 3, "nested": {"inner": "x"}})
+    error = assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED_004")
+    assert error["field"] == "nested.inner"
+
+
+def test_json_array_instead_of_object_is_400(client):
+    response = client.post("/api/v1/_probe/echo", json=[1, 2])
+    assert_envelope(response, 400, "REQUEST_VALIDATION_FAILED_004")
+
+
+def test_valid_body_passes(client):
+    response = client.post("/api/v1/_probe/echo", json={"name": "ab", "age": 3})
+    assert response.status_code == 200
+    assert response.get_json()["data"] == {"name": "ab", "age": 3}
+
+
+def test_unhandled_exception_is_500_that_leaks_nothing(client, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = client.get("/api/v1/_probe/boom")
+    assert_envelope(response, 500, "SERVER_INTERNAL_ERROR_011")
+    text = response.get_data(as_text=True)
+    for leak in ("hunter2", "SELECT", "Traceback", "RuntimeError"):
+        assert leak not in text
+    # ...but the operator gets the stack trace, tied to the same trace id.
+    logged = [r for r in caplog.records if r.levelno >= logging.ERROR and r.exc_info]
+    assert logged
+    from app.observability import JSONFormatter
+
+    line = json.loads(JSONFormatter().format(logged[0]))
+    assert "RuntimeError" in line["exception"]
+
+
+def test_error_catalogue_numbers_are_unique():
+    from app.errors import CATALOGUE
+
+    numbers = [code.rsplit("_", 1)[1] for code in CATALOGUE]
+    assert len(numbers) == len(set(numbers))
+    assert {"AUTH_INVALID_CREDENTIALS_001", "USER_NOT_FOUND_002", "AUTH_EMAIL_EXISTS_003"} <= set(CATALOGUE)

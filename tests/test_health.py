@@ -1,0 +1,56 @@
+"""Liveness, readiness and the OpenAPI document."""
+
+import redis
+from openapi_spec_validator import validate
+
+from tests.conftest import free_port
+
+
+def test_health_is_200_without_io(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "healthy"}
+
+
+def test_ready_when_database_and_redis_answer(client):
+    response = client.get("/ready")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ready", "checks": {"database": "healthy", "redis": "healthy"}}
+
+
+def test_ready_is_503_in_envelope_when_redis_is_unreachable(app, client):
+    store = app.extensions["gatehouse-redis"]
+    real = store.client
+    # A real client pointed at a port nothing listens on.
+    store.client = redis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
+    try:
+        response = client.get("/ready")
+    finally:
+        store.client = real
+    assert response.status_code == 503
+    body = response.get_json()
+    assert body["status"] == "error"
+    assert body["error"]["code"] == "SERVER_NOT_READY_013"
+    assert body["checks"]["database"] == "healthy"
+    assert body["checks"]["redis"].startswith("unhealthy")
+    assert response.headers["Retry-After"]
+
+
+def test_openapi_document_validates_and_lists_error_codes(client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    validate(spec)
+    codes = {entry["code"] for entry in spec["info"]["x-error-codes"]}
+    assert "AUTH_INVALID_CREDENTIALS_001" in codes
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_swagger_ui_is_served_with_local_assets(client):
+    page = client.get("/api/docs")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "cdn" not in html.lower()
+    assert "/api/docs/assets/swagger-ui-bundle.js" in html
+    asset = client.get("/api/docs/assets/swagger-ui-bundle.js")
+    assert asset.status_code == 200 and len(asset.data) > 100_000
