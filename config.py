@@ -158,6 +158,9 @@ class Config:
     VERIFY_TOKEN_TTL_HOURS = 48
     RESET_TOKEN_TTL_HOURS = 1
 
+    # A job not started within its TTL expires (seed §8.3: email 1 h, notifications 30 min).
+    EMAIL_JOB_TTL_SECONDS = 3600
+    NOTIFICATION_JOB_TTL_SECONDS = 1800
     EMAIL_QUEUE = "email_queue"
     EMAIL_DLQ = "email_dead_letter_queue"
     NOTIFICATION_QUEUE = "notification_queue"

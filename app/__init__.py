@@ -41,6 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers the tables on the metadata)
+    from app.auth import sessions  # noqa: F401  (after-commit: publish revocations)
+    from app.email import outbox  # noqa: F401  (after-commit: enqueue outbox messages)
     from app.extensions import api, cors, db, limiter, migrate, redis_store
 
     db.init_app(app)
@@ -50,6 +52,10 @@ def register_extensions(app: Flask) -> None:
     )
     redis_store.init_app(app)
     app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['KEY_ENV']}:api:rate_limit")
+    if app.config["REDIS_URL"]:
+        from app.extensions import redis_options
+
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config["REDIS_SOCKET_TIMEOUT"]))
     limiter.init_app(app)
     if app.config["CORS_ORIGINS"]:
         cors.init_app(

@@ -28,6 +28,13 @@ RATE_LIMIT_TTL = 60
 COOL_DOWN_SECONDS = 2.0
 
 _down_until = 0.0
+_was_down = False
+_recovery_hooks: list[Callable[[redis.Redis], None]] = []
+
+
+def on_recovery(hook: Callable[[redis.Redis], None]) -> None:
+    """Run `hook(client)` when Redis answers again after this process saw it fail."""
+    _recovery_hooks.append(hook)
 
 
 def key(service: str, resource: str, identifier: Any, attribute: str) -> str:
@@ -37,13 +44,21 @@ def key(service: str, resource: str, identifier: Any, attribute: str) -> str:
 
 def safe(operation: Callable[[redis.Redis], T], fallback: T = None) -> T:
     """Run `operation(client)`; on a Redis failure log it, return `fallback`."""
-    global _down_until
+    global _down_until, _was_down
     if time.monotonic() < _down_until:
         return fallback
     try:
-        return operation(redis_client())
+        client = redis_client()
+        if _was_down:
+            # Writes this process meant to make may have been lost: repair first.
+            for hook in _recovery_hooks:
+                hook(client)
+            _was_down = False
+            log.info("redis is back")
+        return operation(client)
     except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
         _down_until = time.monotonic() + COOL_DOWN_SECONDS
+        _was_down = True
         log.warning("redis unavailable, using the database: %s", type(exc).__name__)
         return fallback
     except redis.exceptions.RedisError as exc:
@@ -52,6 +67,7 @@ def safe(operation: Callable[[redis.Redis], T], fallback: T = None) -> T:
 
 
 def reset_circuit() -> None:
-    """Forget a past failure (tests and the readiness probe use it)."""
+    """End the cool-down so that the next call tries Redis at once (the
+    readiness probe uses it after a successful ping; tests between cases)."""
     global _down_until
     _down_until = 0.0

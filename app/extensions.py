@@ -10,6 +10,8 @@ from flask_limiter import Limiter
 from flask_migrate import Migrate
 from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq import Queue
 from sqlalchemy.orm import DeclarativeBase
 
@@ -34,16 +36,22 @@ class RedisConnection:
     def init_app(self, app):
         url = app.config.get("REDIS_URL")
         if url:
-            timeout = app.config["REDIS_SOCKET_TIMEOUT"]
-            self.client = redis.Redis.from_url(
-                url,
-                socket_timeout=timeout,
-                socket_connect_timeout=timeout,
-                health_check_interval=30,
-            )
+            self.client = redis.Redis.from_url(url, **redis_options(app.config["REDIS_SOCKET_TIMEOUT"]))
         else:
             self.client = fakeredis.FakeRedis(server=_embedded_server())
         app.extensions["gatehouse-redis"] = self
+
+
+def redis_options(timeout: float) -> dict:
+    """Client options for every Redis connection we make. redis-py's default
+    retries with backoff turn one refused connection into seconds of waiting;
+    Redis is a cache here, so fail fast and let the caller fall back."""
+    return {
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "retry": Retry(NoBackoff(), 0),
+        "health_check_interval": 30,
+    }
 
 
 _EMBEDDED_SERVER = None

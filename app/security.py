@@ -150,15 +150,20 @@ def _session_key(session_id) -> str:
     return cache.key("auth", "session", session_id, "state")
 
 
+REVOKED = b"revoked"
+
+
 def session_is_live(session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     """Whether the session is unexpired, unrevoked and its user may sign in.
 
     Read from Redis (24 h TTL, never past the session's expiry); on a miss or
-    when Redis is down, from the database, refilling the cache.
+    when Redis is down, from the database, refilling the cache. The refill is
+    `SET NX` and revocation a plain `SET ... revoked`, so a refill racing a
+    revocation can never leave a revoked session cached as live.
     """
     cached = cache.safe(lambda r: r.get(_session_key(session_id)))
     if cached is not None:
-        return cached.decode() == str(user_id)
+        return cached == str(user_id).encode()
 
     from app.models import Session, User
 
@@ -172,15 +177,34 @@ def session_is_live(session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     if live:
         ttl = min(cache.SESSION_TTL, int((row.expires_at - now).total_seconds()))
         if ttl > 0:
-            cache.safe(lambda r: r.set(_session_key(session_id), str(user_id), ex=ttl))
+            cache.safe(lambda r: r.set(_session_key(session_id), str(user_id), ex=ttl, nx=True))
     return live
 
 
-def forget_sessions(session_ids) -> None:
-    """Drop sessions from the cache after they were revoked in the database."""
+def mark_sessions_revoked(session_ids) -> None:
+    """Publish revocations (already committed to the database) to the cache."""
     keys = [_session_key(sid) for sid in session_ids]
-    if keys:
-        cache.safe(lambda r: r.delete(*keys))
+    if not keys:
+        return
+
+    def _mark(r):
+        pipe = r.pipeline(transaction=False)
+        for k in keys:
+            pipe.set(k, REVOKED, ex=cache.SESSION_TTL)
+        pipe.execute()
+
+    cache.safe(_mark)
+
+
+def _forget_cached_sessions(client) -> None:
+    # After an outage this process may have missed publishing revocations;
+    # drop every cached session state so that the next reads go to the database.
+    pattern = cache.key("auth", "session", "*", "state")
+    for k in client.scan_iter(match=pattern, count=500):
+        client.delete(k)
+
+
+cache.on_recovery(_forget_cached_sessions)
 
 
 # ------------------------------------------------------------------ guards

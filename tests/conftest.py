@@ -26,6 +26,8 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from app.security import auth_required
+
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gatehouse_test"
@@ -78,6 +80,15 @@ class ProbeSchema(Schema):
 @probe.response(200)
 def probe_echo(body):
     return {"status": "success", "data": body}
+
+
+@probe.route("/whoami")
+@auth_required
+@probe.response(200)
+def probe_whoami():
+    from flask import g
+
+    return {"status": "success", "data": {"user_id": str(g.user_id), "session_id": str(g.session_id)}}
 
 
 @probe.route("/boom")
@@ -158,3 +169,47 @@ def free_port() -> int:
 
 def unique_email(prefix: str = "user") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+DEFAULT_PASSWORD = "SecurePass123"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a user straight in the database: `make_user(email=..., is_admin=True)`."""
+    from app.extensions import db
+    from app.models import User
+    from app.security import hash_password
+
+    def _make(email=None, password=DEFAULT_PASSWORD, full_name="Test User", **attributes):
+        with app.app_context():
+            user = User(email=(email or unique_email()).lower(), password_hash=hash_password(password),
+                        full_name=full_name, **{"is_verified": True, **attributes})
+            db.session.add(user)
+            db.session.commit()
+            db.session.refresh(user)
+            db.session.expunge(user)
+            return user
+
+    return _make
+
+
+@pytest.fixture
+def sign_in(app):
+    """Start a real session for `user` and return its Authorization header
+    (and the session id / refresh token as attributes of the dict)."""
+    from app.auth.sessions import start_session
+    from app.extensions import db
+    from app.models import User
+    from app.security import issue_access_token
+
+    def _sign_in(user):
+        with app.app_context():
+            session, refresh_token = start_session(db.session.get(User, user.id))
+            db.session.commit()
+            token, _ = issue_access_token(user.id, session.id)
+            headers = {"Authorization": f"Bearer {token}"}
+            _sign_in.last = {"session_id": session.id, "refresh_token": refresh_token, "access_token": token}
+            return headers
+
+    return _sign_in

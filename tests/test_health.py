@@ -3,6 +3,7 @@
 import redis
 from openapi_spec_validator import validate
 
+from app.extensions import redis_options
 from tests.conftest import free_port
 
 
@@ -22,7 +23,7 @@ def test_ready_is_503_in_envelope_when_redis_is_unreachable(app, client):
     store = app.extensions["gatehouse-redis"]
     real = store.client
     # A real client pointed at a port nothing listens on.
-    store.client = redis.Redis(host="127.0.0.1", port=free_port(), socket_connect_timeout=0.5)
+    store.client = redis.Redis(host="127.0.0.1", port=free_port(), **redis_options(0.5))
     try:
         response = client.get("/ready")
     finally:

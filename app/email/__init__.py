@@ -1,0 +1,1 @@
+"""Email delivery: the transactional outbox, the RQ jobs that send, the templates."""

@@ -1,0 +1,164 @@
+"""Password hashing and access-token checks, attacked directly."""
+
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+
+from app.security import hash_password, verify_password
+from tests.conftest import TEST_SECRET
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["SecurePass123", "A1" + "x" * 126, "Pässwörd1Ünïcødé", "Ключ-Пароль-9Z", "密码密码密码Aa1", "A1🔐🔑🗝️" * 10],
+)
+def test_any_password_up_to_128_characters_round_trips(app, password):
+    with app.app_context():
+        hashed = hash_password(password)
+        assert verify_password(password, hashed)
+        assert not verify_password(password + "x", hashed)
+
+
+def test_passwords_sharing_first_72_bytes_do_not_both_verify(app):
+    prefix = "A1" + "b" * 70
+    with app.app_context():
+        hashed = hash_password(prefix + "first")
+        assert verify_password(prefix + "first", hashed)
+        assert not verify_password(prefix + "second", hashed)
+
+
+def test_bcrypt_uses_the_configured_cost(app):
+    with app.app_context():
+        assert hash_password("SecurePass123").startswith("$2b$04$")
+        assert hash_password("SecurePass123", rounds=12).startswith("$2b$12$")
+
+
+def test_verify_against_garbage_hash_is_false_not_error(app):
+    with app.app_context():
+        assert not verify_password("SecurePass123", "not-a-hash")
+        assert not verify_password("SecurePass123", "")
+
+
+def claims_for(user_id, session_id, **changes):
+    now = datetime.now(UTC)
+    claims = {"sub": str(user_id), "sid": str(session_id), "iat": now, "exp": now + timedelta(minutes=5),
+              "jti": uuid.uuid4().hex, "type": "access"}
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def whoami(client, token):
+    return client.get("/api/v1/_probe/whoami", headers={"Authorization": f"Bearer {token}"})
+
+
+def test_valid_token_of_live_session_is_accepted(client, make_user, sign_in):
+    user = make_user()
+    response = client.get("/api/v1/_probe/whoami", headers=sign_in(user))
+    assert response.status_code == 200
+    assert response.get_json()["data"]["user_id"] == str(user.id)
+
+
+@pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Token abc"])
+def test_missing_or_non_bearer_authorization_is_401(client, header):
+    headers = {"Authorization": header} if header is not None else {}
+    response = client.get("/api/v1/_probe/whoami", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "AUTH_TOKEN_MISSING_015"
+
+
+def test_tampered_signature_is_401_invalid(client, make_user, sign_in):
+    sign_in(make_user())
+    token = sign_in.last["access_token"]
+    header, payload, signature = token.split(".")
+    tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
+    assert whoami(client, tampered).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+
+
+def test_token_signed_with_another_key_is_401(client, make_user, sign_in):
+    user = make_user()
+    sign_in(user)
+    forged = jwt.encode(claims_for(user.id, sign_in.last["session_id"]), "another-key" * 4, algorithm="HS256")
+    response = whoami(client, forged)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+
+
+def test_alg_none_is_refused(client, make_user, sign_in):
+    user = make_user()
+    sign_in(user)
+    unsigned = jwt.encode(claims_for(user.id, sign_in.last["session_id"]), None, algorithm="none")
+    assert whoami(client, unsigned).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+
+
+@pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
+def test_other_hmac_algorithms_are_refused_even_with_the_right_key(client, make_user, sign_in, algorithm):
+    user = make_user()
+    sign_in(user)
+    token = jwt.encode(claims_for(user.id, sign_in.last["session_id"]), TEST_SECRET, algorithm=algorithm)
+    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+
+
+def test_expired_token_has_its_own_code(client, make_user, sign_in):
+    user = make_user()
+    sign_in(user)
+    past = datetime.now(UTC) - timedelta(hours=2)
+    token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)),
+                       TEST_SECRET, algorithm="HS256")
+    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
+
+
+@pytest.mark.parametrize("missing", ["sub", "sid", "jti", "exp", "iat"])
+def test_token_missing_a_required_claim_is_refused(client, make_user, sign_in, missing):
+    user = make_user()
+    sign_in(user)
+    token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], **{missing: None}), TEST_SECRET, algorithm="HS256")
+    assert whoami(client, token).status_code == 401
+
+
+def test_token_naming_another_users_session_is_refused(client, make_user, sign_in):
+    victim, attacker = make_user(), make_user()
+    sign_in(victim)
+    victim_session = sign_in.last["session_id"]
+    token = jwt.encode(claims_for(attacker.id, victim_session), TEST_SECRET, algorithm="HS256")
+    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
+
+
+def test_revoked_session_is_refused_on_the_very_next_request(app, client, make_user, sign_in):
+    from app.auth.sessions import end_user_sessions
+    from app.extensions import db
+
+    user = make_user()
+    headers = sign_in(user)
+    assert client.get("/api/v1/_probe/whoami", headers=headers).status_code == 200  # now cached as live
+    with app.app_context():
+        end_user_sessions(user.id, reason="test")
+        db.session.commit()
+    response = client.get("/api/v1/_probe/whoami", headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
+
+
+def test_session_check_falls_back_to_database_when_redis_is_down(app, client, make_user, sign_in):
+    import redis
+
+    from app import cache
+    from app.extensions import redis_options
+    from tests.conftest import free_port
+
+    user = make_user()
+    headers = sign_in(user)
+    store = app.extensions["gatehouse-redis"]
+    real = store.client
+    store.client = redis.Redis(port=free_port(), **redis_options(0.2))
+    try:
+        started = time.perf_counter()
+        for _ in range(5):
+            assert client.get("/api/v1/_probe/whoami", headers=headers).status_code == 200
+        # The cool-down means only the first request pays the connect timeout.
+        assert time.perf_counter() - started < 2
+    finally:
+        store.client = real
+        cache.reset_circuit()
