@@ -1,5 +1,141 @@
 """Users routes: the caller's account and profile, and the admin view of users."""
 
+import json
+
+from flask import g
 from flask_smorest import Blueprint
+from marshmallow import RAISE
+
+from app.responses import envelope
+from app.security import admin_required, auth_required
+from app.users import profile, service
+from app.users.schemas import (
+    MeUpdateResultSchema,
+    MeUpdateSchema,
+    ProfileSchema,
+    ProfileUpdateSchema,
+    UserListQuerySchema,
+    UserPageSchema,
+    UserSchema,
+    UserUpdateSchema,
+)
 
 blp = Blueprint("users", __name__, description="Accounts, profiles and the admin view of users.")
+
+PAGINATION_HEADER = {
+    "X-Pagination": {
+        "description": 'The body\'s `pagination` as JSON: `{"page", "page_size", "total", "total_pages"}`.',
+        "schema": {"type": "string"},
+    }
+}
+
+
+# ---------------------------------------------------------------- /me
+
+
+@blp.route("/me", methods=["GET"])
+@auth_required
+@blp.response(200, envelope(UserSchema))
+@blp.alt_response(404, response="NOT_FOUND")
+def get_me():
+    """Your account."""
+    return {"data": service.get_account(g.user_id)}
+
+
+@blp.route("/me", methods=["PATCH"])
+@auth_required
+@blp.arguments(MeUpdateSchema)
+@blp.response(200, envelope(MeUpdateResultSchema))
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(409, response="CONFLICT", description="AUTH_EMAIL_EXISTS_003: another account has this email.")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many email changes in the last hour.")
+def update_me(changes):
+    """Change your name, or ask to change your email.
+
+    A new email takes effect only when the link sent to it is used
+    (POST /api/v1/auth/verify-email); until then the account keeps its
+    current email, and a notice goes to that address.
+    """
+    result = service.update_account(g.user_id, changes)
+    pending_email = result[1]
+    message = (f"A confirmation link was sent to {pending_email}; your email changes once it is used."
+               if pending_email else "Your account was updated.")
+    return {"data": result, "message": message}
+
+
+@blp.route("/me", methods=["DELETE"])
+@auth_required
+@blp.response(200, envelope(None))
+@blp.alt_response(404, response="NOT_FOUND")
+def delete_me():
+    """Delete your account: every session ends and the email may register again."""
+    service.delete_account(g.user_id)
+    return {"message": "Your account was deleted."}
+
+
+@blp.route("/me/profile", methods=["GET"])
+@auth_required
+@blp.response(200, envelope(ProfileSchema))
+def get_my_profile():
+    """Your profile (nulls and an empty `preferences` until first written)."""
+    return {"data": profile.get_profile(g.user_id)}
+
+
+@blp.route("/me/profile", methods=["PUT"])
+@auth_required
+@blp.arguments(ProfileUpdateSchema)
+@blp.response(200, envelope(ProfileSchema))
+@blp.alt_response(404, response="NOT_FOUND")
+def put_my_profile(values):
+    """Replace your profile; a field left out goes back to its default."""
+    return {"data": profile.replace_profile(g.user_id, values), "message": "Your profile was saved."}
+
+
+# ------------------------------------------------------- the admin view
+
+
+@blp.route("/", methods=["GET"])
+@admin_required
+@blp.arguments(UserListQuerySchema, location="query", unknown=RAISE, as_kwargs=True)
+@blp.response(200, UserPageSchema, headers=PAGINATION_HEADER)
+def list_users(**query):
+    """List accounts (admin): paged, filtered, ordered by creation time."""
+    users, pagination = service.list_users(**query)
+    return {"data": users, "pagination": pagination}, {"X-Pagination": json.dumps(pagination)}
+
+
+@blp.route("/<string:user_id>", methods=["GET"])
+@auth_required
+@blp.response(200, envelope(UserSchema))
+@blp.alt_response(403, response="FORBIDDEN", description="Not your account and you are not an admin.")
+@blp.alt_response(404, response="NOT_FOUND", description="USER_NOT_FOUND_002: unknown, deleted or malformed id.")
+def get_user(user_id):
+    """An account: your own, or any (admin)."""
+    return {"data": service.get_user(g.user_id, user_id)}
+
+
+@blp.route("/<string:user_id>", methods=["PATCH"])
+@auth_required
+@blp.arguments(UserUpdateSchema)
+@blp.response(200, envelope(UserSchema))
+@blp.alt_response(403, response="FORBIDDEN", description="Not your account, or a flag changed by a non-admin.")
+@blp.alt_response(404, response="NOT_FOUND", description="USER_NOT_FOUND_002: unknown, deleted or malformed id.")
+@blp.alt_response(409, response="CONFLICT", description="USER_SELF_DEMOTION_027 / USER_SELF_DELETION_028.")
+def update_user(changes, user_id):
+    """Update an account: full_name (owner or admin); is_active, is_verified, is_admin (admin).
+
+    Setting is_active to false ends that user's sessions at once.
+    """
+    return {"data": service.update_user(g.user_id, user_id, changes), "message": "The account was updated."}
+
+
+@blp.route("/<string:user_id>", methods=["DELETE"])
+@auth_required
+@blp.response(200, envelope(None))
+@blp.alt_response(403, response="FORBIDDEN", description="Not your account and you are not an admin.")
+@blp.alt_response(404, response="NOT_FOUND", description="USER_NOT_FOUND_002: unknown, deleted or malformed id.")
+@blp.alt_response(409, response="CONFLICT", description="USER_SELF_DELETION_028: an admin deletes their own account via /me.")
+def delete_user(user_id):
+    """Delete an account (soft delete): its sessions end and its email may register again."""
+    service.delete_user(g.user_id, user_id)
+    return {"message": "The account was deleted."}

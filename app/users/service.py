@@ -1,16 +1,35 @@
-"""User accounts: reading, updating, deleting, and the admin operations."""
+"""User accounts: reading, updating, deleting, the admin list and admin operations.
+
+Who may touch an account (`_account_for`): the account's owner or an admin.
+A non-admin naming any well-formed id other than their own gets 403 whether
+or not that id exists, so that the answer never reveals which ids are
+accounts; an id that cannot name anyone (malformed), or a deleted or unknown
+account asked for by an admin, is 404 USER_NOT_FOUND_002.
+"""
 
 from __future__ import annotations
 
-from marshmallow import ValidationError
-from sqlalchemy import func
+import math
+import uuid
+from datetime import UTC, datetime, timedelta
 
-from app import errors
+from flask import current_app
+from marshmallow import ValidationError
+from sqlalchemy import func, or_, update
+
+from app import audit, errors
+from app.auth.sessions import end_user_sessions
+from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
 from app.fields import Email
-from app.models import User
-from app.security import hash_password, password_problems
+from app.models import User, UserToken, utcnow
+from app.security import hash_password, new_token, password_problems
+from app.users import profile
+
+# An authenticated user may ask for at most this many email-change links per hour
+# (each one sends two emails, one to an address of their choosing).
+EMAIL_CHANGES_PER_HOUR = 5
 
 
 def find_live_user_by_email(email: str) -> User | None:
@@ -42,3 +61,210 @@ def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]
     db.session.add(user)
     db.session.commit()
     return user, True
+
+
+# ------------------------------------------------------------ loading users
+
+
+def _live_user(user_id: uuid.UUID, *, for_update: bool = False) -> User:
+    query = db.select(User).where(User.id == user_id, User.deleted_at.is_(None))
+    if for_update:
+        query = query.with_for_update()
+    user = db.session.scalar(query)
+    if user is None:
+        raise AppError(errors.USER_NOT_FOUND)
+    return user
+
+
+def _account_for(actor_id: uuid.UUID, raw_id: str, *, for_update: bool = False) -> tuple[User, User]:
+    """(actor, target) when the actor may act on the account `raw_id`; else 403/404 (see module doc)."""
+    try:
+        target_id = uuid.UUID(raw_id)
+    except (ValueError, TypeError, AttributeError):
+        raise AppError(errors.USER_NOT_FOUND) from None
+    actor = _live_user(actor_id)
+    if target_id != actor.id and not actor.is_admin:
+        raise AppError(errors.FORBIDDEN)
+    return actor, _live_user(target_id, for_update=for_update)
+
+
+def get_account(user_id: uuid.UUID) -> User:
+    """The live account `user_id`; 404 if it is deleted or unknown."""
+    return _live_user(user_id)
+
+
+def get_user(actor_id: uuid.UUID, raw_id: str) -> User:
+    """The account `raw_id` as seen by `actor_id` (its owner or an admin)."""
+    return _account_for(actor_id, raw_id)[1]
+
+
+# ----------------------------------------------------------------- updates
+
+
+def update_account(user_id: uuid.UUID, changes: dict) -> tuple[User, str | None]:
+    """Apply PATCH /me. A new email is not applied: a confirmation link goes to
+    it (and a notice to the current address) and the account keeps its email
+    until the link is used. Returns (user, the pending new email or None)."""
+    user = _live_user(user_id, for_update=True)
+    changed = _set_full_name(user, changes)
+    pending_email = None
+    new_email = changes.get("email")
+    if new_email is not None and new_email != user.email.lower():
+        _request_email_change(user, new_email)
+        pending_email = new_email
+    if changed:
+        audit.record_event(audit.ACCOUNT_UPDATED, user_id=user.id, details={"fields": changed, "by": str(user.id)})
+    db.session.commit()
+    return user, pending_email
+
+
+def update_user(actor_id: uuid.UUID, raw_id: str, changes: dict) -> User:
+    """Apply PATCH /{user_id}: the owner may change full_name; an admin also the
+    flags. Disabling ends the user's sessions at once. An admin cannot remove
+    their own admin right (409) or disable themselves (409)."""
+    actor, user = _account_for(actor_id, raw_id, for_update=True)
+    flags = {name: changes[name] for name in ("is_active", "is_verified", "is_admin") if name in changes}
+    if flags and not actor.is_admin:
+        raise AppError(errors.FORBIDDEN, "Only an admin may change is_active, is_verified or is_admin.",
+                       field=next(iter(flags)))
+    if user.id == actor.id:
+        if flags.get("is_admin") is False:
+            raise AppError(errors.SELF_DEMOTION, field="is_admin")
+        if flags.get("is_active") is False:
+            raise AppError(errors.SELF_DELETION, field="is_active")
+
+    changed = _set_full_name(user, changes)
+    for name, value in flags.items():
+        if getattr(user, name) != value:
+            setattr(user, name, value)
+            changed.append(name)
+    if "is_active" in changed and not user.is_active:
+        end_user_sessions(user.id, reason="account_disabled")
+        audit.record_event(audit.ACCOUNT_DISABLED, user_id=user.id, details={"by": str(actor.id)})
+    if changed:
+        audit.record_event(audit.ACCOUNT_UPDATED, user_id=user.id, details={"fields": changed, "by": str(actor.id)})
+    db.session.commit()
+    return user
+
+
+def _set_full_name(user: User, changes: dict) -> list[str]:
+    if "full_name" in changes and changes["full_name"] != user.full_name:
+        user.full_name = changes["full_name"]
+        return ["full_name"]
+    return []
+
+
+def _request_email_change(user: User, new_email: str) -> None:
+    # A clear 409 now; the unique index on live emails still decides at confirmation.
+    if find_live_user_by_email(new_email) is not None:
+        raise AppError(errors.EMAIL_EXISTS, field="email")
+    now = utcnow()
+    _limit_email_changes(user.id, now)
+    # Only the latest link works: an older one may point at an address the user no longer wants.
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL,
+               UserToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    hours = current_app.config["VERIFY_TOKEN_TTL_HOURS"]
+    token, token_hash = new_token()
+    db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_CHANGE_EMAIL, token_hash=token_hash,
+                             new_email=new_email, created_at=now, expires_at=now + timedelta(hours=hours)))
+    link = f"{current_app.config['FRONTEND_URL']}/verify-email?token={token}"
+    queue_email(new_email, "change_email_confirm",
+                {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours})
+    queue_email(user.email, "change_email_notice", {"full_name": user.full_name, "new_email": new_email})
+    audit.record_event(audit.EMAIL_CHANGE_REQUESTED, user_id=user.id, details={"new_email": new_email})
+
+
+def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
+    window_start = now - timedelta(hours=1)
+    recent = db.session.execute(
+        db.select(func.count(), func.min(UserToken.created_at)).where(
+            UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL,
+            UserToken.created_at > window_start)
+    ).one()
+    if recent[0] >= EMAIL_CHANGES_PER_HOUR:
+        oldest = recent[1] if recent[1].tzinfo else recent[1].replace(tzinfo=UTC)
+        retry_after = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
+        raise AppError(errors.RATE_LIMITED, "Too many email changes requested; try again later.",
+                       field="email", headers={"Retry-After": str(retry_after)})
+
+
+# ---------------------------------------------------------------- deletion
+
+
+def delete_account(user_id: uuid.UUID) -> None:
+    """Soft-delete the caller's own account (DELETE /me)."""
+    user = _live_user(user_id, for_update=True)
+    _soft_delete(user, by=user.id)
+
+
+def delete_user(actor_id: uuid.UUID, raw_id: str) -> None:
+    """Soft-delete the account `raw_id` (its owner, or an admin; an admin's own
+    account only through DELETE /me, so that it is never deleted by a slip of an id)."""
+    actor, user = _account_for(actor_id, raw_id, for_update=True)
+    if user.id == actor.id and actor.is_admin:
+        raise AppError(errors.SELF_DELETION)
+    _soft_delete(user, by=actor.id)
+
+
+def _soft_delete(user: User, *, by: uuid.UUID) -> None:
+    # Seed §2.1.5: the row stays (deleted_at); the partial unique index frees
+    # the email; every session and every emailed link of the account ends.
+    now = utcnow()
+    user.deleted_at = now
+    end_user_sessions(user.id, reason="account_deleted")
+    db.session.execute(
+        update(UserToken)
+        .where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record_event(audit.ACCOUNT_DELETED, user_id=user.id, details={"by": str(by)})
+    db.session.commit()
+    profile.invalidate(user.id)
+
+
+# -------------------------------------------------------------- admin list
+
+
+def list_users(page: int, page_size: int, sort: str = "-created_at", q: str | None = None,
+               is_active: bool | None = None, is_verified: bool | None = None,
+               created_after: datetime | None = None, created_before: datetime | None = None) -> tuple[list[User], dict]:
+    """One page of live accounts matching the filters, and its pagination
+    metadata {page, page_size, total, total_pages}.
+
+    `q` is a case-insensitive substring of the email or the name, written as
+    `lower(column) LIKE '%q%'` (bound, with LIKE wildcards escaped) so that the
+    trigram indexes on lower(email) / lower(full_name) serve it on PostgreSQL.
+    """
+    conditions = [User.deleted_at.is_(None)]
+    q = (q or "").strip().lower()
+    if q:
+        conditions.append(or_(func.lower(User.email).contains(q, autoescape=True),
+                              func.lower(User.full_name).contains(q, autoescape=True)))
+    if is_active is not None:
+        conditions.append(User.is_active == is_active)
+    if is_verified is not None:
+        conditions.append(User.is_verified == is_verified)
+    if created_after is not None:
+        conditions.append(User.created_at >= _aware(created_after))
+    if created_before is not None:
+        conditions.append(User.created_at < _aware(created_before))
+
+    total = db.session.scalar(db.select(func.count()).select_from(User).where(*conditions))
+    # id breaks ties so that equal timestamps never repeat or skip a row between pages.
+    order = (User.created_at.asc(), User.id.asc()) if sort == "created_at" else (User.created_at.desc(), User.id.desc())
+    users = list(db.session.scalars(
+        db.select(User).where(*conditions).order_by(*order).limit(page_size).offset((page - 1) * page_size)
+    ))
+    pagination = {"page": page, "page_size": page_size, "total": total,
+                  "total_pages": math.ceil(total / page_size)}
+    return users, pagination
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

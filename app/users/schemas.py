@@ -1,0 +1,192 @@
+"""Shapes of the users blueprint: what comes in (checked here) and what goes out.
+
+Schemas check shape only; who may do what, and uniqueness, are the service's
+and the database's business.
+"""
+
+from __future__ import annotations
+
+import json
+
+from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
+
+from app.fields import Email, FullName
+
+BIO_MAX_LENGTH = 2000
+PREFERENCES_MAX_BYTES = 16 * 1024
+PREFERENCES_MAX_DEPTH = 32
+AVATAR_URL_MAX_LENGTH = 2048
+PAGE_SIZE_MAX = 100
+PAGE_MAX = 10_000_000
+
+
+def _no_nul(value: str) -> None:
+    # PostgreSQL text and jsonb cannot hold U+0000; refusing it here keeps it a 400, not a 500.
+    if "\x00" in value:
+        raise ValidationError("Must not contain NUL characters.")
+
+
+# ------------------------------------------------------------------ output
+
+
+class UserSchema(Schema):
+    """An account as the API shows it (never the password hash)."""
+
+    class Meta:
+        ordered = True
+
+    id = fields.UUID(required=True)
+    email = fields.String(required=True, metadata={"example": "user@example.com"})
+    full_name = fields.String(required=True, metadata={"example": "John Doe"})
+    is_verified = fields.Boolean(required=True)
+    is_active = fields.Boolean(required=True)
+    is_admin = fields.Boolean(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+
+
+class MeUpdateResultSchema(UserSchema):
+    """The account after PATCH /me; `pending_email` is set while an email change awaits confirmation.
+
+    Dumps the `(user, pending_email)` pair that `update_account` returns.
+    """
+
+    pending_email = fields.String(
+        allow_none=True, required=True,
+        metadata={"description": "The new address a confirmation link was sent to; the account keeps "
+                                 "`email` until that link is used. Null when no change was requested."},
+    )
+
+    @pre_dump
+    def _unpack(self, result, **kwargs):
+        user, pending_email = result
+        return {**{name: getattr(user, name) for name in UserSchema._declared_fields}, "pending_email": pending_email}
+
+
+class ProfileSchema(Schema):
+    """The caller's profile; the defaults (nulls and `{}`) until it is first written."""
+
+    class Meta:
+        ordered = True
+
+    avatar_url = fields.String(allow_none=True, required=True, metadata={"format": "uri"})
+    bio = fields.String(allow_none=True, required=True)
+    preferences = fields.Dict(keys=fields.String(), required=True)
+    created_at = fields.DateTime(allow_none=True, required=True, metadata={"description": "Null until first written."})
+    updated_at = fields.DateTime(allow_none=True, required=True, metadata={"description": "Null until first written."})
+
+
+class PaginationSchema(Schema):
+    class Meta:
+        ordered = True
+
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Users matching the filters."})
+    total_pages = fields.Integer(required=True)
+
+
+class UserPageSchema(Schema):
+    """One page of the admin list; the same `pagination` is in the X-Pagination header."""
+
+    class Meta:
+        ordered = True
+
+    status = fields.Constant("success", required=True, metadata={"enum": ["success"]})
+    data = fields.List(fields.Nested(UserSchema), required=True)
+    pagination = fields.Nested(PaginationSchema, required=True)
+    message = fields.String()
+
+
+# ------------------------------------------------------------------- input
+
+
+class MeUpdateSchema(Schema):
+    """PATCH /me: the fields a user may change on their own account."""
+
+    full_name = FullName()
+    email = Email(metadata={"description": "A new address: a confirmation link is sent to it and the "
+                                           "account keeps its current email until the link is used."})
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give at least one of: full_name, email.")
+
+
+class UserUpdateSchema(Schema):
+    """PATCH /{user_id}: full_name for the account's owner; the flags for admins only."""
+
+    full_name = FullName()
+    is_active = fields.Boolean(metadata={"description": "Admin only. False ends the user's sessions at once."})
+    is_verified = fields.Boolean(metadata={"description": "Admin only."})
+    is_admin = fields.Boolean(metadata={"description": "Admin only; an admin cannot remove their own."})
+
+    @validates_schema
+    def _not_empty(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Give at least one of: full_name, is_active, is_verified, is_admin.")
+
+
+def _depth(value, limit: int, level: int = 1) -> int:
+    if level > limit:
+        return level
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return max((_depth(child, limit, level + 1) for child in children), default=level)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield k
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+class ProfileUpdateSchema(Schema):
+    """PUT /me/profile: the whole profile; a field left out goes back to its default."""
+
+    avatar_url = fields.URL(
+        schemes={"http", "https"}, require_tld=False, allow_none=True, load_default=None,
+        validate=validate.Length(max=AVATAR_URL_MAX_LENGTH),
+        metadata={"description": "An absolute http:// or https:// URL.", "example": "https://example.com/me.png"},
+    )
+    bio = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=BIO_MAX_LENGTH), _no_nul])
+    preferences = fields.Dict(
+        keys=fields.String(), load_default=dict,
+        metadata={"description": f"A JSON object of at most {PREFERENCES_MAX_BYTES} bytes (compact UTF-8 JSON), "
+                                 f"nested at most {PREFERENCES_MAX_DEPTH} levels."},
+    )
+
+    @validates("preferences")
+    def _check_preferences(self, value, **kwargs):
+        if _depth(value, PREFERENCES_MAX_DEPTH) > PREFERENCES_MAX_DEPTH:
+            raise ValidationError(f"Must be nested at most {PREFERENCES_MAX_DEPTH} levels deep.")
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
+        if size > PREFERENCES_MAX_BYTES:
+            raise ValidationError(f"Must be at most {PREFERENCES_MAX_BYTES} bytes as JSON (got {size}).")
+        if any("\x00" in s for s in _strings(value)):
+            raise ValidationError("Must not contain NUL characters.")
+
+
+class UserListQuerySchema(Schema):
+    """GET / (admin): page, filters and order."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
+    q = fields.String(
+        validate=[validate.Length(max=255), _no_nul],
+        metadata={"description": "Case-insensitive substring of the email or the full name."},
+    )
+    is_active = fields.Boolean()
+    is_verified = fields.Boolean()
+    created_after = fields.DateTime(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
+    created_before = fields.DateTime(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
+    sort = fields.String(
+        load_default="-created_at", validate=validate.OneOf(["created_at", "-created_at"]),
+        metadata={"description": "`created_at` (oldest first) or `-created_at` (newest first, the default)."},
+    )
