@@ -12,3 +12,8 @@ migrate:
 	.venv/bin/flask --app wsgi db upgrade
 ci:         ## what CI runs, in a clean clone
 	rm -rf /tmp/gatehouse-ci && git clone -q . /tmp/gatehouse-ci && cd /tmp/gatehouse-ci && bash .ci/run
+
+.PHONY: bench
+bench:      ## the benchmark (bench/README.md): seeds gatehouse_bench, runs wrk and Locust, writes bench/results/
+	.venv/bin/python -m pip install --quiet -r bench/requirements.txt
+	.venv/bin/python -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,111 @@
+"""Registration-to-inbox time: POST /api/v1/auth/register until the verification
+email reaches an SMTP server, through the outbox, Redis, RQ and `python worker.py`.
+
+The service runs under gunicorn as in production, the worker as `python worker.py`
+(MAIL_BACKEND=smtp) and the inbox is an aiosmtpd sink on a loopback port that
+notes when each message arrives. Registrations are paced at `rate` per second
+(each costs one bcrypt hash).
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import statistics
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from email import message_from_bytes
+from pathlib import Path
+
+from bench import settings
+
+
+class _Inbox:
+    def __init__(self):
+        self.arrived: dict[str, float] = {}
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        now = time.monotonic()
+        with self.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.arrived.setdefault(rcpt.lower(), now)
+        message_from_bytes(envelope.original_content or envelope.content)
+        return "250 OK"
+
+
+def _post(url: str, body: dict) -> int:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
+    """p50/p95/max seconds from each registration's POST to its email's arrival."""
+    from aiosmtpd.controller import Controller
+
+    from app.email import jobs
+    from bench.run import Gunicorn, free_port, venv_bin
+
+    if "NotImplementedError" in inspect.getsource(jobs.deliver_email):
+        return {"skipped": "the email worker (app/email/jobs.py) is not on main yet"}
+    inbox = _Inbox()
+    smtp_port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
+    controller.start()
+    env = settings.service_env(RATELIMIT_ENABLED="false", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
+                               MAIL_PORT=str(smtp_port), BENCH_DB_TIMES_DIR=str(settings.RESULTS / "db"))
+    worker_log = open(settings.RESULTS / "worker-email.log", "w")  # noqa: SIM115
+    worker = subprocess.Popen([venv_bin("python"), "worker.py"], cwd=settings.ROOT, env=env, stdout=worker_log,
+                              stderr=subprocess.STDOUT)
+    sent: dict[str, float] = {}
+    statuses: list[int] = []
+    try:
+        with Gunicorn("bench.served:app", env, "/health", "email") as server:
+            url = server.url + "/api/v1/auth/register"
+            time.sleep(3)  # the worker's start-up
+
+            def register(email):
+                sent[email] = time.monotonic()
+                statuses.append(_post(url, {"email": email, "password": settings.PASSWORD,
+                                            "full_name": "Inbox Timer", "terms_accepted": True}))
+
+            threads = []
+            for _ in range(count):
+                email = f"inbox-{uuid.uuid4().hex[:12]}@visitors.example"
+                thread = threading.Thread(target=register, args=(email,))
+                thread.start()
+                threads.append(thread)
+                time.sleep(1 / rate)
+            for thread in threads:
+                thread.join()
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and len(inbox.arrived) < len(sent):
+                time.sleep(0.2)
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        worker_log.close()
+        controller.stop()
+    delays = sorted(inbox.arrived[e] - t for e, t in sent.items() if e in inbox.arrived)
+    result = {"sent": len(sent), "created": statuses.count(201), "delivered": len(delays), "rate_per_s": rate,
+              "p50_s": None, "p95_s": None, "max_s": None}
+    if delays:
+        result.update(p50_s=round(statistics.median(delays), 3),
+                      p95_s=round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3),
+                      max_s=round(delays[-1], 3))
+    if len(delays) < len(sent):
+        result["p95_s"] = None
+        result["undelivered"] = len(sent) - len(delays)
+    return result
