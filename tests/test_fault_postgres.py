@@ -1,0 +1,92 @@
+"""Fault: PostgreSQL becomes unreachable, then returns.
+
+A private PostgreSQL cluster (initdb in a temporary directory) and a gunicorn
+serving the app on it; the machine's PostgreSQL is never touched.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import psycopg
+import pytest
+import requests
+
+from tests.conftest import TEST_REDIS_URL
+from tests.private_services import Gunicorn, PrivatePostgres, migrate, service_env
+
+pytestmark = pytest.mark.slow
+
+CONNECT_TIMEOUT = 2  # DATABASE_CONNECT_TIMEOUT given to the server
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    cluster = PrivatePostgres().start()
+    migrate(service_env(cluster.url, TEST_REDIS_URL))
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture
+def served(postgres, redis_conn):
+    redis_conn.flushdb()
+    server = Gunicorn(service_env(postgres.url, TEST_REDIS_URL, DATABASE_CONNECT_TIMEOUT=CONNECT_TIMEOUT)).start()
+    yield server
+    server.stop()
+
+
+def _signed_in_user(app, postgres) -> tuple[str, dict]:
+    """A user and a session made straight in the private database, and its access token."""
+    from app.security import hash_password, issue_access_token
+
+    email = f"pg-{uuid.uuid4().hex[:8]}@example.com"
+    with psycopg.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname="postgres", autocommit=True) as conn:
+        user_id = conn.execute(
+            "INSERT INTO users (email, password_hash, full_name, is_verified) VALUES (%s, %s, 'Pg User', true) RETURNING id",
+            (email, hash_password("SecurePass123", rounds=4)),
+        ).fetchone()[0]
+        session_id = conn.execute(
+            "INSERT INTO sessions (user_id, expires_at) VALUES (%s, now() + interval '1 day') RETURNING id", (user_id,)
+        ).fetchone()[0]
+    with app.app_context():
+        token, _ = issue_access_token(user_id, session_id)
+    return email, {"Authorization": f"Bearer {token}"}
+
+
+def _timed(method, url, **kwargs):
+    started = time.monotonic()
+    response = requests.request(method, url, timeout=30, **kwargs)
+    return response, time.monotonic() - started
+
+
+def test_postgres_down_is_503_in_the_envelope_quickly_and_recovers_without_restart(app, postgres, served):
+    email, headers = _signed_in_user(app, postgres)
+    me = served.url + "/api/v1/users/me"
+    assert requests.get(me, headers=headers, timeout=10).json()["data"]["email"] == email
+
+    postgres.stop()
+    for path, auth in (("/api/v1/users/me", headers), ("/ready", None), ("/api/v1/users/me", headers)):
+        response, took = _timed("GET", served.url + path, headers=auth or {})
+        assert response.status_code == 503, response.text
+        body = response.json()
+        assert body["status"] == "error"
+        assert body["error"]["code"] in ("SERVER_UNAVAILABLE_012", "SERVER_NOT_READY_013")
+        assert body["error"]["trace_id"] == response.headers["X-Request-ID"]
+        assert response.headers.get("Retry-After")
+        # Never a hang: refused connections answer at once, at worst after the connect timeout.
+        assert took < CONNECT_TIMEOUT + 1.5, f"{path} took {took:.1f}s"
+    assert requests.get(served.url + "/health", timeout=5).status_code == 200  # liveness needs no database
+
+    postgres.start()
+    returned = time.monotonic()
+    while True:
+        response = requests.get(me, headers=headers, timeout=10)
+        if response.status_code == 200:
+            break
+        assert response.status_code == 503, response.text
+        assert time.monotonic() - returned < 5, "not recovered within 5 s of PostgreSQL returning"
+        time.sleep(0.2)
+    assert response.json()["data"]["email"] == email
+    assert requests.get(served.url + "/ready", timeout=10).status_code == 200

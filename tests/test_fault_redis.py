@@ -1,0 +1,68 @@
+"""Fault: Redis is killed (SIGKILL) while requests flow, then comes back.
+
+A private redis-server and a gunicorn serving the app on it (and on the tests'
+PostgreSQL database); the machine's Redis is never touched.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from tests.conftest import TEST_DATABASE_URL
+from tests.private_services import Gunicorn, PrivateRedis, service_env
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def redis_server():
+    server = PrivateRedis().start()
+    yield server
+    server.kill()
+
+
+@pytest.fixture
+def served(app, redis_server):
+    server = Gunicorn(service_env(TEST_DATABASE_URL, redis_server.url)).start()
+    yield server
+    server.stop()
+
+
+def _timed_get(url, **kwargs):
+    started = time.monotonic()
+    response = requests.get(url, timeout=10, **kwargs)
+    return response, time.monotonic() - started
+
+
+def test_redis_killed_authenticated_reads_continue_ready_is_503_then_recovers(served, redis_server, make_user, sign_in):
+    user = make_user()
+    headers = sign_in(user)
+    me = served.url + "/api/v1/users/me"
+    assert requests.get(me, headers=headers, timeout=10).status_code == 200  # cached in Redis now
+    assert requests.get(served.url + "/ready", timeout=10).status_code == 200
+
+    redis_server.kill()
+    # Requests keep flowing: every authenticated read answers, from the database, promptly.
+    for _ in range(20):
+        response, took = _timed_get(me, headers=headers)
+        assert response.status_code == 200, response.text
+        assert response.json()["data"]["email"] == user.email
+        assert took < 2.0
+    ready, took = _timed_get(served.url + "/ready")
+    assert ready.status_code == 503
+    body = ready.json()
+    assert body["status"] == "error" and body["error"]["code"] == "SERVER_NOT_READY_013"
+    assert body["checks"]["redis"].startswith("unhealthy") and body["checks"]["database"] == "healthy"
+    assert took < 2.0
+    # A bad token is still refused while Redis is down (the database decides).
+    assert requests.get(me, headers={"Authorization": "Bearer nope"}, timeout=10).status_code == 401
+
+    redis_server.start()
+    deadline = time.monotonic() + 5
+    while requests.get(served.url + "/ready", timeout=10).status_code != 200:
+        assert time.monotonic() < deadline, "not ready within 5 s of Redis returning"
+        time.sleep(0.2)
+    assert requests.get(me, headers=headers, timeout=10).status_code == 200
