@@ -154,7 +154,10 @@ class Config:
     LOCKOUT_THRESHOLD = 10
     LOCKOUT_WINDOW_SECONDS = 15 * 60
     LOCKOUT_SECONDS = 15 * 60
+    # A duplicate refresh within this many seconds gets the same new pair (concurrent client requests).
     REFRESH_GRACE_SECONDS = 10
+    # At most one verification email per address per this many seconds (resend-verification).
+    RESEND_COOLDOWN_SECONDS = 60
     VERIFY_TOKEN_TTL_HOURS = 48
     RESET_TOKEN_TTL_HOURS = 1
 

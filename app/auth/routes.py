@@ -1,5 +1,146 @@
-"""Auth routes: sign-up, verification, sign-in, sessions, recovery."""
+"""Auth routes: sign-up, verification, sign-in, sessions, recovery.
 
+Every route without a Bearer token is limited per client IP (Redis-backed,
+shared by all workers; the IP is taken through TRUSTED_PROXY_COUNT hops
+only). The limit decorator sits right under `@blp.route` so that requests
+failing validation count too.
+"""
+
+from flask import g
 from flask_smorest import Blueprint
 
+from app.auth import service
+from app.auth.schemas import (
+    AccountSchema,
+    EmailOnlySchema,
+    LoginResultSchema,
+    LoginSchema,
+    RefreshSchema,
+    RegisteredUserSchema,
+    RegisterSchema,
+    SessionSchema,
+    TokenPairSchema,
+    VerifyEmailSchema,
+)
+from app.extensions import limiter
+from app.responses import envelope
+from app.security import auth_required
+
 blp = Blueprint("auth", __name__, description="Sign-up, sign-in, sessions and account recovery.")
+
+# Per client IP (seed §6.1 fixes register's).
+REGISTER_LIMIT = "5 per minute"
+LOGIN_LIMIT = "10 per minute"
+REFRESH_LIMIT = "30 per minute"
+VERIFY_LIMIT = "10 per minute"
+RESEND_LIMIT = "3 per minute"
+
+
+@blp.route("/register", methods=["POST"])
+@limiter.limit(REGISTER_LIMIT)
+@blp.arguments(RegisterSchema)
+@blp.response(201, envelope(RegisteredUserSchema))
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def register(body):
+    """Create an account; a verification email is sent.
+
+    409 AUTH_EMAIL_EXISTS_003 when a live account uses the address; 429 after
+    5 registrations a minute from one IP.
+    """
+    return {"data": service.register_user(body["email"], body["password"], body["full_name"]),
+            "message": "Registration successful. Please check your email to verify your account."}
+
+
+@blp.route("/verify-email", methods=["POST"])
+@limiter.limit(VERIFY_LIMIT)
+@blp.arguments(VerifyEmailSchema)
+@blp.response(200, envelope(AccountSchema))
+@blp.alt_response(409, response="CONFLICT")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def verify_email(body):
+    """Confirm an email address with the token from the emailed link.
+
+    Also confirms an email change (the account moves to the new address);
+    409 AUTH_EMAIL_EXISTS_003 if that address was taken meanwhile. A bad,
+    used or expired token is 400 AUTH_VERIFICATION_TOKEN_INVALID_023.
+    """
+    return {"data": service.verify_email(body["token"]), "message": "Email verified."}
+
+
+@blp.route("/resend-verification", methods=["POST"])
+@limiter.limit(RESEND_LIMIT)
+@blp.arguments(EmailOnlySchema)
+@blp.response(202, envelope(None))
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def resend_verification(body):
+    """Send the verification email again; the answer is the same whether or not the account exists."""
+    service.resend_verification(body["email"])
+    return {"message": "If an unverified account uses this address, a new verification email is on its way."}
+
+
+@blp.route("/login", methods=["POST"])
+@limiter.limit(LOGIN_LIMIT)
+@blp.arguments(LoginSchema)
+@blp.response(200, envelope(LoginResultSchema))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def login(body):
+    """Sign in: an access token, a refresh token and the user.
+
+    401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
+    alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
+    password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
+    minutes for this email, until the lock lifts.
+    """
+    return {"data": service.login(body["email"], body["password"]), "message": "Signed in."}
+
+
+@blp.route("/refresh", methods=["POST"])
+@limiter.limit(REFRESH_LIMIT)
+@blp.arguments(RefreshSchema)
+@blp.response(200, envelope(TokenPairSchema))
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def refresh(body):
+    """Trade a refresh token for a new pair; the presented token is spent.
+
+    401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
+    AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
+    AUTH_SESSION_REVOKED_018 (the session has ended).
+    """
+    return {"data": service.refresh(body["refresh_token"]), "message": "Tokens refreshed."}
+
+
+@blp.route("/logout", methods=["POST"])
+@auth_required
+@blp.response(204)
+def logout():
+    """End this session; its access and refresh tokens stop working at once."""
+    service.logout(g.user_id, g.session_id)
+
+
+@blp.route("/logout-all", methods=["POST"])
+@auth_required
+@blp.response(204)
+def logout_all():
+    """End every session of the signed-in user."""
+    service.logout_all(g.user_id)
+
+
+@blp.route("/sessions", methods=["GET"])
+@auth_required
+@blp.response(200, envelope(SessionSchema, many=True))
+def list_sessions():
+    """The signed-in user's live sessions."""
+    return {"data": service.list_sessions(g.user_id, g.session_id)}
+
+
+@blp.route("/sessions/<session_id>", methods=["DELETE"])
+@auth_required
+@blp.response(204)
+@blp.alt_response(404, response="NOT_FOUND")
+def revoke_session(session_id):
+    """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise)."""
+    service.revoke_session(g.user_id, session_id)

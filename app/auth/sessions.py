@@ -8,15 +8,18 @@ refused. Nothing here commits.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from datetime import timedelta
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session as OrmSession
 
 from app.extensions import client_ip, db
 from app.models import RefreshToken, Session, User, utcnow
-from app.security import mark_sessions_revoked, new_token
+from app.security import hash_token, mark_sessions_revoked, new_token
 
 _REVOKED_KEY = "gatehouse_revoked_sessions"
 
@@ -34,6 +37,60 @@ def start_session(user: User) -> tuple[Session, str]:
     token, token_hash = new_token()
     db.session.add(RefreshToken(session_id=session.id, token_hash=token_hash, expires_at=expires_at))
     return session, token
+
+
+def derive_child_token(presented: str) -> str:
+    """The refresh token that rotating `presented` yields: HMAC(JWT key, presented).
+
+    Deterministic, so that a concurrent duplicate refresh within the grace
+    window can be answered with the same new token while only its hash is
+    stored; unpredictable without the key, because `presented` is random.
+    """
+    key = current_app.config["JWT_SECRET_KEY"].encode("utf-8")
+    digest = hmac.new(key, b"refresh:" + presented.encode("utf-8"), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def consume_refresh_token(token_hash: str, now) -> RefreshToken | None:
+    """Mark the unused, unexpired refresh token `token_hash` used; None if there is none.
+
+    One conditional UPDATE: of two concurrent uses exactly one gets the row
+    (the other waits for the row lock, then finds `used_at` set).
+    """
+    row = db.session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == token_hash, RefreshToken.used_at.is_(None), RefreshToken.expires_at > now)
+        .values(used_at=now)
+        .returning(RefreshToken.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    return db.session.get(RefreshToken, row.id, populate_existing=True) if row else None
+
+
+def find_refresh_token(token_hash: str, session_id=None) -> RefreshToken | None:
+    """The refresh token with this hash (used or not), optionally only of `session_id`."""
+    query = select(RefreshToken).where(RefreshToken.token_hash == token_hash)
+    if session_id is not None:
+        query = query.where(RefreshToken.session_id == session_id)
+    return db.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def add_child_token(session: Session, presented: str) -> str:
+    """Store the rotation successor of `presented` for `session`; returns it (plain)."""
+    child = derive_child_token(presented)
+    db.session.add(RefreshToken(session_id=session.id, token_hash=hash_token(child), expires_at=session.expires_at))
+    return child
+
+
+def live_sessions(user_id, now) -> list[Session]:
+    """The user's unrevoked, unexpired sessions, most recently used first."""
+    return list(
+        db.session.execute(
+            select(Session)
+            .where(Session.user_id == user_id, Session.revoked_at.is_(None), Session.expires_at > now)
+            .order_by(Session.last_used_at.desc(), Session.created_at.desc())
+        ).scalars()
+    )
 
 
 def end_sessions(*conditions, reason: str) -> list:

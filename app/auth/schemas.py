@@ -1,0 +1,98 @@
+"""Shapes of the auth requests and responses. Shape only: the rules live in the service."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from app.fields import Email, FullName, Password, Timestamp
+
+# Opaque tokens we issue are 43-character urlsafe strings; anything far longer is junk.
+_TOKEN = {"required": True, "validate": validate.Length(min=1, max=512)}
+
+
+class StrictBoolean(fields.Boolean):
+    """A JSON `true` or `false` only (not "yes", 1 or "on")."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise ValidationError("Must be true or false.")
+        return value
+
+
+# ----------------------------------------------------------------- requests
+
+
+class RegisterSchema(Schema):
+    email = Email(required=True)
+    password = Password(required=True)
+    full_name = FullName(required=True)
+    terms_accepted = StrictBoolean(
+        required=True, validate=validate.Equal(True, error="The terms must be accepted."),
+        metadata={"description": "Must be true."},
+    )
+
+
+class VerifyEmailSchema(Schema):
+    token = fields.String(**_TOKEN, metadata={"description": "The token from the emailed link."})
+
+
+class EmailOnlySchema(Schema):
+    email = Email(required=True)
+
+
+class LoginSchema(Schema):
+    email = Email(required=True)
+    # Not checked against the password rules: an old password may predate them.
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
+                             metadata={"example": "SecurePass123"})
+
+
+class RefreshSchema(Schema):
+    refresh_token = fields.String(**_TOKEN)
+
+
+# ---------------------------------------------------------------- responses
+
+
+class RegisteredUserSchema(Schema):
+    """Exactly the body of seed §6.1."""
+
+    user_id = fields.UUID(attribute="id", required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    is_verified = fields.Boolean(required=True)
+    created_at = Timestamp(required=True)
+
+
+class AccountSchema(Schema):
+    """The signed-in user, as GET /users/me shows it."""
+
+    id = fields.UUID(required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    is_verified = fields.Boolean(required=True)
+    is_active = fields.Boolean(required=True)
+    is_admin = fields.Boolean(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
+
+
+class TokenPairSchema(Schema):
+    access_token = fields.String(required=True, metadata={"description": "JWT (HS256) for `Authorization: Bearer`."})
+    token_type = fields.String(required=True, metadata={"enum": ["Bearer"]})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds until the access token expires."})
+    refresh_token = fields.String(required=True, metadata={"description": "Single use; POST it to /refresh for a new pair."})
+
+
+class LoginResultSchema(TokenPairSchema):
+    user = fields.Nested(AccountSchema, required=True)
+
+
+class SessionSchema(Schema):
+    id = fields.UUID(required=True)
+    created_at = Timestamp(required=True)
+    last_used_at = Timestamp(required=True, metadata={"description": "Sign-in or last refresh."})
+    expires_at = Timestamp(required=True)
+    ip = fields.String(required=True, allow_none=True)
+    user_agent = fields.String(required=True, allow_none=True)
+    current = fields.Boolean(required=True, metadata={"description": "True for the session of this request's token."})

@@ -1,0 +1,362 @@
+"""Sign-up, verification, sign-in, refresh and sessions: the rules, and the only commits.
+
+Every function here is one transaction: it either commits everything it did
+(rows, audit events, queued emails) or raises an `AppError` after rolling back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from app import audit, cache, errors
+from app.auth import sessions
+from app.email.outbox import queue_email
+from app.errors import AppError
+from app.extensions import db
+from app.models import Session, User, UserToken, utcnow
+from app.security import dummy_password_hash, hash_password, hash_token, issue_access_token, new_token, verify_password
+from app.users.service import find_live_user_by_email
+
+# The unique index that keeps one live account per address (models.User).
+EMAIL_INDEX = "uq_users_email_live"
+
+
+def _is_email_taken(exc: IntegrityError) -> bool:
+    return EMAIL_INDEX in str(exc.orig)
+
+
+def _fail(error, **kwargs):
+    db.session.rollback()
+    raise AppError(error, **kwargs)
+
+
+# -------------------------------------------------------------- sign-up
+
+
+def register_user(email: str, password: str, full_name: str) -> User:
+    """Create an unverified account and queue its verification email (seed §2.1.4, §4.1).
+
+    One transaction: the user, its verification token, the outbox email and
+    the audit event are committed together or not at all. A taken address is
+    409 AUTH_EMAIL_EXISTS_003 whether the pre-check or, in a race, the unique
+    index catches it (seed §12.1).
+    """
+    if find_live_user_by_email(email) is not None:
+        _fail(errors.EMAIL_EXISTS, field="email")
+    user = User(id=uuid.uuid4(), email=email, password_hash=hash_password(password), full_name=full_name)
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if _is_email_taken(exc):
+            raise AppError(errors.EMAIL_EXISTS, field="email") from None
+        raise
+    _send_verification(user)
+    audit.record_event(audit.REGISTERED, user_id=user.id)
+    db.session.commit()
+    return user
+
+
+def _send_verification(user: User) -> None:
+    config = current_app.config
+    token, token_hash = new_token()
+    hours = config["VERIFY_TOKEN_TTL_HOURS"]
+    db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_VERIFY_EMAIL, token_hash=token_hash,
+                             expires_at=utcnow() + timedelta(hours=hours)))
+    queue_email(user.email, "verify_email", {
+        "full_name": user.full_name,
+        "link": f"{config['FRONTEND_URL']}/verify-email?token={token}",
+        "expires_in_hours": hours,
+    })
+
+
+def verify_email(token: str) -> User:
+    """Consume a verify_email or change_email token and apply it.
+
+    verify_email marks the account verified; change_email moves the account
+    to the token's new address (verified), 409 AUTH_EMAIL_EXISTS_003 if a
+    live account took that address meanwhile. A bad, used or expired token,
+    or one whose account is gone, is 400 AUTH_VERIFICATION_TOKEN_INVALID_023.
+    """
+    now = utcnow()
+    row = db.session.execute(
+        update(UserToken)
+        .where(
+            UserToken.token_hash == hash_token(token),
+            UserToken.purpose.in_((UserToken.PURPOSE_VERIFY_EMAIL, UserToken.PURPOSE_CHANGE_EMAIL)),
+            UserToken.used_at.is_(None),
+            UserToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .returning(UserToken.user_id, UserToken.purpose, UserToken.new_email)
+        .execution_options(synchronize_session=False)
+    ).first()
+    user = db.session.get(User, row.user_id) if row else None
+    if user is None or user.is_deleted:
+        _fail(errors.VERIFICATION_TOKEN_INVALID, field="token")
+    if row.purpose == UserToken.PURPOSE_CHANGE_EMAIL:
+        old_email = user.email
+        user.email = row.new_email
+        user.is_verified = True
+        try:
+            db.session.flush()
+        except IntegrityError as exc:
+            db.session.rollback()
+            if _is_email_taken(exc):
+                raise AppError(errors.EMAIL_EXISTS, field="email") from None
+            raise
+        audit.record_event(audit.EMAIL_CHANGED, user_id=user.id, details={"from": old_email, "to": row.new_email})
+    else:
+        user.is_verified = True
+        audit.record_event(audit.VERIFIED, user_id=user.id)
+    db.session.commit()
+    return user
+
+
+def resend_verification(email: str) -> None:
+    """Queue a new verification email if `email` is a live, unverified account.
+
+    Says nothing either way (the route answers 202 regardless). At most one
+    email per address per RESEND_COOLDOWN_SECONDS, so that nobody can flood a
+    mailbox from many IPs.
+    """
+    user = find_live_user_by_email(email)
+    if user is None or user.is_verified or not user.is_active:
+        return
+    cutoff = utcnow() - timedelta(seconds=current_app.config["RESEND_COOLDOWN_SECONDS"])
+    recent = db.session.execute(
+        select(UserToken.id).where(
+            UserToken.user_id == user.id,
+            UserToken.purpose == UserToken.PURPOSE_VERIFY_EMAIL,
+            UserToken.created_at > cutoff,
+        ).limit(1)
+    ).first()
+    if recent is None:
+        _send_verification(user)
+        db.session.commit()
+
+
+# -------------------------------------------------------------- sign-in
+
+
+def _token_pair(user_id, session_id, refresh_token: str) -> dict:
+    access_token, lifetime = issue_access_token(user_id, session_id)
+    return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime,
+            "refresh_token": refresh_token}
+
+
+def _locked_error(retry_after: float):
+    return AppError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(max(1, int(retry_after + 0.999)))})
+
+
+def login(email: str, password: str) -> dict:
+    """Check the credentials and start a session: the token pair and the user.
+
+    The password is always checked at full bcrypt cost (against a dummy hash
+    for an unknown email, and also while the account is locked), so that the
+    answer's timing says nothing. Unknown or deleted email and wrong password
+    are the same 401 AUTH_INVALID_CREDENTIALS_001; a disabled account is 403
+    only once its password verified; LOCKOUT_THRESHOLD failures within
+    LOCKOUT_WINDOW_SECONDS lock the address for LOCKOUT_SECONDS (429, even
+    with the right password).
+    """
+    user = find_live_user_by_email(email)
+    password_ok = verify_password(password, user.password_hash if user else dummy_password_hash())
+    if user is None:
+        _unknown_email_failure(email)
+    if not password_ok:
+        _account_failure(user)
+    now = utcnow()
+    if user.locked_until is not None and user.locked_until > now:
+        _locked(user, now)
+    if not user.is_active:
+        audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure", details={"reason": "disabled"})
+        db.session.commit()
+        raise AppError(errors.ACCOUNT_DISABLED)
+    # Conditional on "not locked" so that a lock set by a concurrent failure still holds.
+    cleared = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if cleared is None:
+        db.session.refresh(user)
+        _locked(user, now)
+    session, refresh_token = sessions.start_session(user)
+    audit.record_event(audit.LOGIN_SUCCEEDED, user_id=user.id, details={"session_id": str(session.id)})
+    db.session.commit()
+    return {**_token_pair(user.id, session.id, refresh_token), "user": db.session.get(User, user.id)}
+
+
+def _locked(user: User, now):
+    audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure")
+    db.session.commit()
+    raise _locked_error((user.locked_until - now).total_seconds())
+
+
+def _account_failure(user: User):
+    """Count a wrong password for `user` (atomically) and answer 401, or 429 if locked."""
+    config = current_app.config
+    now = utcnow()
+    window_start = now - timedelta(seconds=config["LOCKOUT_WINDOW_SECONDS"])
+    locked = and_(User.locked_until.is_not(None), User.locked_until > now)
+    # A new count starts when the window has passed or a lock has lifted.
+    restart = or_(
+        User.failed_login_window_start.is_(None),
+        User.failed_login_window_start <= window_start,
+        User.locked_until.is_not(None),
+    )
+    count = case((restart, 1), else_=User.failed_login_count + 1)
+    row = db.session.execute(
+        update(User)
+        .where(User.id == user.id, ~locked)  # failures during a lock are not counted: it never extends
+        .values(
+            failed_login_count=count,
+            failed_login_window_start=case((restart, now), else_=User.failed_login_window_start),
+            locked_until=case((count >= config["LOCKOUT_THRESHOLD"], now + timedelta(seconds=config["LOCKOUT_SECONDS"])),
+                              else_=None),
+        )
+        .returning(User.failed_login_count, User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        db.session.refresh(user)
+        if user.locked_until is not None and user.locked_until > now:
+            _locked(user, now)
+    else:
+        audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure",
+                           details={"reason": "wrong_password", "failures": row.failed_login_count})
+        if row.locked_until is not None:
+            audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
+                               details={"until": row.locked_until.isoformat()})
+    db.session.commit()
+    raise AppError(errors.INVALID_CREDENTIALS)
+
+
+def _unknown_email_failure(email: str):
+    """Count a failure for an address with no account, as for a real one.
+
+    Kept in Redis (no row to keep it in) so that after LOCKOUT_THRESHOLD
+    tries an unknown address answers 429 just like a locked account, and
+    the lockout does not tell which addresses have accounts. When Redis is
+    down this counting is skipped (the per-IP limits still apply).
+    """
+    config = current_app.config
+    digest = hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
+    key = cache.key("auth", "login_failures", digest, "count")
+    threshold = config["LOCKOUT_THRESHOLD"]
+
+    def _count(r):
+        count = r.incr(key)
+        if count == 1:
+            r.expire(key, config["LOCKOUT_WINDOW_SECONDS"])
+        elif count == threshold:
+            r.expire(key, config["LOCKOUT_SECONDS"])  # the lock starts now and lifts by itself
+        return count, r.ttl(key)
+
+    count, ttl = cache.safe(_count, fallback=(0, 0))
+    if count > threshold:
+        audit.record_event(audit.LOGIN_LOCKED, outcome="failure", details={"email": email})
+        db.session.commit()
+        raise _locked_error(max(ttl, 1))
+    audit.record_event(audit.LOGIN_FAILED, outcome="failure", details={"reason": "unknown_email", "email": email})
+    db.session.commit()
+    raise AppError(errors.INVALID_CREDENTIALS)
+
+
+# -------------------------------------------------------------- refresh
+
+
+def _session_usable(session: Session | None, now) -> bool:
+    if session is None or not session.is_live(now):
+        return False
+    user = db.session.get(User, session.user_id)
+    return user is not None and user.is_active and not user.is_deleted
+
+
+def refresh(presented: str) -> dict:
+    """Rotate a refresh token: a new pair for the same session; the old token is spent.
+
+    Presenting a spent token again revokes the whole session (401
+    AUTH_REFRESH_TOKEN_REUSED_020), except within REFRESH_GRACE_SECONDS of
+    its use while its successor is still unused: a concurrent duplicate
+    from the same client then gets that same successor.
+    """
+    now = utcnow()
+    token_hash = hash_token(presented)
+    consumed = sessions.consume_refresh_token(token_hash, now)
+    if consumed is not None:
+        session = db.session.get(Session, consumed.session_id)
+        if not _session_usable(session, now):
+            _fail(errors.SESSION_REVOKED)
+        child = sessions.add_child_token(session, presented)
+        session.last_used_at = now
+        db.session.commit()
+        return _token_pair(session.user_id, session.id, child)
+
+    spent = sessions.find_refresh_token(token_hash)
+    if spent is None or spent.used_at is None:  # unknown, or unused but expired
+        _fail(errors.REFRESH_INVALID, field="refresh_token")
+    session = db.session.get(Session, spent.session_id)
+    child = sessions.derive_child_token(presented)
+    successor = sessions.find_refresh_token(hash_token(child), session_id=spent.session_id)
+    grace = current_app.config["REFRESH_GRACE_SECONDS"]  # 0 turns the grace window off
+    if (grace > 0 and utcnow() - spent.used_at <= timedelta(seconds=grace)
+            and successor is not None and successor.used_at is None and _session_usable(session, now)):
+        user_id, session_id = session.user_id, session.id
+        db.session.rollback()  # nothing to write: the successor already exists
+        return _token_pair(user_id, session_id, child)
+    sessions.end_sessions(Session.id == spent.session_id, reason="refresh_reuse")
+    audit.record_event(audit.REFRESH_REUSE_DETECTED, user_id=session.user_id, outcome="failure",
+                       details={"session_id": str(session.id)})
+    db.session.commit()
+    raise AppError(errors.REFRESH_REUSED, field="refresh_token")
+
+
+# ------------------------------------------------------------- sessions
+
+
+def logout(user_id, session_id) -> None:
+    """End the caller's session: its access and refresh tokens stop at once."""
+    sessions.end_sessions(Session.id == session_id, Session.user_id == user_id, reason="logout")
+    audit.record_event(audit.LOGOUT, user_id=user_id, details={"session_id": str(session_id)})
+    db.session.commit()
+
+
+def logout_all(user_id) -> None:
+    """End every session of the user, this one included."""
+    ended = sessions.end_user_sessions(user_id, reason="logout_all")
+    audit.record_event(audit.LOGOUT_ALL, user_id=user_id, details={"sessions": len(ended)})
+    db.session.commit()
+
+
+def list_sessions(user_id, current_session_id) -> list[dict]:
+    """The user's live sessions, each flagged `current` if it is this request's."""
+    return [
+        {"id": s.id, "created_at": s.created_at, "last_used_at": s.last_used_at, "expires_at": s.expires_at,
+         "ip": s.ip, "user_agent": s.user_agent, "current": s.id == current_session_id}
+        for s in sessions.live_sessions(user_id, utcnow())
+    ]
+
+
+def revoke_session(user_id, session_id: str) -> None:
+    """End one of the user's own live sessions; 404 AUTH_SESSION_NOT_FOUND_029
+    for a malformed id, another user's session or one already ended."""
+    try:
+        sid = uuid.UUID(session_id)
+    except ValueError:
+        raise AppError(errors.SESSION_NOT_FOUND) from None
+    if not sessions.end_sessions(Session.id == sid, Session.user_id == user_id, Session.expires_at > utcnow(),
+                                 reason="revoked"):
+        _fail(errors.SESSION_NOT_FOUND)
+    audit.record_event(audit.SESSION_REVOKED, user_id=user_id, details={"session_id": str(sid)})
+    db.session.commit()

@@ -1,0 +1,57 @@
+"""Per-IP rate limits on the unauthenticated auth routes (in-process).
+
+The proxy-header and Redis-outage cases run against gunicorn in
+test_auth_processes.py.
+"""
+
+import pytest
+
+from tests.auth_client import post
+from tests.conftest import unique_email
+
+
+def _body(path):
+    return {
+        "/register": {"email": unique_email(), "password": "SecurePass123", "full_name": "Ada Lovelace", "terms_accepted": True},
+        "/login": {"email": unique_email(), "password": "WrongPass123"},
+        "/refresh": {"refresh_token": "A" * 43},
+        "/verify-email": {"token": "A" * 43},
+        "/resend-verification": {"email": unique_email()},
+    }[path]
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/register", 5), ("/login", 10), ("/refresh", 30), ("/verify-email", 10), ("/resend-verification", 3)],
+)
+def test_each_unauthenticated_route_is_limited_per_ip(client, path, allowed):
+    for _ in range(allowed):
+        assert post(client, path, _body(path), ip="192.0.2.10").status_code != 429
+    response = post(client, path, _body(path), ip="192.0.2.10")
+    assert response.status_code == 429
+    error = response.get_json()["error"]
+    assert response.get_json()["status"] == "error"
+    assert error["code"] == "REQUEST_RATE_LIMITED_010" and error["trace_id"] == response.headers["X-Request-ID"]
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    # Another client is not affected.
+    assert post(client, path, _body(path), ip="192.0.2.11").status_code != 429
+
+
+def test_register_limit_is_five_a_minute_and_counts_invalid_requests_too(client):
+    for _ in range(5):
+        assert post(client, "/register", {"email": "bad"}, ip="192.0.2.20").status_code == 400
+    assert post(client, "/register", _body("/register"), ip="192.0.2.20").status_code == 429
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
+    for i in range(5):
+        headers = {"X-Forwarded-For": f"198.51.100.{i}"}
+        assert post(client, "/register", _body("/register"), ip="192.0.2.30", headers=headers).status_code == 201
+    spoofed = post(client, "/register", _body("/register"), ip="192.0.2.30", headers={"X-Forwarded-For": "198.51.100.99"})
+    assert spoofed.status_code == 429
+
+
+def test_limits_are_shared_through_redis_with_a_60_second_ttl(client, redis_conn):
+    post(client, "/register", _body("/register"), ip="192.0.2.40")
+    [key] = redis_conn.keys("*test:api:rate_limit*192.0.2.40*")
+    assert 0 < redis_conn.ttl(key) <= 60
