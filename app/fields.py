@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from marshmallow import ValidationError, fields, validate
 
 from app.security import password_problems
@@ -55,13 +53,3 @@ class FullName(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return super()._deserialize(value, attr, data, **kwargs).strip()
-
-
-class Timestamp(fields.DateTime):
-    """A UTC instant written as ISO 8601 with milliseconds and `Z`
-    (`2026-11-26T10:00:00.000Z`), the same form as the error envelope's timestamp."""
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"

@@ -2,7 +2,7 @@
 
 import threading
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -48,7 +48,7 @@ def test_register_answers_exactly_the_seed_body(client):
     assert set(data) == {"user_id", "email", "full_name", "is_verified", "created_at"}
     assert uuid.UUID(data["user_id"])
     assert data["email"] == email and data["full_name"] == "John Doe" and data["is_verified"] is False
-    assert data["created_at"].endswith("Z")
+    assert datetime.fromisoformat(data["created_at"]).utcoffset() == timedelta(0)
 
 
 def test_register_stores_a_bcrypt_hash_and_queues_the_verification_email_in_one_go(app, client):

@@ -11,7 +11,6 @@ from flask_smorest import Blueprint
 
 from app.auth import service
 from app.auth.schemas import (
-    AccountSchema,
     EmailOnlySchema,
     LoginResultSchema,
     LoginSchema,
@@ -25,6 +24,7 @@ from app.auth.schemas import (
 from app.extensions import limiter
 from app.responses import envelope
 from app.security import auth_required
+from app.users.schemas import UserSchema
 
 blp = Blueprint("auth", __name__, description="Sign-up, sign-in, sessions and account recovery.")
 
@@ -55,7 +55,7 @@ def register(body):
 @blp.route("/verify-email", methods=["POST"])
 @limiter.limit(VERIFY_LIMIT)
 @blp.arguments(VerifyEmailSchema)
-@blp.response(200, envelope(AccountSchema))
+@blp.response(200, envelope(UserSchema))
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def verify_email(body):

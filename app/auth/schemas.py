@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.fields import Email, FullName, Password, Timestamp
+from app.fields import Email, FullName, Password
+from app.users.schemas import UserSchema
 
 # Opaque tokens we issue are 43-character urlsafe strings; anything far longer is junk.
 _TOKEN = {"required": True, "validate": validate.Length(min=1, max=512)}
@@ -61,20 +62,7 @@ class RegisteredUserSchema(Schema):
     email = fields.String(required=True)
     full_name = fields.String(required=True)
     is_verified = fields.Boolean(required=True)
-    created_at = Timestamp(required=True)
-
-
-class AccountSchema(Schema):
-    """The signed-in user, as GET /users/me shows it."""
-
-    id = fields.UUID(required=True)
-    email = fields.String(required=True)
-    full_name = fields.String(required=True)
-    is_verified = fields.Boolean(required=True)
-    is_active = fields.Boolean(required=True)
-    is_admin = fields.Boolean(required=True)
-    created_at = Timestamp(required=True)
-    updated_at = Timestamp(required=True)
+    created_at = fields.DateTime(required=True)
 
 
 class TokenPairSchema(Schema):
@@ -85,14 +73,14 @@ class TokenPairSchema(Schema):
 
 
 class LoginResultSchema(TokenPairSchema):
-    user = fields.Nested(AccountSchema, required=True)
+    user = fields.Nested(UserSchema, required=True)
 
 
 class SessionSchema(Schema):
     id = fields.UUID(required=True)
-    created_at = Timestamp(required=True)
-    last_used_at = Timestamp(required=True, metadata={"description": "Sign-in or last refresh."})
-    expires_at = Timestamp(required=True)
+    created_at = fields.DateTime(required=True)
+    last_used_at = fields.DateTime(required=True, metadata={"description": "Sign-in or last refresh."})
+    expires_at = fields.DateTime(required=True)
     ip = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
     current = fields.Boolean(required=True, metadata={"description": "True for the session of this request's token."})
