@@ -168,6 +168,12 @@ class Config:
     EMAIL_DLQ = "email_dead_letter_queue"
     NOTIFICATION_QUEUE = "notification_queue"
     NOTIFICATION_DLQ = "notification_dlq"
+    # Transient failures are retried this many times, after EMAIL_RETRY_BASE_SECONDS * 2^n (seed §2.2).
+    EMAIL_MAX_RETRIES = 3
+    # An attempt (SMTP conversation or webhook POST) is killed after this long; its lease lasts a little longer.
+    EMAIL_JOB_TIMEOUT_SECONDS = 60
+    OUTBOX_SWEEP_BATCH = 500
+    WEBHOOK_TIMEOUT_SECONDS = 5.0
 
 
 class DevelopmentConfig(Config):
@@ -277,6 +283,10 @@ def load_config(environ=None, **overrides) -> dict:
         RATELIMIT_STORAGE_URI=redis_url or "memory://",
         PROFILE_CACHE_TTL_SECONDS=_int(environ, "PROFILE_CACHE_TTL_SECONDS", 600, minimum=300, maximum=3600),
         EMAIL_WORKERS=_int(environ, "EMAIL_WORKERS", 5, minimum=1, maximum=64),
+        EMAIL_RETRY_BASE_SECONDS=_float(environ, "EMAIL_RETRY_BASE_SECONDS", 1.0),
+        OUTBOX_SWEEP_INTERVAL_SECONDS=_float(environ, "OUTBOX_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.1),
+        # The sweeper leaves a pending message alone this long after it was (re)queued or due.
+        OUTBOX_SWEEP_GRACE_SECONDS=_float(environ, "OUTBOX_SWEEP_GRACE_SECONDS", 30.0),
         WEBHOOK_URL=webhook_url,
         WEBHOOK_SECRET=webhook_secret,
         METRICS_TOKEN=_env(environ, "METRICS_TOKEN"),

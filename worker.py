@@ -1,15 +1,16 @@
-"""The RQ worker entry point: `python worker.py` runs EMAIL_WORKERS (5) workers
-on `email_queue` and `notification_queue`."""
+"""The RQ worker entry point: `python worker.py` runs EMAIL_WORKERS (5)
+workers on `email_queue` and `notification_queue`, RQ's scheduler (delayed
+retries) and the outbox sweeper, with JSON logs; SIGTERM stops it gracefully
+(jobs in flight finish first). See app/email/pool.py."""
 
 from __future__ import annotations
 
 import logging
 import sys
 
-from rq.worker_pool import WorkerPool
+import redis
 
 from app import create_app
-from app.extensions import redis_client
 from config import ConfigError
 
 log = logging.getLogger("gatehouse.worker")
@@ -25,10 +26,14 @@ def main() -> int:
         if app.config["JOBS_INLINE"]:
             log.error("REDIS_URL is not set: the embedded default runs jobs inline, there is nothing to work on")
             return 4
-        queues = [app.config["EMAIL_QUEUE"], app.config["NOTIFICATION_QUEUE"]]
-        pool = WorkerPool(queues, connection=redis_client(), num_workers=app.config["EMAIL_WORKERS"])
-        log.info("starting %d workers on %s", app.config["EMAIL_WORKERS"], ", ".join(queues))
-        pool.start()
+        from app.email import pool
+
+        # Not the app's fail-fast client: workers block on BLPOP for minutes,
+        # longer than REDIS_SOCKET_TIMEOUT.
+        connection = redis.Redis.from_url(
+            app.config["REDIS_URL"], socket_connect_timeout=5, socket_keepalive=True, health_check_interval=30,
+        )
+        pool.run(app, connection)
     return 0
 
 

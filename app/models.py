@@ -213,7 +213,10 @@ class OutboxMessage(db.Model):
     KIND_EMAIL = "email"
     KIND_WEBHOOK = "webhook"
     STATUS_PENDING = "pending"
+    # An attempt is in progress (until `locked_until`).
+    STATUS_SENDING = "sending"
     STATUS_SENT = "sent"
+    # In the dead-letter queue (email_dead_letter_queue / notification_dlq); `last_error` says why.
     STATUS_DEAD = "dead"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -226,6 +229,16 @@ class OutboxMessage(db.Model):
     # Set when enqueued on RQ; the sweeper re-enqueues pending rows whose time has come.
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The Message-ID header (or webhook delivery id), fixed at the first attempt: every retry repeats it.
+    message_id: Mapped[str | None] = mapped_column(String(255))
+    # Not started by then: expired into the dead-letter queue (EMAIL_/NOTIFICATION_JOB_TTL_SECONDS).
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the retry after a transient failure is due.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Lease of the attempt in progress ("sending"); past it the attempt is presumed dead.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the payload's secrets (the emailed link) expire; a dead message is scrubbed then.
+    scrub_after: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
 

@@ -213,3 +213,29 @@ def sign_in(app):
             return headers
 
     return _sign_in
+
+
+# --- email: a real SMTP server (aiosmtpd) and the app sending through it
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free port, recording what it accepts."""
+    import logging
+
+    from tests.mailbox import SMTPServer
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+    server = SMTPServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_app(app, smtp_server, monkeypatch):
+    """The app sending through `smtp_server` (as `app.smtp`), retry backoff 0.05 s * 2^n."""
+    for key, value in smtp_server.mail_config().items():
+        monkeypatch.setitem(app.config, key, value)
+    monkeypatch.setitem(app.config, "EMAIL_RETRY_BASE_SECONDS", 0.05)
+    app.smtp = smtp_server
+    return app

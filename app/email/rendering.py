@@ -1,0 +1,66 @@
+"""Email templates: `<name>.txt` (which also sets `subject`) and `<name>.html`
+in app/email/templates, rendered with Jinja2.
+
+The HTML part is autoescaped (names are user input); a missing context value
+or an unknown template is a `PermanentFailure`, so that a bad message goes to
+the dead-letter queue instead of being retried.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateNotFound, select_autoescape
+
+from app.email.failures import PermanentFailure
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# Plain names only: no paths, and "_layout"-style partials cannot be sent.
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _hours(value) -> str:
+    number = float(value)
+    shown = int(number) if number.is_integer() else number
+    return f"{shown} hour" + ("" if number == 1 else "s")
+
+
+# .html templates are autoescaped (names are user input); .txt ones are not
+# HTML, where escaping would print "&amp;" in links.
+_ENV = Environment(
+    loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"], default_for_string=False),
+    undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+)
+_ENV.filters["hours"] = _hours
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+
+
+def template_names() -> list[str]:
+    """The templates that can be sent (each has a .txt and an .html part)."""
+    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.txt") if _NAME_RE.match(p.stem) and p.with_suffix(".html").exists())
+
+
+def render(name: str, context: dict) -> Rendered:
+    """Subject, text part and HTML part of template `name` with `context`."""
+    if not isinstance(name, str) or not _NAME_RE.match(name):
+        raise PermanentFailure(f"unknown template {name!r}")
+    try:
+        text_module = _ENV.get_template(f"{name}.txt").make_module(context)
+        html = _ENV.get_template(f"{name}.html").render(context)
+    except TemplateNotFound:
+        raise PermanentFailure(f"unknown template {name!r}") from None
+    except TemplateError as exc:
+        # e.g. a context value the template needs is missing; the message names the variable only.
+        raise PermanentFailure(f"template {name!r} cannot be rendered: {exc.message}") from None
+    subject = str(getattr(text_module, "subject", "")).strip()
+    if not subject or "\n" in subject or "\r" in subject:
+        raise PermanentFailure(f"template {name!r} sets no single-line subject")
+    return Rendered(subject=subject, text=str(text_module).strip() + "\n", html=html)

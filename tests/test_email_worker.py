@@ -1,0 +1,103 @@
+"""`python worker.py` as a process: real RQ workers with their scheduler,
+retries until the SMTP server comes back, JSON logs, graceful SIGTERM.
+
+Slow: each test starts worker processes (and servers)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from app.models import OutboxMessage
+from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, unique_email
+from tests.mailbox import SMTPServer
+from tests.outbox_steps import outbox_row, queue_message
+
+pytestmark = pytest.mark.slow
+
+
+def wait_until(condition, timeout=15.0, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not reached in time")
+
+
+@pytest.fixture
+def start_worker(tmp_path):
+    """`start_worker(smtp_port, **env)` runs `python worker.py` against the tests' database and Redis."""
+    processes = []
+
+    def _start(smtp_port, **env_overrides):
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "WEBHOOK_"))}
+        env.update(APP_ENV="testing", DATABASE_URL=TEST_DATABASE_URL, REDIS_URL=TEST_REDIS_URL,
+                   JWT_SECRET_KEY=TEST_SECRET, EMAIL_WORKERS="2", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
+                   MAIL_PORT=str(smtp_port), MAIL_TIMEOUT="5", OUTBOX_SWEEP_INTERVAL_SECONDS="0.5")
+        env.update({k: str(v) for k, v in env_overrides.items()})
+        log_path = tmp_path / f"worker-{len(processes)}.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=log,
+                                       stderr=subprocess.STDOUT)
+        process.log_path = log_path
+        processes.append(process)
+        wait_until(lambda: log_path.read_text().count("Listening on") >= 2, timeout=20)
+        return process
+
+    yield _start
+    for process in processes:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def test_worker_retries_with_backoff_until_smtp_server_is_back(app, start_worker):
+    server = SMTPServer()  # down: connections are refused
+    worker = start_worker(server.port, EMAIL_RETRY_BASE_SECONDS="0.5")  # retries after 1, 2, 4 s
+    to = unique_email()
+    message_id = queue_message(app, to)
+    wait_until(lambda: outbox_row(app, message_id).attempts >= 1
+               and outbox_row(app, message_id).status == OutboxMessage.STATUS_PENDING)
+    first_failure = time.monotonic()
+    server.start()
+    try:
+        [mail] = server.mailbox.wait_for(1, timeout=15)
+        waited = mail.received_at - first_failure
+        row = wait_until(lambda: (r := outbox_row(app, message_id)).status == OutboxMessage.STATUS_SENT and r)
+        assert row.attempts in (2, 3) and waited >= 0.5
+        assert mail.envelope_to == [to]
+        time.sleep(0.5)
+        assert len(server.mailbox.messages) == 1
+    finally:
+        server.stop()
+    worker.terminate()
+    assert worker.wait(timeout=30) == 0
+    # Every line the worker wrote is one JSON object (app, RQ and pool logs alike).
+    lines = worker.log_path.read_text().splitlines()
+    assert lines and all(json.loads(line)["level"] for line in lines)
+
+
+def test_sigterm_lets_the_job_in_flight_finish(app, start_worker):
+    server = SMTPServer().start()
+    server.mailbox.data_delay = 2.0  # a slow SMTP server: the job is mid-conversation when SIGTERM comes
+    try:
+        worker = start_worker(server.port)
+        message_id = queue_message(app, unique_email())
+        wait_until(lambda: outbox_row(app, message_id).status == OutboxMessage.STATUS_SENDING)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+        assert len(server.mailbox.messages) == 1
+        row = outbox_row(app, message_id)
+        assert row.status == OutboxMessage.STATUS_SENT and row.attempts == 1
+    finally:
+        server.stop()
