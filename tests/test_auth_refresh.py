@@ -6,7 +6,7 @@ from datetime import timedelta
 import jwt
 
 from app import audit
-from tests.auth_client import audit_events, bearer, refresh, signed_in
+from tests.auth_client import audit_events, bearer, post, refresh, signed_in
 from tests.conftest import TEST_SECRET
 
 SESSIONS = "/api/v1/auth/sessions"
@@ -88,19 +88,37 @@ def test_reuse_in_one_session_leaves_the_users_other_sessions_alone(app, client,
 
 def test_duplicate_refresh_within_the_grace_window_gets_the_same_new_pair(app, client, make_user):
     first = signed_in(client, make_user().email)
-    one = refresh(client, first["refresh_token"])
-    two = refresh(client, first["refresh_token"])
+    one = refresh(client, first["refresh_token"], ip="198.51.100.7")
+    two = refresh(client, first["refresh_token"], ip="198.51.100.7")
     assert one.status_code == two.status_code == 200
     assert one.get_json()["data"]["refresh_token"] == two.get_json()["data"]["refresh_token"]
     assert client.get(SESSIONS, headers=bearer(two.get_json()["data"]["access_token"])).status_code == 200
     assert audit_events(app, audit.REFRESH_REUSE_DETECTED) == []
 
 
+def test_grace_window_does_not_cover_another_client(app, client, make_user):
+    first = signed_in(client, make_user().email)
+    owner = refresh(client, first["refresh_token"], ip="198.51.100.7").get_json()["data"]
+    thief = post(client, "/refresh", {"refresh_token": first["refresh_token"]}, ip="198.51.100.7",
+                 headers={"User-Agent": "curl/8.0"})
+    assert thief.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
+    assert refresh(client, owner["refresh_token"], ip="198.51.100.8").status_code == 401  # the session ended
+    assert refresh(client, first["refresh_token"], ip="198.51.100.9").status_code == 401
+
+
+def test_grace_window_needs_redis_to_know_the_client(app, client, make_user, redis_conn):
+    first = signed_in(client, make_user().email)
+    refresh(client, first["refresh_token"], ip="198.51.100.7")
+    redis_conn.flushdb()  # as if Redis had lost it: reuse is assumed, never a free pass
+    again = refresh(client, first["refresh_token"], ip="198.51.100.7")
+    assert again.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
+
+
 def test_grace_window_does_not_cover_a_token_whose_successor_was_used(app, client, make_user):
     first = signed_in(client, make_user().email)
-    second = refresh(client, first["refresh_token"]).get_json()["data"]
-    assert refresh(client, second["refresh_token"]).status_code == 200
-    reused = refresh(client, first["refresh_token"])  # within seconds, but the chain moved on
+    second = refresh(client, first["refresh_token"], ip="198.51.100.7").get_json()["data"]
+    assert refresh(client, second["refresh_token"], ip="198.51.100.7").status_code == 200
+    reused = refresh(client, first["refresh_token"], ip="198.51.100.7")  # within seconds, but the chain moved on
     assert reused.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
 
 
@@ -112,7 +130,7 @@ def test_concurrent_refreshes_from_one_client_all_get_the_same_pair(app, make_us
     def attempt(i):
         worker = app.test_client()
         barrier.wait()
-        response = refresh(worker, first["refresh_token"], ip=f"198.51.100.{i + 1}")
+        response = refresh(worker, first["refresh_token"], ip="198.51.100.1")
         results.append((response.status_code, (response.get_json().get("data") or {}).get("refresh_token")))
 
     threads = [threading.Thread(target=attempt, args=(i,)) for i in range(8)]

@@ -10,7 +10,7 @@ import hashlib
 import uuid
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import and_, case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -18,7 +18,7 @@ from app import audit, cache, errors
 from app.auth import sessions
 from app.email.outbox import queue_email
 from app.errors import AppError
-from app.extensions import db
+from app.extensions import client_ip, db
 from app.models import Session, User, UserToken, utcnow
 from app.security import dummy_password_hash, hash_password, hash_token, issue_access_token, new_token, verify_password
 from app.users.service import find_live_user_by_email
@@ -283,16 +283,30 @@ def _session_usable(session: Session | None, now) -> bool:
     return user is not None and user.is_active and not user.is_deleted
 
 
+def _client_fingerprint() -> str:
+    # "The same client" for the grace window: same address (after the trusted
+    # proxies) and same User-Agent as the request that spent the token.
+    seen = f"{client_ip()}|{request.user_agent.string or ''}"
+    return hashlib.sha256(seen.encode("utf-8")).hexdigest()
+
+
+def _spender_key(token_hash: str) -> str:
+    return cache.key("auth", "refresh", token_hash[:32], "spent_by")
+
+
 def refresh(presented: str) -> dict:
     """Rotate a refresh token: a new pair for the same session; the old token is spent.
 
     Presenting a spent token again revokes the whole session (401
-    AUTH_REFRESH_TOKEN_REUSED_020), except within REFRESH_GRACE_SECONDS of
-    its use while its successor is still unused: a concurrent duplicate
-    from the same client then gets that same successor.
+    AUTH_REFRESH_TOKEN_REUSED_020). The one exception is a concurrent
+    duplicate: the same client (address and User-Agent) presenting it within
+    REFRESH_GRACE_SECONDS of its use, while its successor is still unused,
+    gets that same successor. Who spent a token is kept in Redis for the
+    grace window only; without Redis there is no grace (reuse is assumed).
     """
     now = utcnow()
     token_hash = hash_token(presented)
+    grace = current_app.config["REFRESH_GRACE_SECONDS"]  # 0 turns the grace window off
     consumed = sessions.consume_refresh_token(token_hash, now)
     if consumed is not None:
         session = db.session.get(Session, consumed.session_id)
@@ -300,6 +314,10 @@ def refresh(presented: str) -> dict:
             _fail(errors.SESSION_REVOKED)
         child = sessions.add_child_token(session, presented)
         session.last_used_at = now
+        if grace > 0:
+            # Before the commit: a concurrent duplicate waits on the row lock until then.
+            fingerprint = _client_fingerprint()
+            cache.safe(lambda r: r.set(_spender_key(token_hash), fingerprint, ex=grace))
         db.session.commit()
         return _token_pair(session.user_id, session.id, child)
 
@@ -307,14 +325,15 @@ def refresh(presented: str) -> dict:
     if spent is None or spent.used_at is None:  # unknown, or unused but expired
         _fail(errors.REFRESH_INVALID, field="refresh_token")
     session = db.session.get(Session, spent.session_id)
-    child = sessions.derive_child_token(presented)
-    successor = sessions.find_refresh_token(hash_token(child), session_id=spent.session_id)
-    grace = current_app.config["REFRESH_GRACE_SECONDS"]  # 0 turns the grace window off
-    if (grace > 0 and utcnow() - spent.used_at <= timedelta(seconds=grace)
-            and successor is not None and successor.used_at is None and _session_usable(session, now)):
-        user_id, session_id = session.user_id, session.id
-        db.session.rollback()  # nothing to write: the successor already exists
-        return _token_pair(user_id, session_id, child)
+    if grace > 0 and utcnow() - spent.used_at <= timedelta(seconds=grace):
+        child = sessions.derive_child_token(presented)
+        successor = sessions.find_refresh_token(hash_token(child), session_id=spent.session_id)
+        spender = cache.safe(lambda r: r.get(_spender_key(token_hash)))
+        if (successor is not None and successor.used_at is None and _session_usable(session, now)
+                and spender is not None and spender.decode() == _client_fingerprint()):
+            user_id, session_id = session.user_id, session.id
+            db.session.rollback()  # nothing to write: the successor already exists
+            return _token_pair(user_id, session_id, child)
     sessions.end_sessions(Session.id == spent.session_id, reason="refresh_reuse")
     audit.record_event(audit.REFRESH_REUSE_DETECTED, user_id=session.user_id, outcome="failure",
                        details={"session_id": str(session.id)})
