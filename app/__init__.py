@@ -74,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     from flask_smorest import Blueprint as SmorestBlueprint
 
     SmorestBlueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
+    _refuse_deeply_nested_json(SmorestBlueprint.ARGUMENTS_PARSER)
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True, "displayRequestDuration": True})
     api.init_app(app, spec_kwargs={"info": _api_info()})
     api.spec.components.security_scheme(
@@ -83,6 +84,19 @@ def register_extensions(app: Flask) -> None:
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
+
+
+def _refuse_deeply_nested_json(parser) -> None:
+    """A body nested deeper than Python's recursion limit (a few KB of `[[[[`)
+    makes json.loads raise RecursionError, which would be a 500: answer 400."""
+    from app.errors import MALFORMED_JSON, AppError
+
+    @parser.location_loader("json")
+    def _load_json(req, schema):
+        try:
+            return type(parser).load_json(parser, req, schema)
+        except RecursionError:
+            raise AppError(MALFORMED_JSON, "The request body is nested too deeply.") from None
 
 
 def _api_info() -> dict:

@@ -29,7 +29,10 @@ def create_admin(email: str, password_stdin: bool, full_name: str) -> None:
     except AppError as exc:
         details = "; ".join(d["message"] for d in (exc.details or [])) or exc.message
         raise click.ClickException(details) from None
-    click.echo(f"{'created' if created else 'promoted'} admin {user.email} ({user.id})")
+    if created:
+        click.echo(f"created admin {user.email} ({user.id})")
+    else:
+        click.echo(f"promoted admin {user.email} ({user.id}); the account keeps its password")
 
 
 def register_commands(app: Flask) -> None:

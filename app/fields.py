@@ -52,4 +52,8 @@ class FullName(fields.String):
         super().__init__(validate=validate.Length(min=2, max=255), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        value = super()._deserialize(value, attr, data, **kwargs).strip()
+        if "\x00" in value:
+            # PostgreSQL text cannot hold U+0000: a 400 here, not a 500 at the INSERT.
+            raise ValidationError("Must not contain NUL characters.")
+        return value

@@ -79,6 +79,7 @@ def test_patch_me_changes_full_name_trimmed(app, client, make_user, sign_in):
         ({"full_name": "x" * 256}, "full_name"),
         ({"full_name": None}, "full_name"),
         ({"full_name": 42}, "full_name"),
+        ({"full_name": "Nul\x00Byte"}, "full_name"),
         ({"email": "not-an-email"}, "email"),
         ({"email": "a" * 250 + "@example.com"}, "email"),
         ({"is_admin": True}, "is_admin"),

@@ -152,7 +152,7 @@ class ProfileUpdateSchema(Schema):
 
     avatar_url = fields.URL(
         schemes={"http", "https"}, require_tld=False, allow_none=True, load_default=None,
-        validate=validate.Length(max=AVATAR_URL_MAX_LENGTH),
+        validate=[validate.Length(max=AVATAR_URL_MAX_LENGTH), _no_nul],
         metadata={"description": "An absolute http:// or https:// URL.", "example": "https://example.com/me.png"},
     )
     bio = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=BIO_MAX_LENGTH), _no_nul])

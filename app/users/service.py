@@ -16,13 +16,14 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import func, or_, update
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, errors
 from app.auth.sessions import end_user_sessions
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
-from app.fields import Email
+from app.fields import Email, FullName
 from app.models import User, UserToken, utcnow
 from app.security import hash_password, new_token, password_problems
 from app.users import profile
@@ -42,16 +43,13 @@ def find_live_user_by_email(email: str) -> User | None:
 def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]:
     """Make `email` an admin: promote the live account (its password is kept) or
     create a verified admin with `password`. Returns (user, created)."""
-    try:
-        email = Email().deserialize(email)
-    except ValidationError as exc:
-        raise AppError(errors.VALIDATION_FAILED, field="email",
-                       details=[{"field": "email", "message": m} for m in exc.messages]) from None
+    email = _checked("email", Email(), email)
     user = find_live_user_by_email(email)
     if user is not None:
         user.is_admin = True
         db.session.commit()
         return user, False
+    full_name = _checked("full_name", FullName(), full_name)
     problems = password_problems(password)
     if problems:
         raise AppError(errors.VALIDATION_FAILED, field="password",
@@ -59,8 +57,21 @@ def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]
     user = User(email=email, password_hash=hash_password(password), full_name=full_name,
                 is_admin=True, is_verified=True)
     db.session.add(user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Registered (or created by a parallel run) meanwhile: promote that account.
+        db.session.rollback()
+        return ensure_admin(email, password, full_name)
     return user, True
+
+
+def _checked(name: str, field, value):
+    try:
+        return field.deserialize(value)
+    except ValidationError as exc:
+        raise AppError(errors.VALIDATION_FAILED, field=name,
+                       details=[{"field": name, "message": m} for m in exc.messages]) from None
 
 
 # ------------------------------------------------------------ loading users
