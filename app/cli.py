@@ -36,4 +36,7 @@ def create_admin(email: str, password_stdin: bool, full_name: str) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from app.email.cli import email_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(email_cli)

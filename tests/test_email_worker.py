@@ -11,11 +11,13 @@ import sys
 import time
 
 import pytest
+import redis
 
 from app.models import OutboxMessage
 from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, unique_email
 from tests.mailbox import SMTPServer
 from tests.outbox_steps import outbox_row, queue_message
+from tests.private_services import PrivateRedis
 
 pytestmark = pytest.mark.slow
 
@@ -101,3 +103,24 @@ def test_sigterm_lets_the_job_in_flight_finish(app, start_worker):
         assert row.status == OutboxMessage.STATUS_SENT and row.attempts == 1
     finally:
         server.stop()
+
+
+def test_worker_sweeper_delivers_what_was_committed_while_redis_was_down(app, start_worker, monkeypatch):
+    from app.extensions import redis_options, redis_store
+
+    private = PrivateRedis().start()
+    server = SMTPServer().start()
+    try:
+        start_worker(server.port, REDIS_URL=private.url, OUTBOX_SWEEP_GRACE_SECONDS="1")
+        # The web side uses the same Redis, which now goes down.
+        monkeypatch.setattr(redis_store, "client", redis.Redis.from_url(private.url, **redis_options(0.2)))
+        private.kill()
+        message_id = queue_message(app, unique_email())  # committed; the enqueue fails
+        assert outbox_row(app, message_id).status == OutboxMessage.STATUS_PENDING
+        time.sleep(1.0)
+        private.start()  # back, empty: the job never existed
+        assert len(server.mailbox.wait_for(1, timeout=30)) == 1
+        wait_until(lambda: outbox_row(app, message_id).status == OutboxMessage.STATUS_SENT)
+    finally:
+        server.stop()
+        private.kill()
