@@ -116,6 +116,7 @@ def _api_info() -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.audit_routes import blp as audit_blp
     from app.auth.routes import blp as auth_blp
     from app.docs import bp as docs_bp
     from app.extensions import api
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
 
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
     api.register_blueprint(users_blp, url_prefix="/api/v1/users")
+    api.register_blueprint(audit_blp, url_prefix="/api/v1/admin")
     api.register_blueprint(health_blp)
     app.register_blueprint(docs_bp)
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import uuid
+from datetime import UTC, datetime
 
 from flask import current_app, has_request_context, request
+from sqlalchemy import func, select
 
 from app.extensions import client_ip, db
 from app.models import AuditEvent, utcnow
@@ -26,6 +29,11 @@ EMAIL_CHANGE_REQUESTED = "user.email_change_requested"
 ACCOUNT_UPDATED = "user.updated"
 ACCOUNT_DISABLED = "user.disabled"
 ACCOUNT_DELETED = "user.deleted"
+EVENT_TYPES = (
+    REGISTERED, VERIFIED, LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_LOCKED, REFRESH_REUSE_DETECTED, LOGOUT, LOGOUT_ALL,
+    SESSION_REVOKED, PASSWORD_RESET, PASSWORD_CHANGED, EMAIL_CHANGED, EMAIL_CHANGE_REQUESTED, ACCOUNT_UPDATED,
+    ACCOUNT_DISABLED, ACCOUNT_DELETED,
+)
 
 
 def record_event(event_type: str, *, user_id=None, outcome: str = "success", details: dict | None = None) -> AuditEvent:
@@ -52,3 +60,35 @@ def record_event(event_type: str, *, user_id=None, outcome: str = "success", det
             "outcome": outcome, "ip": ip, "details": event.details, "created_at": event.created_at.isoformat(),
         })
     return event
+
+
+def list_events(page: int, page_size: int, user_id: uuid.UUID | None = None, event_type: str | None = None,
+                created_after: datetime | None = None, created_before: datetime | None = None) -> tuple[list[AuditEvent], dict]:
+    """One page of audit events matching the filters, newest first, and its
+    pagination metadata {page, page_size, total, total_pages}.
+
+    `created_after` is inclusive, `created_before` exclusive; a time without
+    a zone is UTC.
+    """
+    conditions = []
+    if user_id is not None:
+        conditions.append(AuditEvent.user_id == user_id)
+    if event_type is not None:
+        conditions.append(AuditEvent.event_type == event_type)
+    if created_after is not None:
+        conditions.append(AuditEvent.created_at >= as_utc(created_after))
+    if created_before is not None:
+        conditions.append(AuditEvent.created_at < as_utc(created_before))
+    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
+    # id breaks ties so that events of the same instant never repeat or vanish between pages.
+    events = list(db.session.scalars(
+        select(AuditEvent).where(*conditions).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)
+    ))
+    pagination = {"page": page, "page_size": page_size, "total": total, "total_pages": math.ceil(total / page_size)}
+    return events, pagination
+
+
+def as_utc(moment: datetime) -> datetime:
+    """`moment` as an aware datetime; a naive one is taken to be UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

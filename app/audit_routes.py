@@ -1,0 +1,88 @@
+"""GET /api/v1/admin/audit: the audit trail of security events, for admins."""
+
+from __future__ import annotations
+
+import json
+
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from app import audit
+from app.security import admin_required
+
+blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
+
+PAGE_SIZE_MAX = 100
+PAGE_MAX = 10_000_000
+PAGINATION_HEADER = {
+    "X-Pagination": {
+        "description": 'The body\'s `pagination` as JSON: `{"page", "page_size", "total", "total_pages"}`.',
+        "schema": {"type": "string"},
+    }
+}
+
+
+class AuditQuerySchema(Schema):
+    """Page and filters of GET /admin/audit."""
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
+    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
+    user_id = fields.UUID(metadata={"description": "Events of this account."})
+    event_type = fields.String(
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "One event type: " + ", ".join(f"`{t}`" for t in audit.EVENT_TYPES) + "."},
+    )
+    created_after = fields.DateTime(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
+    created_before = fields.DateTime(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
+
+    @validates_schema
+    def _range(self, data, **kwargs):
+        after, before = data.get("created_after"), data.get("created_before")
+        if after and before and audit.as_utc(after) > audit.as_utc(before):
+            raise ValidationError("Must not be earlier than created_after.", field_name="created_before")
+
+
+class AuditEventSchema(Schema):
+    class Meta:
+        ordered = True
+
+    id = fields.UUID(required=True)
+    user_id = fields.UUID(required=True, allow_none=True, metadata={"description": "Null when no account is known."})
+    event_type = fields.String(required=True, metadata={"example": audit.LOGIN_FAILED})
+    outcome = fields.String(required=True, metadata={"example": "failure"})
+    ip = fields.String(required=True, allow_none=True)
+    user_agent = fields.String(required=True, allow_none=True)
+    details = fields.Dict(keys=fields.String(), required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class AuditPaginationSchema(Schema):
+    class Meta:
+        ordered = True
+
+    page = fields.Integer(required=True)
+    page_size = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Events matching the filters."})
+    total_pages = fields.Integer(required=True)
+
+
+class AuditPageSchema(Schema):
+    """One page of the audit trail; the same `pagination` is in the X-Pagination header."""
+
+    class Meta:
+        ordered = True
+
+    status = fields.Constant("success", required=True, metadata={"enum": ["success"]})
+    data = fields.List(fields.Nested(AuditEventSchema), required=True)
+    pagination = fields.Nested(AuditPaginationSchema, required=True)
+    message = fields.String()
+
+
+@blp.route("/audit", methods=["GET"])
+@admin_required
+@blp.arguments(AuditQuerySchema, location="query", unknown=RAISE, as_kwargs=True)
+@blp.response(200, AuditPageSchema, headers=PAGINATION_HEADER)
+def list_audit_events(**query):
+    """Security events, newest first (admin): paged, filtered by account, type and time."""
+    events, pagination = audit.list_events(**query)
+    return {"data": events, "pagination": pagination}, {"X-Pagination": json.dumps(pagination)}
