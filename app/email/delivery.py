@@ -37,8 +37,9 @@ log = logging.getLogger("gatehouse.email")
 # leave the database once they are of no more use.
 SECRET_KEYS = ("link", "token")
 SCRUBBED = "[removed]"
-# Jobs may be run a moment before `next_attempt_at` (clocks of the scheduler and of this process).
-_EARLY_SLACK = timedelta(seconds=1)
+# RQ schedules retries on whole seconds (rounded down) and hosts' clocks differ a little:
+# a retry may run shortly before `next_attempt_at`.
+_EARLY_SLACK = timedelta(seconds=2)
 
 
 def _session() -> Session:
