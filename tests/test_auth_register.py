@@ -398,3 +398,15 @@ def test_resent_link_verifies_and_resending_is_rate_limited_per_address(app, cli
 
 def test_resend_verification_with_an_invalid_email_is_400(client):
     assert post(client, "/resend-verification", {"email": "nope"}, ip=fresh_ip()).status_code == 400
+
+
+def test_verification_email_renders_with_the_link(app, client):
+    from app.email.rendering import render
+
+    email = unique_email()
+    register(client, email=email, full_name="John Doe")
+    [message] = emailed_messages(app, to=email)
+    with app.app_context():
+        rendered = render(message["template"], message["context"])
+    assert message["context"]["link"] in rendered.text and "John Doe" in rendered.text
+    assert message["context"]["link"].replace("&", "&amp;") in rendered.html

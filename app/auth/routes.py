@@ -92,7 +92,8 @@ def login(body):
     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
     password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
-    minutes for this email, until the lock lifts.
+    minutes for this email, until the lock lifts (an address the account
+    signed in from before still gets in with the right password).
     """
     return {"data": service.login(body["email"], body["password"]), "message": "Signed in."}
 

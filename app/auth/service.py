@@ -1,7 +1,9 @@
 """Sign-up, verification, sign-in, refresh and sessions: the rules, and the only commits.
 
 Every function here is one transaction: it either commits everything it did
-(rows, audit events, queued emails) or raises an `AppError` after rolling back.
+(rows, audit events, queued emails) or raises an `AppError` after rolling back,
+except that a refusal worth remembering (a failed sign-in, a detected refresh
+reuse) commits its record and its effect first. Lock mechanics: app.auth.lockout.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app, request
-from sqlalchemy import and_, case, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, cache, errors
-from app.auth import sessions
+from app.auth import lockout, sessions
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import client_ip, db
@@ -163,36 +165,34 @@ def login(email: str, password: str) -> dict:
     for an unknown email, and also while the account is locked), so that the
     answer's timing says nothing. Unknown or deleted email and wrong password
     are the same 401 AUTH_INVALID_CREDENTIALS_001; a disabled account is 403
-    only once its password verified; LOCKOUT_THRESHOLD failures within
-    LOCKOUT_WINDOW_SECONDS lock the address for LOCKOUT_SECONDS (429, even
-    with the right password).
+    only once its password verified; a locked account is 429
+    AUTH_ACCOUNT_LOCKED_022 with Retry-After, even with the right password,
+    except for a known client (see app.auth.lockout).
     """
     user = find_live_user_by_email(email)
     password_ok = verify_password(password, user.password_hash if user else dummy_password_hash())
     if user is None:
         _unknown_email_failure(email)
-    if not password_ok:
-        _account_failure(user)
     now = utcnow()
-    if user.locked_until is not None and user.locked_until > now:
-        _locked(user, now)
+    if not password_ok:
+        _wrong_password(user, now)
+    passes_lock = False
+    if lockout.is_locked(user, now):
+        passes_lock = lockout.known_client_may_pass(user.id, now)
+        if not passes_lock:
+            _locked(user, now)
     if not user.is_active:
         audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure", details={"reason": "disabled"})
         db.session.commit()
         raise AppError(errors.ACCOUNT_DISABLED)
-    # Conditional on "not locked" so that a lock set by a concurrent failure still holds.
-    cleared = db.session.execute(
-        update(User)
-        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
-        .returning(User.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if cleared is None:
+    if passes_lock:
+        lockout.record_success_during_lock(user.id, now)
+    elif not lockout.record_success(user.id, now):  # locked by a concurrent failure meanwhile
         db.session.refresh(user)
         _locked(user, now)
     session, refresh_token = sessions.start_session(user)
-    audit.record_event(audit.LOGIN_SUCCEEDED, user_id=user.id, details={"session_id": str(session.id)})
+    audit.record_event(audit.LOGIN_SUCCEEDED, user_id=user.id,
+                       details={"session_id": str(session.id), **({"during_lock": True} if passes_lock else {})})
     db.session.commit()
     return {**_token_pair(user.id, session.id, refresh_token), "user": db.session.get(User, user.id)}
 
@@ -203,71 +203,32 @@ def _locked(user: User, now):
     raise _locked_error((user.locked_until - now).total_seconds())
 
 
-def _account_failure(user: User):
-    """Count a wrong password for `user` (atomically) and answer 401, or 429 if locked."""
-    config = current_app.config
-    now = utcnow()
-    window_start = now - timedelta(seconds=config["LOCKOUT_WINDOW_SECONDS"])
-    locked = and_(User.locked_until.is_not(None), User.locked_until > now)
-    # A new count starts when the window has passed or a lock has lifted.
-    restart = or_(
-        User.failed_login_window_start.is_(None),
-        User.failed_login_window_start <= window_start,
-        User.locked_until.is_not(None),
-    )
-    count = case((restart, 1), else_=User.failed_login_count + 1)
-    row = db.session.execute(
-        update(User)
-        .where(User.id == user.id, ~locked)  # failures during a lock are not counted: it never extends
-        .values(
-            failed_login_count=count,
-            failed_login_window_start=case((restart, now), else_=User.failed_login_window_start),
-            locked_until=case((count >= config["LOCKOUT_THRESHOLD"], now + timedelta(seconds=config["LOCKOUT_SECONDS"])),
-                              else_=None),
-        )
-        .returning(User.failed_login_count, User.locked_until)
-        .execution_options(synchronize_session=False)
-    ).first()
-    if row is None:
+def _wrong_password(user: User, now):
+    """Count the failure and answer 401, or 429 while the account is locked."""
+    counted = lockout.record_account_failure(user.id, now)
+    if counted is None:  # locked (perhaps by a concurrent failure since `user` was read)
         db.session.refresh(user)
-        if user.locked_until is not None and user.locked_until > now:
+        if lockout.is_locked(user, now):
+            lockout.record_client_failure(user.id)
             _locked(user, now)
     else:
         audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure",
-                           details={"reason": "wrong_password", "failures": row.failed_login_count})
-        if row.locked_until is not None:
+                           details={"reason": "wrong_password", "failures": counted.failed_login_count})
+        if counted.locked_until is not None:
             audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
-                               details={"until": row.locked_until.isoformat()})
+                               details={"until": counted.locked_until.isoformat()})
     db.session.commit()
     raise AppError(errors.INVALID_CREDENTIALS)
 
 
 def _unknown_email_failure(email: str):
-    """Count a failure for an address with no account, as for a real one.
-
-    Kept in Redis (no row to keep it in) so that after LOCKOUT_THRESHOLD
-    tries an unknown address answers 429 just like a locked account, and
-    the lockout does not tell which addresses have accounts. When Redis is
-    down this counting is skipped (the per-IP limits still apply).
-    """
-    config = current_app.config
-    digest = hashlib.sha256(email.encode("utf-8")).hexdigest()[:32]
-    key = cache.key("auth", "login_failures", digest, "count")
-    threshold = config["LOCKOUT_THRESHOLD"]
-
-    def _count(r):
-        count = r.incr(key)
-        if count == 1:
-            r.expire(key, config["LOCKOUT_WINDOW_SECONDS"])
-        elif count == threshold:
-            r.expire(key, config["LOCKOUT_SECONDS"])  # the lock starts now and lifts by itself
-        return count, r.ttl(key)
-
-    count, ttl = cache.safe(_count, fallback=(0, 0))
-    if count > threshold:
+    """Answer 401 for an address without an account, or 429 once it has
+    failed as often as locks a real account."""
+    retry_after = lockout.record_unknown_email_failure(email)
+    if retry_after is not None:
         audit.record_event(audit.LOGIN_LOCKED, outcome="failure", details={"email": email})
         db.session.commit()
-        raise _locked_error(max(ttl, 1))
+        raise _locked_error(retry_after)
     audit.record_event(audit.LOGIN_FAILED, outcome="failure", details={"reason": "unknown_email", "email": email})
     db.session.commit()
     raise AppError(errors.INVALID_CREDENTIALS)

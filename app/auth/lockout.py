@@ -1,0 +1,137 @@
+"""Failed sign-in counting and the account lock. Nothing here commits or answers.
+
+The lock is per account: LOCKOUT_THRESHOLD wrong passwords within
+LOCKOUT_WINDOW_SECONDS lock it for LOCKOUT_SECONDS, even against the right
+password. So that a stranger cannot keep its owner out:
+
+- the lock has a fixed end: failures during it are not counted and never
+  extend it, and the count starts from zero once it has lifted;
+- a *known client* (an address from which the account has signed in
+  before, within KNOWN_CLIENT_DAYS) still gets in with the right password,
+  as long as that address itself has stayed under the threshold during the
+  lock (its failures are counted in Redis). A stranger locks out strangers,
+  not the owner at home; without Redis nobody passes the lock.
+
+Unknown emails are counted the same way in Redis, so that a lock (429) does
+not tell which addresses have accounts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, or_, select, update
+
+from app import cache
+from app.extensions import client_ip, db
+from app.models import Session, User
+
+KNOWN_CLIENT_DAYS = 90
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    return user.locked_until is not None and user.locked_until > now
+
+
+def record_account_failure(user_id, now: datetime):
+    """Count a wrong password (one atomic UPDATE, safe under concurrent guesses).
+
+    Returns (failures, locked_until or None), or None when the account was
+    already locked (the failure is not counted).
+    """
+    config = current_app.config
+    window_start = now - timedelta(seconds=config["LOCKOUT_WINDOW_SECONDS"])
+    locked = and_(User.locked_until.is_not(None), User.locked_until > now)
+    # A new count starts when the window has passed or a lock has lifted.
+    restart = or_(
+        User.failed_login_window_start.is_(None),
+        User.failed_login_window_start <= window_start,
+        User.locked_until.is_not(None),
+    )
+    count = case((restart, 1), else_=User.failed_login_count + 1)
+    lock_until = now + timedelta(seconds=config["LOCKOUT_SECONDS"])
+    return db.session.execute(
+        update(User)
+        .where(User.id == user_id, ~locked)
+        .values(
+            failed_login_count=count,
+            failed_login_window_start=case((restart, now), else_=User.failed_login_window_start),
+            locked_until=case((count >= config["LOCKOUT_THRESHOLD"], lock_until), else_=None),
+        )
+        .returning(User.failed_login_count, User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).first()
+
+
+def record_success(user_id, now: datetime) -> bool:
+    """Note a sign-in and clear the failure count; False (nothing written) if
+    the account is locked, e.g. by a concurrent failure since it was read."""
+    return db.session.execute(
+        update(User)
+        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).first() is not None
+
+
+def record_success_during_lock(user_id, now: datetime) -> None:
+    """Note a known client's sign-in; the lock stays for everyone else."""
+    db.session.execute(
+        update(User).where(User.id == user_id).values(last_login_at=now).execution_options(synchronize_session=False)
+    )
+
+
+def _count(key: str):
+    """INCR a Redis failure counter: the window starts at the first failure, a
+    lock of LOCKOUT_SECONDS at the threshold. (count, seconds left), or None
+    when Redis is down."""
+    config = current_app.config
+
+    def _incr(r):
+        count = r.incr(key)
+        if count == 1:
+            r.expire(key, config["LOCKOUT_WINDOW_SECONDS"])
+        elif count == config["LOCKOUT_THRESHOLD"]:
+            r.expire(key, config["LOCKOUT_SECONDS"])
+        return count, r.ttl(key)
+
+    return cache.safe(_incr)
+
+
+def _address_key(email: str) -> str:
+    return cache.key("auth", "login_failures", hashlib.sha256(email.encode("utf-8")).hexdigest()[:32], "count")
+
+
+def _client_key(user_id) -> str:
+    address = hashlib.sha256(client_ip().encode("utf-8")).hexdigest()[:16]
+    return cache.key("auth", "login_failures", f"{user_id}:{address}", "count")
+
+
+def record_unknown_email_failure(email: str):
+    """Count a failure for an address without an account. Returns the seconds
+    its lock has left when it is locked (more than LOCKOUT_THRESHOLD failures),
+    else None (also when Redis is down)."""
+    counted = _count(_address_key(email))
+    if counted is None or counted[0] <= current_app.config["LOCKOUT_THRESHOLD"]:
+        return None
+    return max(counted[1], 1)
+
+
+def record_client_failure(user_id) -> None:
+    """Count a wrong password from this client against a locked account."""
+    _count(_client_key(user_id))
+
+
+def known_client_may_pass(user_id, now: datetime) -> bool:
+    """Whether this client may sign in (right password) although the account is locked."""
+    failures = cache.safe(lambda r: int(r.get(_client_key(user_id)) or 0))
+    if failures is None or failures >= current_app.config["LOCKOUT_THRESHOLD"]:
+        return False
+    since = now - timedelta(days=KNOWN_CLIENT_DAYS)
+    return db.session.execute(
+        select(Session.id).where(Session.user_id == user_id, Session.ip == client_ip()[:45], Session.created_at > since)
+        .limit(1)
+    ).first() is not None
