@@ -8,7 +8,9 @@ nothing else.
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,6 +106,53 @@ def _redis_url(environ, app_env):
     return raw
 
 
+# The flags of seed §8.2; FEATURE_FLAGS may change their defaults and add more.
+DEFAULT_FEATURE_FLAGS = {"enable_new_ui": False, "maintenance_mode": False}
+_FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+
+def _feature_flags(environ) -> dict[str, bool]:
+    flags = dict(DEFAULT_FEATURE_FLAGS)
+    for item in (_env(environ, "FEATURE_FLAGS", "") or "").split(","):
+        if not item.strip():
+            continue
+        name, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not _FLAG_NAME.match(name) or value.lower() not in ("true", "false"):
+            raise ConfigError(f"FEATURE_FLAGS must be name=true|false pairs separated by commas, got {item.strip()!r}")
+        flags[name] = value.lower() == "true"
+    return flags
+
+
+def _networks(environ, name) -> list:
+    networks = []
+    for item in (_env(environ, name, "") or "").split(","):
+        if item.strip():
+            try:
+                networks.append(ipaddress.ip_network(item.strip(), strict=False))
+            except ValueError:
+                raise ConfigError(f"{name} must be IP addresses or networks separated by commas, got {item.strip()!r}") from None
+    return networks
+
+
+def _tracing(environ) -> dict:
+    """OpenTelemetry is off unless an OTEL_* variable asks for an exporter."""
+    exporter = (_env(environ, "OTEL_TRACES_EXPORTER") or "").lower()
+    endpoint = _env(environ, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or _env(environ, "OTEL_EXPORTER_OTLP_ENDPOINT")
+    if exporter not in ("", "otlp", "console", "none"):
+        raise ConfigError(f"OTEL_TRACES_EXPORTER must be otlp, console or none, got {exporter!r}")
+    protocol = _env(environ, "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or _env(environ, "OTEL_EXPORTER_OTLP_PROTOCOL")
+    if protocol and protocol != "http/protobuf":
+        raise ConfigError(f"OTEL_EXPORTER_OTLP_PROTOCOL must be http/protobuf (the exporter installed), got {protocol!r}")
+    if not exporter:
+        exporter = "otlp" if endpoint else "none"
+    enabled = exporter != "none" and not _bool(environ, "OTEL_SDK_DISABLED", False)
+    return {
+        "TRACING_ENABLED": enabled,
+        "TRACING_EXPORTER": exporter if enabled else "none",
+        "OTEL_SERVICE_NAME": _env(environ, "OTEL_SERVICE_NAME", "gatehouse"),
+    }
+
+
 def _jwt_secret(environ, app_env, warnings):
     raw = environ.get("JWT_SECRET_KEY")
     if raw:
@@ -174,6 +223,10 @@ class Config:
     EMAIL_JOB_TIMEOUT_SECONDS = 60
     OUTBOX_SWEEP_BATCH = 500
     WEBHOOK_TIMEOUT_SECONDS = 5.0
+
+    # Every process re-reads maintenance_mode from Redis at most this long
+    # after its last read, so that all workers see a change within a second.
+    MAINTENANCE_CHECK_SECONDS = 0.5
 
 
 class DevelopmentConfig(Config):
@@ -290,6 +343,10 @@ def load_config(environ=None, **overrides) -> dict:
         WEBHOOK_URL=webhook_url,
         WEBHOOK_SECRET=webhook_secret,
         METRICS_TOKEN=_env(environ, "METRICS_TOKEN"),
+        METRICS_ALLOW=_networks(environ, "METRICS_ALLOW"),
+        FEATURE_FLAGS=_feature_flags(environ),
+        MAINTENANCE_RETRY_AFTER=_int(environ, "MAINTENANCE_RETRY_AFTER", 120, minimum=1, maximum=86400),
+        **_tracing(environ),
         STARTUP_WARNINGS=warnings,
     )
     settings.update(overrides)

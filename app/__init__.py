@@ -26,6 +26,11 @@ def create_app(config: dict | None = None) -> Flask:
 
     configure_logging(app.config["LOG_LEVEL"])
 
+    from app.tracing import configure_tracing
+
+    # Before the extensions: engines created from now on are traced.
+    configure_tracing(app)
+
     trusted = app.config["TRUSTED_PROXY_COUNT"]
     if trusted:
         # Only the last `trusted` hops of X-Forwarded-* are believed.
@@ -120,21 +125,27 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.routes import blp as auth_blp
     from app.docs import bp as docs_bp
     from app.extensions import api
+    from app.flags_routes import blp as flags_blp
     from app.health import blp as health_blp
     from app.users.routes import blp as users_blp
 
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
     api.register_blueprint(users_blp, url_prefix="/api/v1/users")
     api.register_blueprint(audit_blp, url_prefix="/api/v1/admin")
+    api.register_blueprint(flags_blp, url_prefix="/api/v1")
     api.register_blueprint(health_blp)
     app.register_blueprint(docs_bp)
 
 
 def register_request_hooks(app: Flask) -> None:
     from app.errors import UNSUPPORTED_MEDIA_TYPE, AppError
+    from app.flags import init_maintenance
+    from app.metrics import init_metrics
     from app.observability import init_request_tracking
 
     init_request_tracking(app)
+    init_metrics(app)
+    init_maintenance(app)
 
     @app.before_request
     def _require_json_body():

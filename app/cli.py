@@ -1,4 +1,4 @@
-"""Operator commands: `flask --app wsgi users ...` (and the groups other modules add)."""
+"""Operator commands: `flask --app wsgi users ...`, `flask --app wsgi flags list|set|unset` (and the groups other modules add)."""
 
 from __future__ import annotations
 
@@ -35,8 +35,81 @@ def create_admin(email: str, password_stdin: bool, full_name: str) -> None:
         click.echo(f"promoted admin {user.email} ({user.id}); the account keeps its password")
 
 
+flags_cli = AppGroup("flags", help="Feature flags and maintenance mode (stored in Redis).")
+
+
+def _resolve_user(user: str | None) -> str | None:
+    """A user id from `--user` (an id or an email), or None."""
+    if not user:
+        return None
+    import uuid
+
+    from app.extensions import db
+    from app.models import User
+
+    try:
+        return str(uuid.UUID(user))
+    except ValueError:
+        pass
+    found = db.session.execute(
+        db.select(User.id).where(db.func.lower(User.email) == user.strip().lower(), User.deleted_at.is_(None))
+    ).scalar_one_or_none()
+    if found is None:
+        raise click.ClickException(f"no user with email {user}")
+    return str(found)
+
+
+def _flag_call(function, *args):
+    from app.errors import AppError
+
+    try:
+        return function(*args)
+    except AppError as exc:
+        raise click.ClickException(f"{exc.error.code}: {exc.message}") from None
+
+
+def _echo_state(state: dict) -> None:
+    overrides = ", ".join(f"{o['user_id']}={'on' if o['enabled'] else 'off'}" for o in state["overrides"])
+    click.echo(
+        f"{state['name']:<24} {'on' if state['enabled'] else 'off':<4} "
+        f"({state['source']}; default {'on' if state['default'] else 'off'})"
+        + (f"  overrides: {overrides}" if overrides else "")
+    )
+
+
+@flags_cli.command("list")
+def flags_list() -> None:
+    """Every known flag: value, where it comes from, default, per-user overrides."""
+    from app import flags
+
+    for state in _flag_call(flags.all_flag_states):
+        _echo_state(state)
+
+
+@flags_cli.command("set")
+@click.argument("name")
+@click.argument("value", type=click.Choice(["on", "off", "true", "false"], case_sensitive=False))
+@click.option("--user", help="Only for this user (id or email).")
+def flags_set(name: str, value: str, user: str | None) -> None:
+    """Turn flag NAME on or off, for everyone or for one user."""
+    from app import flags
+
+    _echo_state(_flag_call(flags.set_flag, name, value.lower() in ("on", "true"), _resolve_user(user)))
+
+
+@flags_cli.command("unset")
+@click.argument("name")
+@click.option("--user", help="Remove this user's override (id or email).")
+def flags_unset(name: str, user: str | None) -> None:
+    """Return flag NAME to its configured default, or drop one user's override."""
+    from app import flags
+
+    _echo_state(_flag_call(flags.unset_flag, name, _resolve_user(user)))
+
+
 def register_commands(app: Flask) -> None:
     from app.email.cli import email_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(email_cli)
+    app.cli.add_command(flags_cli)

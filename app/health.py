@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
-from app import cache, errors
+from app import cache, errors, metrics
 from app.extensions import db, redis_client
 from app.responses import ErrorBodySchema
 
@@ -73,3 +73,13 @@ def ready():
     response.status_code = 503
     response.headers["Retry-After"] = "5"
     return response
+
+
+@blp.route("/metrics")
+@blp.response(200, {"type": "string"}, content_type="text/plain; version=0.0.4; charset=utf-8",
+              description="Prometheus text format, merged across all gunicorn workers.")
+@blp.alt_response(401, response="UNAUTHORIZED", description="METRICS_TOKEN is set and the Bearer token is not it.")
+@blp.alt_response(403, response="FORBIDDEN", description="METRICS_ALLOW is set and the caller's address is not in it.")
+def prometheus_metrics():
+    """Prometheus metrics: requests by route template, database, RQ queue depth, job outcomes."""
+    return metrics.scrape()

@@ -1,4 +1,10 @@
-"""Request ids, JSON logs (seed §10.2) and the one-line-per-request access log."""
+"""Request ids, JSON logs (seed §10.2), the one-line-per-request access log,
+and the job-outcome counter that RQ jobs report to.
+
+Metrics live in `app.metrics`, tracing in `app.tracing`; this module imports
+neither at load time, so gunicorn's master can use `JSONFormatter` for its
+own logs without loading prometheus-client or OpenTelemetry.
+"""
 
 from __future__ import annotations
 
@@ -21,22 +27,30 @@ _TRACEPARENT_RE = re.compile(r"^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]
 request_log = logging.getLogger("gatehouse.request")
 
 
-def request_id_from_headers(headers) -> str:
-    """The trace id for this request: X-Request-ID, else traceparent's trace-id, else new."""
-    incoming = headers.get("X-Request-ID", "").strip()
-    if incoming and _REQUEST_ID_RE.match(incoming):
-        return incoming
+def request_id_from_headers(headers, fallback=None) -> str:
+    """The trace id for this request: the trace-id of a W3C traceparent, else
+    X-Request-ID, else `fallback()` (the active span's trace id when tracing
+    is on), else a new one.
+
+    traceparent wins over X-Request-ID so that logs, error bodies and spans of
+    a traced call share one id.
+    """
     match = _TRACEPARENT_RE.match(headers.get("traceparent", "").strip().lower())
     if match and match.group(1) != "0" * 32:
         return match.group(1)
-    return uuid.uuid4().hex
+    incoming = headers.get("X-Request-ID", "").strip()
+    if incoming and _REQUEST_ID_RE.match(incoming):
+        return incoming
+    return (fallback() if fallback else None) or uuid.uuid4().hex
 
 
 def current_request_id() -> str | None:
     if not has_request_context():
         return None
     if "request_id" not in g:
-        g.request_id = request_id_from_headers(request.headers)
+        from app.tracing import current_trace_id
+
+        g.request_id = request_id_from_headers(request.headers, current_trace_id)
     return g.request_id
 
 
@@ -100,17 +114,23 @@ def configure_logging(level: str = "INFO", stream=None) -> None:
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
-    # werkzeug's own access log would duplicate ours.
+    # werkzeug's own access log would duplicate ours; alembic announces its
+    # plugins at INFO in every process that imports it.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def init_request_tracking(app: Flask) -> None:
     """Give every request an id (echoed as X-Request-ID) and log one line for it."""
 
-    @app.before_request
     def _start_request():
+        # The id itself is made on first use (current_request_id), once the
+        # tracing span, if any, has started.
         g.request_started = time.perf_counter()
-        current_request_id()
+
+    # First of all hooks, so that a request refused by a later one (the rate
+    # limiter, maintenance mode) is still timed.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
 
     @app.after_request
     def _finish_request(response):
@@ -132,3 +152,40 @@ def init_request_tracking(app: Flask) -> None:
             },
         )
         return response
+
+
+# ------------------------------------------------------------ job outcomes
+
+JOB_KINDS = ("email", "webhook")
+_OUTCOME_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+_job_log = logging.getLogger("gatehouse.metrics")
+
+
+def job_outcomes_key(kind: str) -> str:
+    """The Redis hash of `kind`'s job outcomes (outcome -> count)."""
+    from app import cache
+
+    return cache.key("metrics", "jobs", kind, "outcomes")
+
+
+def record_job_outcome(kind: str, outcome: str) -> None:
+    """Count one finished job attempt for /metrics (`jobs_total{kind,outcome}`).
+
+    `kind` is one of JOB_KINDS; `outcome` a short lower-case word, e.g.
+    `sent`, `retried`, `dead_lettered`, `duplicate`. The count is kept in Redis
+    (the jobs run in RQ's forked work-horses, possibly in another container, so
+    an in-process counter would be lost); call it inside the app context the
+    job runs in. A Redis failure never reaches the job: the count is lost,
+    not the job. A kind or outcome outside that shape is a programming error
+    (ValueError), as labels must stay few.
+    """
+    if kind not in JOB_KINDS or not _OUTCOME_RE.match(outcome or ""):
+        raise ValueError(f"record_job_outcome: bad kind/outcome {kind!r}/{outcome!r}")
+    from flask import has_app_context
+
+    if not has_app_context():
+        _job_log.warning("record_job_outcome outside an app context: %s/%s not counted", kind, outcome)
+        return
+    from app import cache
+
+    cache.safe(lambda r: r.hincrby(job_outcomes_key(kind), outcome, 1))

@@ -1,21 +1,93 @@
 """gunicorn settings for Gatehouse (`gunicorn -c deploy/gunicorn.conf.py wsgi:app`).
 
 Every value can be overridden from the environment (GUNICORN_* / WEB_CONCURRENCY).
+
+Metrics: prometheus-client's multiprocess mode needs PROMETHEUS_MULTIPROC_DIR
+set before a worker imports the app; it is set here, in the master, so every
+worker inherits it. The directory is emptied when the master starts (stale
+files from an earlier run would add old counts) and a dead worker's live
+gauges are dropped when it exits. Counters of dead workers stay: a counter
+must never go down.
+
+Logs: every line is JSON (app.observability.JSONFormatter), gunicorn's own
+included. The app writes one JSON line per request (method, route template,
+status, duration, trace id, user id): that is the access log, so gunicorn's
+plain-text access log stays off (GUNICORN_ACCESSLOG=- turns it on, as JSON).
+
+The app is not preloaded: each worker builds it after the fork, so database
+pools, Redis clients and the tracing exporter's thread belong to the worker.
 """
 
-import multiprocessing
 import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+# `gunicorn -c deploy/gunicorn.conf.py` from the repository root or elsewhere:
+# the formatter below is imported from the app package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+_multiproc_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"gatehouse-metrics-{os.getpid()}")
+)
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
-# The app logs one JSON line per request itself; gunicorn's access log would duplicate it.
-accesslog = None
+# Bounded request line and headers: a large Authorization header fits, a flood does not.
+limit_request_line = 8190
+limit_request_fields = 100
+limit_request_field_size = 16384
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 # Behind nginx the app itself applies TRUSTED_PROXY_COUNT (ProxyFix).
 forwarded_allow_ips = "*"
+# gunicorn's runtime control socket (gunicornc) is off unless a path is given:
+# its default path is per user, so two instances on one host would collide.
+control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+# The worker heartbeat files go to memory, not to a possibly slow disk.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn docs advise it)
+
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "app.observability.JSONFormatter"}},
+    "handlers": {
+        "error": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"},
+        "access": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["error"], "level": loglevel.upper()},
+}
+
+
+def on_starting(server):
+    """Start with an empty metrics directory (only its *.db files are removed:
+    the directory may be one an operator chose)."""
+    os.makedirs(_multiproc_dir, exist_ok=True)
+    for stale in Path(_multiproc_dir).glob("*.db"):
+        stale.unlink(missing_ok=True)
+
+
+def child_exit(server, worker):
+    """Drop a dead worker's live gauges (its counters stay in the totals)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, _multiproc_dir)
+
+
+def on_exit(server):
+    if _multiproc_dir.startswith(os.path.join(tempfile.gettempdir(), "gatehouse-metrics-")):
+        shutil.rmtree(_multiproc_dir, ignore_errors=True)

@@ -136,6 +136,7 @@ def clean_state(request):
     redis_store.client.flushdb()
     cache.reset_circuit()
     limiter.reset()
+    app.extensions.pop("gatehouse-maintenance", None)  # the per-process maintenance_mode cache
     yield
 
 

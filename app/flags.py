@@ -1,0 +1,253 @@
+"""Feature flags (seed §8.2) and maintenance mode.
+
+The flags that exist are those of configuration: `enable_new_ui` and
+`maintenance_mode` (both off), plus any that `FEATURE_FLAGS`
+(`name=true|false,...`) adds or re-defaults. An unknown name is 404
+`FLAG_NOT_FOUND_030`; flags are not created through the API, since code that
+reads a flag ships with its default.
+
+What a flag says for a user, first match wins:
+
+1. that user's override  `{env}:flags:flag:{name}:users`   (hash user id -> "true"/"false")
+2. the global value      `{env}:flags:flag:{name}:enabled` ("true"/"false")
+3. the configured default.
+
+Flags live in Redis without expiry (the shipped compose file makes Redis
+persistent). Reads fail soft: with Redis down a flag reads as its default,
+except maintenance mode, which keeps the last value this process saw. Writes
+fail loudly (503), so an operator never believes a change was made when it
+was not.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from flask import Flask, current_app, g, has_request_context, request
+
+from app import cache, errors
+from app.errors import AppError
+from app.extensions import db
+
+MAINTENANCE = "maintenance_mode"
+TRUE, FALSE = b"true", b"false"
+_FAILED = object()
+
+# Requests maintenance mode lets through: probes, metrics, the API's
+# documentation, the admin flag routes (so that it can be switched off) and
+# CORS preflights.
+EXEMPT_PATHS = frozenset({"/health", "/ready", "/metrics", "/api/openapi.json"})
+EXEMPT_PREFIXES = ("/api/docs", "/api/v1/admin/flags")
+
+
+def _global_key(name: str) -> str:
+    return cache.key("flags", "flag", name, "enabled")
+
+
+def _users_key(name: str) -> str:
+    return cache.key("flags", "flag", name, "users")
+
+
+def defaults() -> dict[str, bool]:
+    """Every known flag and its configured default."""
+    return current_app.config["FEATURE_FLAGS"]
+
+
+def _require_known(name: str) -> bool:
+    if name not in defaults():
+        raise AppError(errors.FLAG_NOT_FOUND)
+    return defaults()[name]
+
+
+def _as_bool(raw, default: bool) -> bool:
+    return default if raw is None else raw in (TRUE, "true")
+
+
+def is_enabled(name: str, user_id=None) -> bool:
+    """Whether flag `name` is on (for `user_id` when given); the default when
+    Redis cannot be read. 404 for an unknown flag."""
+    default = _require_known(name)
+
+    def _read(r):
+        pipe = r.pipeline(transaction=False)
+        pipe.get(_global_key(name))
+        pipe.hget(_users_key(name), str(user_id or ""))
+        return pipe.execute()
+
+    result = cache.safe(_read)
+    if result is None:
+        return default
+    value, override = result
+    return _as_bool(override if override is not None else value, default)
+
+
+def flags_for(user_id) -> dict[str, bool]:
+    """Every known flag as it applies to `user_id`, in one round trip."""
+    known = defaults()
+
+    def _read(r):
+        pipe = r.pipeline(transaction=False)
+        for name in known:
+            pipe.get(_global_key(name))
+            pipe.hget(_users_key(name), str(user_id))
+        return pipe.execute()
+
+    result = cache.safe(_read)
+    if result is None:
+        return dict(known)
+    values = {}
+    for index, (name, default) in enumerate(known.items()):
+        value, override = result[2 * index], result[2 * index + 1]
+        values[name] = _as_bool(override if override is not None else value, default)
+    return values
+
+
+def _state(name: str, value, overrides: dict) -> dict:
+    default = defaults()[name]
+    return {
+        "name": name,
+        "enabled": _as_bool(value, default),
+        "default": default,
+        "source": "default" if value is None else "set",
+        "overrides": [
+            {"user_id": (k.decode() if isinstance(k, bytes) else k), "enabled": _as_bool(v, default)}
+            for k, v in sorted(overrides.items())
+        ],
+    }
+
+
+def _read_states(names) -> dict[str, dict] | None:
+    def _read(r):
+        pipe = r.pipeline(transaction=False)
+        for name in names:
+            pipe.get(_global_key(name))
+            pipe.hgetall(_users_key(name))
+        return pipe.execute()
+
+    result = cache.safe(_read)
+    if result is None:
+        return None
+    return {name: _state(name, result[2 * i], result[2 * i + 1]) for i, name in enumerate(names)}
+
+
+def flag_state(name: str) -> dict:
+    """Flag `name`: its global value, default, where the value comes from, and
+    the per-user overrides. 404 unknown; 503 when Redis cannot be read (an
+    admin must not mistake a default for the live value)."""
+    _require_known(name)
+    states = _read_states([name])
+    if states is None:
+        raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+    return states[name]
+
+
+def all_flag_states() -> list[dict]:
+    """`flag_state` of every known flag, by name."""
+    states = _read_states(sorted(defaults()))
+    if states is None:
+        raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+    return list(states.values())
+
+
+def _check_user(name: str, user_id) -> str:
+    from app.models import User
+
+    if name == MAINTENANCE:
+        raise AppError(errors.VALIDATION_FAILED, "maintenance_mode applies to everyone; it has no per-user override.",
+                       field="user_id", details=[{"field": "user_id", "message": "Not allowed for maintenance_mode."}])
+    user = db.session.get(User, uuid.UUID(str(user_id)))
+    if user is None or user.deleted_at is not None:
+        raise AppError(errors.USER_NOT_FOUND, field="user_id")
+    return str(user.id)
+
+
+def _write(operation) -> None:
+    if cache.safe(operation, _FAILED) is _FAILED:
+        raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
+
+
+def _audit(name: str, enabled: bool | None, user_id: str | None) -> None:
+    from app.audit import record_event
+
+    actor = g.get("user_id") if has_request_context() else None
+    record_event("flag.changed", user_id=actor, details={
+        "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if has_request_context() else "cli",
+    })
+    db.session.commit()
+
+
+def set_flag(name: str, enabled: bool, user_id=None) -> dict:
+    """Turn flag `name` on or off, for everyone or (with `user_id`) for one
+    user. Audited. 404 unknown flag or user; 503 when Redis is down."""
+    _require_known(name)
+    target = _check_user(name, user_id) if user_id else None
+    value = TRUE if enabled else FALSE
+    if target:
+        _write(lambda r: r.hset(_users_key(name), target, value))
+    else:
+        _write(lambda r: r.set(_global_key(name), value))
+    if name == MAINTENANCE:
+        _remember_maintenance(enabled)
+    _audit(name, enabled, target)
+    return flag_state(name)
+
+
+def unset_flag(name: str, user_id=None) -> dict:
+    """Drop the global value (back to the default) or one user's override."""
+    _require_known(name)
+    if user_id:
+        target = str(uuid.UUID(str(user_id)))
+        _write(lambda r: r.hdel(_users_key(name), target))
+    else:
+        target = None
+        _write(lambda r: r.delete(_global_key(name)))
+        if name == MAINTENANCE:
+            _remember_maintenance(defaults()[MAINTENANCE])
+    _audit(name, None, target)
+    return flag_state(name)
+
+
+# ------------------------------------------------------ maintenance mode
+
+
+def _maintenance_cache() -> dict:
+    return current_app.extensions.setdefault("gatehouse-maintenance", {"value": None, "read_at": float("-inf")})
+
+
+def _remember_maintenance(value: bool) -> None:
+    state = _maintenance_cache()
+    state["value"], state["read_at"] = value, time.monotonic()
+
+
+def maintenance_active() -> bool:
+    """Whether maintenance mode is on. Re-read from Redis at most every
+    MAINTENANCE_CHECK_SECONDS per process (so every worker follows a change
+    within a second); while Redis is down the last value read stays in force."""
+    state = _maintenance_cache()
+    now = time.monotonic()
+    if now - state["read_at"] < current_app.config["MAINTENANCE_CHECK_SECONDS"]:
+        return state["value"]
+    raw = cache.safe(lambda r: r.get(_global_key(MAINTENANCE)), _FAILED)
+    if raw is _FAILED:
+        if state["value"] is None:
+            state["value"] = defaults()[MAINTENANCE]
+    else:
+        state["value"] = _as_bool(raw, defaults()[MAINTENANCE])
+    state["read_at"] = now
+    return state["value"]
+
+
+def is_exempt(path: str, method: str) -> bool:
+    """Requests served during maintenance."""
+    return method == "OPTIONS" or path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
+
+
+def init_maintenance(app: Flask) -> None:
+    """Answer 503 SERVER_MAINTENANCE_014 with Retry-After while maintenance mode is on."""
+
+    @app.before_request
+    def _refuse_during_maintenance():
+        if is_exempt(request.path, request.method) or not maintenance_active():
+            return
+        raise AppError(errors.MAINTENANCE, headers={"Retry-After": str(current_app.config["MAINTENANCE_RETRY_AFTER"])})
