@@ -10,15 +10,18 @@ Labels never carry a raw path or an id: `endpoint` is the route template
 (`/api/v1/users/<uuid:user_id>`) or `<unmatched>`, and a method nobody routes
 is `OTHER`, so a client cannot grow the number of series.
 
-Queue depths and job outcomes are read from Redis when scraped (they belong to
-the RQ workers, which may run in other containers); a scrape still answers
-when Redis is down, with `redis_up 0` and without those series.
+Queue depths and job outcomes are read from Redis, the outbox backlog and the
+dead-letter queues (outbox rows marked dead) from the database, when scraped:
+they belong to the RQ workers, which may run in other containers. A scrape
+still answers when Redis or the database is down, with `redis_up 0` /
+`database_up 0` and without the series that need it.
 """
 
 from __future__ import annotations
 
 import hmac
 import ipaddress
+import logging
 import os
 import re
 import time
@@ -47,6 +50,8 @@ from sqlalchemy.engine import Engine
 
 from app import cache, errors
 from app.errors import AppError
+
+log = logging.getLogger("gatehouse.metrics")
 
 # `*_created` series cannot be merged across processes; leave them out everywhere.
 disable_created_metrics()
@@ -151,20 +156,15 @@ def _listen_to_engines() -> None:
 # ------------------------------------------------------------- scraping
 
 
-def _queue_names() -> list[str]:
-    config = current_app.config
-    names = [config["EMAIL_QUEUE"], config["EMAIL_DLQ"], config["NOTIFICATION_QUEUE"], config["NOTIFICATION_DLQ"]]
-    return list(dict.fromkeys(names))
-
-
 def _redis_families() -> list:
-    """Queue depth and job outcome series read from Redis now; `redis_up` says
+    """RQ queue depths and job outcomes read from Redis now; `redis_up` says
     whether that worked."""
     from rq import Queue
 
     from app.observability import JOB_KINDS, job_outcomes_key
 
-    queues = _queue_names()
+    config = current_app.config
+    queues = [config["EMAIL_QUEUE"], config["NOTIFICATION_QUEUE"]]
 
     def _read(client):
         pipe = client.pipeline(transaction=False)
@@ -187,6 +187,42 @@ def _redis_families() -> list:
         for outcome, count in sorted(counts.items()):
             jobs.add_metric([kind, outcome.decode() if isinstance(outcome, bytes) else outcome], int(count))
     return [up, depth, jobs]
+
+
+def _outbox_families() -> list:
+    """The outbox backlog and the dead-letter queues (outbox rows marked dead),
+    counted in the database now; `database_up` says whether that worked."""
+    from sqlalchemy import func, select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.extensions import db
+    from app.models import OutboxMessage as Outbox
+
+    config = current_app.config
+    dead_letter_queues = {Outbox.KIND_EMAIL: config["EMAIL_DLQ"], Outbox.KIND_WEBHOOK: config["NOTIFICATION_DLQ"]}
+    statuses = (Outbox.STATUS_PENDING, Outbox.STATUS_SENDING, Outbox.STATUS_DEAD)
+    up = GaugeMetricFamily("database_up", "Whether the database answered this scrape (outbox series need it)")
+    try:
+        rows = db.session.execute(
+            select(Outbox.kind, Outbox.status, func.count()).where(Outbox.status.in_(statuses))
+            .group_by(Outbox.kind, Outbox.status)
+        ).all()
+        db.session.rollback()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.warning("metrics: database unavailable: %s", type(exc).__name__)
+        up.add_metric([], 0)
+        return [up]
+    up.add_metric([], 1)
+    counts = {(kind, status): count for kind, status, count in rows}
+    outbox = GaugeMetricFamily("outbox_messages", "Outbox messages not yet sent, by kind and status",
+                               labels=["kind", "status"])
+    dead = GaugeMetricFamily("dead_letter_queue_depth", "Messages in each dead-letter queue", labels=["queue"])
+    for kind, queue in dead_letter_queues.items():
+        for status in statuses:
+            outbox.add_metric([kind, status], counts.get((kind, status), 0))
+        dead.add_metric([queue], counts.get((kind, Outbox.STATUS_DEAD), 0))
+    return [up, outbox, dead]
 
 
 class _Families:
@@ -225,7 +261,7 @@ def scrape() -> Response:
         multiprocess.MultiProcessCollector(registry, path=path)
     else:
         registry.register(REGISTRY)
-    registry.register(_Families(_redis_families()))
+    registry.register(_Families(_redis_families() + _outbox_families()))
     # The classic text format (0.0.4) that every Prometheus version reads.
     response = Response(generate_latest(registry), content_type=CONTENT_TYPE_PLAIN_0_0_4)
     response.headers["Cache-Control"] = "no-store"

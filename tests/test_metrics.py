@@ -80,9 +80,25 @@ def test_queue_depth_per_queue(app, client):
             queue.enqueue("app.email.jobs.deliver_email", "x")
     samples = scrape(client)
     assert value(samples, "rq_queue_depth", queue="email_queue") == 3
-    for name in ("email_dead_letter_queue", "notification_queue", "notification_dlq"):
-        assert (("rq_queue_depth", frozenset({("queue", name)})) in samples)
+    assert ("rq_queue_depth", frozenset({("queue", "notification_queue")})) in samples
     assert value(samples, "redis_up") == 1
+
+
+def test_dead_letter_queues_and_outbox_backlog_come_from_the_database(app, client):
+    from app.extensions import db
+    from app.models import OutboxMessage
+
+    with app.app_context():
+        for kind, status in [("email", "dead"), ("email", "dead"), ("email", "pending"), ("webhook", "dead"),
+                             ("email", "sent")]:
+            db.session.add(OutboxMessage(kind=kind, payload={}, status=status))
+        db.session.commit()
+    samples = scrape(client)
+    assert value(samples, "dead_letter_queue_depth", queue="email_dead_letter_queue") == 2
+    assert value(samples, "dead_letter_queue_depth", queue="notification_dlq") == 1
+    assert value(samples, "outbox_messages", kind="email", status="pending") == 1
+    assert value(samples, "outbox_messages", kind="webhook", status="sending") == 0
+    assert value(samples, "database_up") == 1
 
 
 def test_job_outcomes_are_counted(app, client):
@@ -115,6 +131,7 @@ def test_metrics_answer_when_redis_is_down(app, client):
         store.client = real
     assert value(samples, "redis_up") == 0
     assert not any(name == "rq_queue_depth" for name, _ in samples)
+    assert value(samples, "database_up") == 1
     assert any(name == "api_requests_total" for name, _ in samples)
 
 
@@ -158,3 +175,15 @@ def test_metrics_allow_list_is_read_from_configuration():
         ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8")]
     with pytest.raises(ConfigError, match="METRICS_ALLOW"):
         load_config({"METRICS_ALLOW": "localhost"})
+
+
+def test_metrics_answer_when_the_database_is_down(app):
+    from app import create_app
+    from tests.conftest import test_config as settings_for_tests
+
+    unreachable = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gatehouse"
+    other = create_app(settings_for_tests(DATABASE_URL=unreachable))
+    samples = scrape(other.test_client())
+    assert value(samples, "database_up") == 0
+    assert not any(name == "dead_letter_queue_depth" for name, _ in samples)
+    assert value(samples, "redis_up") == 1
