@@ -12,7 +12,9 @@ must never go down.
 Logs: every line is JSON (app.observability.JSONFormatter), gunicorn's own
 included. The app writes one JSON line per request (method, route template,
 status, duration, trace id, user id): that is the access log, so gunicorn's
-plain-text access log stays off (GUNICORN_ACCESSLOG=- turns it on, as JSON).
+access log stays off (GUNICORN_ACCESSLOG=- turns it on, as JSON lines whose
+message is `access_log_format`: it has the raw path and no trace id, which is
+why it is not the default).
 
 The app is not preloaded: each worker builds it after the fork, so database
 pools, Redis clients and the tracing exporter's thread belong to the worker.
@@ -67,7 +69,9 @@ logconfig_dict = {
     },
     "loggers": {
         "gunicorn.error": {"handlers": ["error"], "level": loglevel.upper(), "propagate": False},
-        "gunicorn.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        # With a logconfig_dict gunicorn logs access lines whatever `accesslog`
+        # says: the level is what keeps them off unless asked for.
+        "gunicorn.access": {"handlers": ["access"], "level": "INFO" if accesslog else "WARNING", "propagate": False},
     },
     "root": {"handlers": ["error"], "level": loglevel.upper()},
 }
