@@ -92,16 +92,24 @@ def register_extensions(app: Flask) -> None:
 
 
 def _refuse_deeply_nested_json(parser) -> None:
-    """A body nested deeper than Python's recursion limit (a few KB of `[[[[`)
-    makes json.loads raise RecursionError, which would be a 500: answer 400."""
-    from app.errors import MALFORMED_JSON, AppError
+    """Two gaps of webargs' JSON loading, answered 400 instead:
+    a body nested deeper than Python's recursion limit (a few KB of `[[[[`)
+    makes json.loads raise RecursionError (a 500); and a missing body is read
+    as `{}`, so a route whose fields are all optional would accept a request
+    that the OpenAPI document (every body there is required) calls invalid."""
+    from webargs.core import missing
+
+    from app.errors import MALFORMED_JSON, VALIDATION_FAILED, AppError
 
     @parser.location_loader("json")
     def _load_json(req, schema):
         try:
-            return type(parser).load_json(parser, req, schema)
+            data = type(parser).load_json(parser, req, schema)
         except RecursionError:
             raise AppError(MALFORMED_JSON, "The request body is nested too deeply.") from None
+        if data is missing:
+            raise AppError(VALIDATION_FAILED, "A JSON body is required.")
+        return data
 
 
 def _api_info() -> dict:

@@ -48,7 +48,10 @@ class FullName(fields.String):
     """A display name, 2-255 characters once trimmed."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("example", "John Doe")
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("example", "John Doe")
+        # For the OpenAPI document: at least two characters once trimmed, no NUL.
+        metadata.setdefault("pattern", r"^\s*[^\s\u0000][^\u0000]*[^\s\u0000]\s*$")
         super().__init__(validate=validate.Length(min=2, max=255), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):

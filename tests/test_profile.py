@@ -66,6 +66,30 @@ def test_put_creates_then_replaces_the_profile(app, client, make_user, sign_in):
     assert profile_rows(app, user.id) == 1
 
 
+def test_put_without_a_body_is_400_and_keeps_the_profile(client, make_user, sign_in):
+    headers = sign_in(make_user())
+    client.put(PROFILE, json={"bio": "kept"}, headers=headers)
+    response = client.put(PROFILE, headers=headers)
+    assert response.status_code == 400
+    assert client.get(PROFILE, headers=headers).get_json()["data"]["bio"] == "kept"
+
+
+@pytest.mark.parametrize("url", ["https://example.com/a.png", "HTTP://Example.COM:8443/a%20b.png?size=64#top",
+                                 "http://localhost/me.png", "https://127.0.0.1/a", "https://bücher.example/ä.png"])
+def test_absolute_http_urls_are_accepted(client, make_user, sign_in, url):
+    response = client.put(PROFILE, json={"avatar_url": url}, headers=sign_in(make_user()))
+    assert response.status_code == 200
+    assert response.get_json()["data"]["avatar_url"] == url
+
+
+def test_an_empty_avatar_url_means_none(client, make_user, sign_in):
+    headers = sign_in(make_user())
+    client.put(PROFILE, json={"avatar_url": "https://example.com/a.png"}, headers=headers)
+    response = client.put(PROFILE, json={"avatar_url": ""}, headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["data"]["avatar_url"] is None
+
+
 def test_profiles_are_per_user(client, make_user, sign_in):
     alice, bob = make_user(), make_user()
     client.put(PROFILE, json={"bio": "Alice's"}, headers=sign_in(alice))
@@ -92,6 +116,10 @@ def test_profile_needs_a_token(client):
         ({"avatar_url": "https://exa mple.com/a.png"}, "avatar_url"),
         ({"avatar_url": "https://example.com/" + "a" * 2040}, "avatar_url"),
         ({"avatar_url": 12}, "avatar_url"),
+        ({"avatar_url": "https://good.example@evil.example/a.png"}, "avatar_url"),
+        ({"avatar_url": "https://example.com/a.png\n"}, "avatar_url"),
+        ({"avatar_url": "https://example.com/\ta.png"}, "avatar_url"),
+        ({"avatar_url": "https:/example.com/a.png"}, "avatar_url"),
         ({"avatar_url": "https://example.com/a\x00.png"}, "avatar_url"),
         ({"bio": "b" * 2001}, "bio"),
         ({"bio": 5}, "bio"),
@@ -170,6 +198,30 @@ def test_read_fills_the_cache_under_the_seed_key_with_the_configured_ttl(app, cl
     assert json.loads(redis_conn.get(entry_key(user.id)))["profile"]["bio"] == "cached"
     ttl = redis_conn.ttl(entry_key(user.id))
     assert app.config["PROFILE_CACHE_TTL_SECONDS"] - 5 <= ttl <= app.config["PROFILE_CACHE_TTL_SECONDS"]
+
+
+@pytest.mark.parametrize("value, ok", [("299", False), ("300", True), ("3600", True), ("3601", False), ("ten", False)])
+def test_profile_ttl_must_be_5_to_60_minutes(value, ok):
+    from config import ConfigError, load_config
+
+    environ = {"APP_ENV": "testing", "PROFILE_CACHE_TTL_SECONDS": value}
+    if ok:
+        assert load_config(environ)["PROFILE_CACHE_TTL_SECONDS"] == int(value)
+    else:
+        with pytest.raises(ConfigError, match="PROFILE_CACHE_TTL_SECONDS"):
+            load_config(environ)
+
+
+def test_the_cache_ttl_follows_the_configuration(app, client, make_user, sign_in, redis_conn):
+    user = make_user()
+    headers = sign_in(user)
+    configured = app.config["PROFILE_CACHE_TTL_SECONDS"]
+    app.config["PROFILE_CACHE_TTL_SECONDS"] = 300
+    try:
+        client.get(PROFILE, headers=headers)
+    finally:
+        app.config["PROFILE_CACHE_TTL_SECONDS"] = configured
+    assert 295 <= redis_conn.ttl(entry_key(user.id)) <= 300
 
 
 def test_cached_profile_is_served_without_the_database(app, client, make_user, sign_in):

@@ -73,7 +73,6 @@ def test_patch_me_changes_full_name_trimmed(app, client, make_user, sign_in):
 @pytest.mark.parametrize(
     "body, field",
     [
-        ({}, None),
         ({"full_name": "A"}, "full_name"),
         ({"full_name": " A "}, "full_name"),
         ({"full_name": "x" * 256}, "full_name"),
@@ -96,6 +95,24 @@ def test_patch_me_rejects_bad_or_unknown_fields(app, client, make_user, sign_in,
     assert response.get_json()["error"]["field"] == field
     after = load(app, user.id)
     assert (after.is_admin, after.is_verified, after.full_name) == (False, False, "Test User")
+
+
+def test_patch_me_with_an_empty_object_changes_nothing(app, client, make_user, sign_in):
+    user = make_user(full_name="Same Name")
+    response = client.patch(ME, json={}, headers=sign_in(user))
+    assert response.status_code == 200
+    assert response.get_json()["data"]["full_name"] == "Same Name"
+    assert audit_types(app, user.id) == []
+
+
+@pytest.mark.parametrize("path", [ME, "{own}"])
+def test_patch_without_a_body_is_400(client, make_user, sign_in, path):
+    user = make_user()
+    url = user_url(user.id) if path == "{own}" else path
+    for extra in ({}, {"content_type": "application/json"}):
+        response = client.patch(url, headers=sign_in(user), **extra)
+        assert response.status_code == 400
+        assert response.get_json()["error"]["message"] == "A JSON body is required."
 
 
 def test_patch_me_with_a_non_object_body_is_400(client, make_user, sign_in):
@@ -293,7 +310,11 @@ def test_admin_sets_flags_and_name(app, client, make_user, sign_in):
         assert event.details["by"] == str(admin.id)
 
 
-@pytest.mark.parametrize("body", [{"is_active": "maybe"}, {"is_admin": None}, {"email": "x@example.com"}, {}])
+@pytest.mark.parametrize(
+    "body",
+    [{"is_active": "maybe"}, {"is_active": "false"}, {"is_admin": 1}, {"is_verified": 0}, {"is_admin": None},
+     {"is_admin": []}, {"email": "x@example.com"}, {"deleted_at": None}],
+)
 def test_admin_patch_rejects_bad_bodies(client, make_user, sign_in, body):
     user, admin = make_user(), make_user(is_admin=True)
     response = client.patch(user_url(user.id), json=body, headers=sign_in(admin))
@@ -398,3 +419,13 @@ def test_account_deleted_between_requests_is_404_for_admin_patch(app, client, ma
         db.session.commit()
     response = client.patch(user_url(user.id), json={"full_name": "Ghost"}, headers=sign_in(admin))
     assert response.status_code == 404
+
+
+def test_deleted_email_may_register_again_over_http(client, make_user, sign_in):
+    user = make_user(email="returning@example.com")
+    assert client.delete(ME, headers=sign_in(user)).status_code == 200
+    response = client.post("/api/v1/auth/register", json={
+        "email": "Returning@example.com", "password": "SecurePass123", "full_name": "Back Again",
+        "terms_accepted": True})
+    assert response.status_code == 201
+    assert response.get_json()["data"]["user_id"] != str(user.id)

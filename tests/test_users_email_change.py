@@ -132,3 +132,61 @@ def test_email_change_requests_are_limited_per_hour(app, client, make_user, sign
     assert client.patch(ME, json={"email": "later@example.com"}, headers=headers).status_code == 200
     # A name change is never limited.
     assert client.patch(ME, json={"full_name": "Still Fine"}, headers=headers).status_code == 200
+
+
+# ------------------------------------------ confirmation (POST /auth/verify-email)
+
+
+def link_token(app, to):
+    [payload] = [p for p in outbox(app) if p["to"] == to and p["template"] == "change_email_confirm"][-1:]
+    return parse_qs(urlsplit(payload["context"]["link"]).query)["token"][0]
+
+
+def verify(client, token):
+    return client.post("/api/v1/auth/verify-email", json={"token": token})
+
+
+def test_the_link_moves_the_account_to_the_new_email_once(app, client, make_user, sign_in):
+    user = make_user(email="before@example.com", is_verified=False)
+    headers = sign_in(user)
+    client.patch(ME, json={"email": "after@example.com"}, headers=headers)
+    token = link_token(app, "after@example.com")
+    assert verify(client, token).status_code == 200
+    data = client.get(ME, headers=headers).get_json()["data"]
+    assert (data["email"], data["is_verified"]) == ("after@example.com", True)
+    assert verify(client, token).status_code == 400  # single use
+
+
+def test_a_superseded_link_no_longer_works(app, client, make_user, sign_in):
+    user = make_user(email="keep@example.com")
+    headers = sign_in(user)
+    client.patch(ME, json={"email": "first@example.com"}, headers=headers)
+    first = link_token(app, "first@example.com")
+    client.patch(ME, json={"email": "second@example.com"}, headers=headers)
+    response = verify(client, first)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "AUTH_VERIFICATION_TOKEN_INVALID_023"
+    assert client.get(ME, headers=headers).get_json()["data"]["email"] == "keep@example.com"
+
+
+def test_an_address_registered_meanwhile_wins_over_the_pending_change(app, client, make_user, sign_in):
+    user = make_user(email="mine@example.com")
+    headers = sign_in(user)
+    client.patch(ME, json={"email": "contested@example.com"}, headers=headers)
+    registered = client.post("/api/v1/auth/register", json={
+        "email": "contested@example.com", "password": "SecurePass123", "full_name": "Quick Person",
+        "terms_accepted": True})
+    assert registered.status_code == 201
+    response = verify(client, link_token(app, "contested@example.com"))
+    assert response.status_code == 409
+    assert response.get_json()["error"]["code"] == "AUTH_EMAIL_EXISTS_003"
+    assert client.get(ME, headers=headers).get_json()["data"]["email"] == "mine@example.com"
+
+
+def test_a_deleted_accounts_link_is_void(app, client, make_user, sign_in):
+    user = make_user()
+    headers = sign_in(user)
+    client.patch(ME, json={"email": "orphan@example.com"}, headers=headers)
+    token = link_token(app, "orphan@example.com")
+    client.delete(ME, headers=headers)
+    assert verify(client, token).status_code == 400

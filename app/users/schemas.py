@@ -7,8 +7,9 @@ and the database's business.
 from __future__ import annotations
 
 import json
+import re
 
-from marshmallow import Schema, ValidationError, fields, pre_dump, validate, validates, validates_schema
+from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate, validates
 
 from app.fields import Email, FullName
 
@@ -24,6 +25,18 @@ def _no_nul(value: str) -> None:
     # PostgreSQL text and jsonb cannot hold U+0000; refusing it here keeps it a 400, not a 500.
     if "\x00" in value:
         raise ValidationError("Must not contain NUL characters.")
+
+
+# An absolute http(s) URL: a host (no user-info, so "https://good.example@evil.example"
+# cannot pass for the first host), then an optional path/query/fragment; no
+# whitespace or control characters anywhere. The OpenAPI document carries the
+# same pattern, so what the document calls valid is exactly what is accepted.
+AVATAR_URL_PATTERN = r"[Hh][Tt][Tt][Pp][Ss]?://[^\s\x00-\x1f\x7f/?#@\\]+(?:[/?#][^\s\x00-\x1f\x7f]*)?"
+
+
+def _absolute_http_url(value: str) -> None:
+    if not re.fullmatch(AVATAR_URL_PATTERN, value):
+        raise ValidationError("Must be an absolute http:// or https:// URL.")
 
 
 # ------------------------------------------------------------------ output
@@ -101,31 +114,30 @@ class UserPageSchema(Schema):
 # ------------------------------------------------------------------- input
 
 
+class StrictBoolean(fields.Boolean):
+    """JSON true or false only (marshmallow's Boolean also takes 1, "yes", "on", ...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 class MeUpdateSchema(Schema):
-    """PATCH /me: the fields a user may change on their own account."""
+    """PATCH /me: the fields a user may change on their own account; `{}` changes nothing."""
 
     full_name = FullName()
     email = Email(metadata={"description": "A new address: a confirmation link is sent to it and the "
                                            "account keeps its current email until the link is used."})
 
-    @validates_schema
-    def _not_empty(self, data, **kwargs):
-        if not data:
-            raise ValidationError("Give at least one of: full_name, email.")
-
 
 class UserUpdateSchema(Schema):
-    """PATCH /{user_id}: full_name for the account's owner; the flags for admins only."""
+    """PATCH /{user_id}: full_name for the account's owner; the flags for admins only; `{}` changes nothing."""
 
     full_name = FullName()
-    is_active = fields.Boolean(metadata={"description": "Admin only. False ends the user's sessions at once."})
-    is_verified = fields.Boolean(metadata={"description": "Admin only."})
-    is_admin = fields.Boolean(metadata={"description": "Admin only; an admin cannot remove their own."})
-
-    @validates_schema
-    def _not_empty(self, data, **kwargs):
-        if not data:
-            raise ValidationError("Give at least one of: full_name, is_active, is_verified, is_admin.")
+    is_active = StrictBoolean(metadata={"description": "Admin only. False ends the user's sessions at once."})
+    is_verified = StrictBoolean(metadata={"description": "Admin only."})
+    is_admin = StrictBoolean(metadata={"description": "Admin only; an admin cannot remove their own."})
 
 
 def _depth(value, limit: int, level: int = 1) -> int:
@@ -150,17 +162,24 @@ def _strings(value):
 class ProfileUpdateSchema(Schema):
     """PUT /me/profile: the whole profile; a field left out goes back to its default."""
 
-    avatar_url = fields.URL(
-        schemes={"http", "https"}, require_tld=False, allow_none=True, load_default=None,
-        validate=[validate.Length(max=AVATAR_URL_MAX_LENGTH), _no_nul],
-        metadata={"description": "An absolute http:// or https:// URL.", "example": "https://example.com/me.png"},
+    avatar_url = fields.String(
+        allow_none=True, load_default=None, validate=[validate.Length(max=AVATAR_URL_MAX_LENGTH), _absolute_http_url],
+        metadata={"description": "An absolute http:// or https:// URL; null or \"\" for none.",
+                  "example": "https://example.com/me.png", "pattern": f"^(?:{AVATAR_URL_PATTERN})?$"},
     )
-    bio = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=BIO_MAX_LENGTH), _no_nul])
+    bio = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=BIO_MAX_LENGTH), _no_nul],
+                        metadata={"pattern": r"^[^\u0000]*$"})
     preferences = fields.Dict(
         keys=fields.String(), load_default=dict,
         metadata={"description": f"A JSON object of at most {PREFERENCES_MAX_BYTES} bytes (compact UTF-8 JSON), "
                                  f"nested at most {PREFERENCES_MAX_DEPTH} levels."},
     )
+
+    @pre_load
+    def _empty_avatar_is_none(self, data, **kwargs):
+        if isinstance(data, dict) and data.get("avatar_url") == "":
+            data = {**data, "avatar_url": None}
+        return data
 
     @validates("preferences")
     def _check_preferences(self, value, **kwargs):
