@@ -29,10 +29,21 @@ from sqlalchemy.engine import make_url
 from app.security import auth_required
 
 ROOT = Path(__file__).resolve().parent.parent
-TEST_DATABASE_URL = os.environ.get(
+# Under pytest-xdist each worker gets its own database and Redis DB, so that
+# workers never see each other's rows or keys.
+_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+_WORKER_INDEX = int(_XDIST_WORKER[2:]) if _XDIST_WORKER.startswith("gw") else 0
+_BASE_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gatehouse_test"
 )
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_DATABASE_URL = _BASE_DATABASE_URL + (f"_{_XDIST_WORKER}" if _WORKER_INDEX else "")
+_BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+if _WORKER_INDEX:
+    _redis_base, _redis_db = _BASE_REDIS_URL.rsplit("/", 1)
+    # Worker N>0 counts down from DB 8 (DBs 9-15 are left to other test runs).
+    TEST_REDIS_URL = f"{_redis_base}/{max(0, 9 - _WORKER_INDEX)}"
+else:
+    TEST_REDIS_URL = _BASE_REDIS_URL
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
