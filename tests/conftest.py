@@ -40,8 +40,9 @@ TEST_DATABASE_URL = _BASE_DATABASE_URL + (f"_{_XDIST_WORKER}" if _WORKER_INDEX e
 _BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 if _WORKER_INDEX:
     _redis_base, _redis_db = _BASE_REDIS_URL.rsplit("/", 1)
-    # Worker N>0 counts down from DB 8 (DBs 9-15 are left to other test runs).
-    TEST_REDIS_URL = f"{_redis_base}/{max(0, 9 - _WORKER_INDEX)}"
+    # Worker 1 uses base-7 (15 -> 8, 14 -> 7, ...), so that runs based on
+    # different DBs among 9-15 never share one.
+    TEST_REDIS_URL = f"{_redis_base}/{(int(_redis_db) - 7 * _WORKER_INDEX) % 16}"
 else:
     TEST_REDIS_URL = _BASE_REDIS_URL
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
