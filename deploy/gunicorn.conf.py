@@ -35,11 +35,22 @@ _multiproc_dir = os.environ.setdefault(
 )
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# Chosen by measurement (deploy/measure_gunicorn.py, wrk on a 2-core machine,
+# GET /health and the authenticated GET /api/v1/users/me, 16 connections):
+# gthread beat sync on the authenticated route (a request spends much of its
+# time waiting on PostgreSQL and Redis, which threads overlap), and gthread
+# with 2-4 workers x 4 threads formed a plateau; more processes (5 x 2, and
+# sync x 5) did worse. So: gthread, cores + 1 workers, 4 threads each. Each
+# worker has its own database pool (DATABASE_POOL_SIZE + MAX_OVERFLOW).
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+workers = int(os.environ.get("WEB_CONCURRENCY", _cores + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A request never legitimately takes long (statement_timeout is 10 s): a worker
+# silent for 30 s is stuck and is replaced. nginx waits 35 s for an answer.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Above nginx's upstream keepalive_timeout (4 s), so that nginx closes first.
 keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 # Bounded request line and headers: a large Authorization header fits, a flood does not.
 limit_request_line = 8190

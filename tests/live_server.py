@@ -50,19 +50,26 @@ class LiveServer:
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
         )
+        try:
+            self._wait_until_serving()
+        except BaseException:
+            self.__exit__()  # never leave a gunicorn behind
+            raise
+        return self
+
+    def _wait_until_serving(self) -> None:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
             try:
-                if requests.get(self.url + "/health", timeout=1).status_code == 200 and len(self.worker_pids()) >= int(
+                if requests.get(self.url + "/health", timeout=2).status_code == 200 and len(self.worker_pids()) >= int(
                     self.env["WEB_CONCURRENCY"]
                 ):
-                    return self
+                    return
             except requests.RequestException:  # refused, or accepted while the workers boot
                 pass
             time.sleep(0.1)
-        self.__exit__()
         raise RuntimeError("gunicorn did not answer /health within 20 s")
 
     def worker_pids(self) -> list[int]:
