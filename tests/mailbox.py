@@ -65,13 +65,15 @@ class Mailbox:
 class SMTPServer:
     """`start()` / `stop()` a Controller serving `mailbox` on `port`."""
 
-    def __init__(self, mailbox: Mailbox | None = None, port: int | None = None):
+    def __init__(self, mailbox: Mailbox | None = None, port: int | None = None, **smtp_options):
+        """`smtp_options` go to aiosmtpd (tls_context, require_starttls, authenticator, ssl_context, ...)."""
         self.mailbox = mailbox or Mailbox()
         self.port = port or free_port()
+        self.options = smtp_options
         self.controller: Controller | None = None
 
     def start(self) -> SMTPServer:
-        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port, **self.options)
         self.controller.start()
         return self
 

@@ -24,7 +24,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.orm import Session
 
 from app.email.failures import DeliveryFailure, PermanentFailure, TransientFailure
@@ -121,27 +121,27 @@ def _claim(kind: str, oid: uuid.UUID, now: datetime) -> OutboxMessage | None:
         # The previous attempt's lease ran out: its worker died (it is retried, at least once).
         and_(table.status == table.STATUS_SENDING, table.locked_until < now),
     )
-    with _session() as session:
-        claimed = session.execute(
-            update(table).where(table.id == oid, table.kind == kind, claimable)
-            .values(status=table.STATUS_SENDING, attempts=table.attempts + 1, locked_until=lease, updated_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if claimed != 1:
-            session.rollback()
-            log.info("outbox %s: nothing to do (sent, dead, in flight or not due)", oid, extra={"outbox_id": str(oid)})
-            return None
-        message = session.get(table, oid)
-        if message.message_id is None:
-            if kind == table.KIND_EMAIL:
-                from app.email.sender import message_id_for
+    if kind == table.KIND_EMAIL:
+        from app.email.sender import message_id_for
 
-                message.message_id = message_id_for(oid, config["MAIL_DEFAULT_SENDER"])
-            else:
-                message.message_id = str(oid)
+        message_id = message_id_for(oid, config["MAIL_DEFAULT_SENDER"])
+    else:
+        message_id = str(oid)
+    columns = (table.id, table.kind, table.payload, table.attempts, table.message_id, table.expires_at, table.scrub_after)
+    with _session() as session:
+        row = session.execute(
+            update(table).where(table.id == oid, table.kind == kind, claimable)
+            .values(status=table.STATUS_SENDING, attempts=table.attempts + 1, locked_until=lease, updated_at=now,
+                    # Fixed at the first attempt: every retry repeats the same id.
+                    message_id=func.coalesce(table.message_id, message_id))
+            .returning(*columns).execution_options(synchronize_session=False)
+        ).first()
         session.commit()
-        session.expunge(message)
-        return message
+    if row is None:
+        log.info("outbox %s: nothing to do (sent, dead, in flight or not due)", oid, extra={"outbox_id": str(oid)})
+        return None
+    # A detached snapshot of the claimed row (never added to a session).
+    return OutboxMessage(**row._mapping)
 
 
 def _send(message: OutboxMessage) -> None:

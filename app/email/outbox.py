@@ -110,6 +110,17 @@ def enqueue(kind: str, message_id, *, ttl: float | None = None, force: bool = Fa
         return False
 
 
+def carried(message_ids) -> set:
+    """The ids among `message_ids` that a live RQ job carries (one Redis round trip)."""
+    connection = get_queue(current_app.config["EMAIL_QUEUE"]).connection
+    message_ids = list(message_ids)
+    pipe = connection.pipeline(transaction=False)
+    for message_id in message_ids:
+        pipe.hget(Job.key_for(f"outbox-{message_id}"), "status")
+    live = {status.encode() for status in _LIVE_JOB_STATUSES}
+    return {mid for mid, status in zip(message_ids, pipe.execute(), strict=True) if status in live}
+
+
 def _drop_job(queue, job_id: str, *, only_finished: bool) -> bool:
     """Delete the job `job_id` (only if it will not run again, when `only_finished`); True if none is left."""
     try:

@@ -1,8 +1,8 @@
 """The worker processes behind `python worker.py`.
 
-An RQ `WorkerPool` of EMAIL_WORKERS workers on email_queue and
-notification_queue; each worker runs a job in a forked work horse and each
-runs RQ's scheduler (which is what re-runs a job at its retry time). The
+An RQ `WorkerPool` of EMAIL_WORKERS worker processes on email_queue and
+notification_queue; each runs its jobs one at a time in its own process and
+each runs RQ's scheduler (which is what re-runs a job at its retry time). The
 pool's own process also runs the outbox sweeper between its checks on the
 workers.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from rq.worker import Worker
+from rq.worker import SimpleWorker
 from rq.worker_pool import WorkerPool
 
 from app.email.sweeper import Sweeper
@@ -28,16 +28,23 @@ log = logging.getLogger("gatehouse.worker")
 _app: Flask | None = None
 
 
-class OutboxWorker(Worker):
-    """An RQ worker whose work horses run jobs in the app's context, on
-    database connections of their own (never ones inherited through fork)."""
+class OutboxWorker(SimpleWorker):
+    """An RQ worker that runs each job itself, in the app's context.
 
-    def main_work_horse(self, job, queue):
-        with _app.app_context():
-            # Connections opened before the fork belong to the parent: forget
-            # them without closing them (closing would break the parent's).
-            db.engine.dispose(close=False)
-            super().main_work_horse(job, queue)
+    RQ's default forks a work horse per job; here a fresh process would also
+    mean a fresh PostgreSQL connection (and backend) per message, which cost
+    more than the message itself. Jobs are short, bounded by
+    EMAIL_JOB_TIMEOUT_SECONDS (SIGALRM) and by timeouts on every socket, and
+    a worker that dies anyway is respawned by the pool while the sweeper
+    recovers its message.
+    """
+
+    def bootstrap(self, *args, **kwargs):
+        _app.app_context().push()
+        # Connections inherited through fork belong to the pool's process:
+        # forget them without closing them (closing would break the parent's).
+        db.engine.dispose(close=False)
+        super().bootstrap(*args, **kwargs)
 
 
 class OutboxWorkerPool(WorkerPool):
@@ -64,6 +71,11 @@ def run(app: Flask, connection) -> None:
         sweeper=Sweeper(config["OUTBOX_SWEEP_INTERVAL_SECONDS"]),
     )
     log.info("starting %d workers on %s", config["EMAIL_WORKERS"], ", ".join(queues))
+    # Everything a job needs is imported and compiled once here, before the
+    # fork, rather than again in every work horse.
+    from app.email import rendering, sender, webhooks  # noqa: F401
+
+    rendering.preload()
     # Workers are forked from here: do not hand them open database connections.
     db.engine.dispose()
     pool.start(logging_level=config["LOG_LEVEL"])

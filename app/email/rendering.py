@@ -64,3 +64,11 @@ def render(name: str, context: dict) -> Rendered:
     if not subject or "\n" in subject or "\r" in subject:
         raise PermanentFailure(f"template {name!r} sets no single-line subject")
     return Rendered(subject=subject, text=str(text_module).strip() + "\n", html=html)
+
+
+def preload() -> None:
+    """Compile every template now: work horses are forked per job, and each
+    would otherwise parse the templates again."""
+    for path in TEMPLATE_DIR.iterdir():
+        if path.suffix in (".txt", ".html"):
+            _ENV.get_template(path.name)

@@ -48,7 +48,7 @@ class SweepResult:
 
 def sweep() -> SweepResult:
     """One sweeping pass (see the module docstring); returns what it did."""
-    from app.email.outbox import enqueue
+    from app.email import outbox
 
     config = current_app.config
     table = OutboxMessage
@@ -70,7 +70,8 @@ def sweep() -> SweepResult:
                 update(table).where(table.id == row.id, table.status == table.STATUS_PENDING).values(**values)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        session.commit()
+            # One row per transaction: a worker claiming a row must never wait for the sweeper.
+            session.commit()
 
         # 2. attempts whose worker died: back to pending, a fresh job at once
         abandoned = session.execute(
@@ -85,7 +86,7 @@ def sweep() -> SweepResult:
                 .execution_options(synchronize_session=False)
             ).rowcount
             session.commit()
-            if taken and enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=True):
+            if taken and outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=True):
                 result.recovered += 1
 
         # 3. pending messages nobody picked up
@@ -96,29 +97,43 @@ def sweep() -> SweepResult:
                    func.coalesce(table.next_attempt_at, table.enqueued_at, table.created_at) < cutoff)
             .order_by(table.created_at).limit(batch)
         ).all()
+        session.commit()
+        try:
+            # A backlog waits in the queue: recognise its jobs in one round trip.
+            live = outbox.carried(row.id for row in waiting) if waiting else set()
+        except Exception:
+            live = set()  # Redis down: enqueue() below notices it too
+        carried = [row.id for row in waiting if row.id in live]
         for row in waiting:
-            if not enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now)):
+            if row.id in live:
+                continue
+            if not outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now)):
                 result.unreachable.append(row.id)
                 break  # Redis is down: the next pass tries again
+            carried.append(row.id)
+            result.enqueued += 1
+        if carried:
+            # Looked at now: left alone for another grace period. One short
+            # statement, so that no row stays locked while Redis is consulted.
             session.execute(
-                update(table).where(table.id == row.id, table.status == table.STATUS_PENDING)
+                update(table).where(table.id.in_(carried), table.status == table.STATUS_PENDING)
                 .values(enqueued_at=now).execution_options(synchronize_session=False)
             )
-            result.enqueued += 1
-        session.commit()
+            session.commit()
 
         # 4. dead messages whose link has expired
         stale = session.execute(
             select(table.id, table.payload)
             .where(table.status == table.STATUS_DEAD, table.scrub_after < now).limit(batch)
         ).all()
+        session.commit()
         for row in stale:
             result.scrubbed += session.execute(
                 update(table).where(table.id == row.id, table.status == table.STATUS_DEAD)
                 .values(payload=delivery.scrub(row.payload), scrub_after=None, updated_at=now)
                 .execution_options(synchronize_session=False)
             ).rowcount
-        session.commit()
+            session.commit()
     if result:
         log.info("outbox sweep: %d expired, %d recovered, %d enqueued, %d scrubbed",
                  result.expired, result.recovered, result.enqueued, result.scrubbed)
