@@ -234,12 +234,15 @@ class _Families:
 
 
 def check_access() -> None:
-    """Refuse the scrape unless it comes from METRICS_ALLOW (when set) and
-    carries METRICS_TOKEN as a Bearer token (when set)."""
+    """Refuse the scrape unless its TCP peer is in METRICS_ALLOW (when set)
+    and it carries METRICS_TOKEN as a Bearer token (when set)."""
     allowed = current_app.config["METRICS_ALLOW"]
     if allowed:
+        # The TCP peer, never an X-Forwarded-For value: whoever can reach
+        # gunicorn directly could otherwise claim an allowed address.
+        peer = request.environ.get("werkzeug.proxy_fix.orig", {}).get("REMOTE_ADDR") or request.remote_addr
         try:
-            address = ipaddress.ip_address(request.remote_addr or "")
+            address = ipaddress.ip_address(peer or "")
         except ValueError:
             address = None
         if address is None or not any(address in network for network in allowed):

@@ -168,6 +168,17 @@ def test_metrics_address_allow_list(client, restricted, allow, status):
         assert response.get_json()["error"]["code"] == "METRICS_FORBIDDEN_071"
 
 
+def test_metrics_allow_list_checks_the_peer_not_x_forwarded_for(app):
+    from app import create_app
+    from tests.conftest import test_config as settings_for_tests
+
+    proxied = create_app(settings_for_tests(TRUSTED_PROXY_COUNT=1, METRICS_ALLOW=[ipaddress.ip_network("127.0.0.1/32")]))
+    client = proxied.test_client()
+    spoofed = client.get("/metrics", headers={"X-Forwarded-For": "127.0.0.1"}, environ_base={"REMOTE_ADDR": "10.9.9.9"})
+    assert spoofed.status_code == 403
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "127.0.0.1"}).status_code == 200
+
+
 def test_metrics_allow_list_is_read_from_configuration():
     from config import ConfigError, load_config
 

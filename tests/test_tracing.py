@@ -143,3 +143,9 @@ def test_outgoing_requests_are_ext_spans(traced):
     requests.post(f"http://127.0.0.1:{server.server_port}/hook", json={}, timeout=5)
     server.server_close()
     assert [s.name for s in exporter.get_finished_spans()] == ["EXT 127.0.0.1 POST"]
+
+
+def test_tracing_off_instruments_nothing(app, client):
+    assert not getattr(app, "_is_instrumented_by_opentelemetry", False)
+    response = client.get("/health")
+    assert len(response.headers["X-Request-ID"]) == 32  # a generated id, no span behind it
