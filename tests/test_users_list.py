@@ -148,6 +148,12 @@ def test_bad_list_parameters_are_400(client, admin_headers, params, field):
     assert error["field"] == field
 
 
+def test_list_answers_without_the_trailing_slash_too(client, admin_headers):
+    response = client.get("/api/v1/users?page_size=5", headers=admin_headers)
+    assert response.status_code == 200
+    assert response.get_json()["pagination"]["page_size"] == 5
+
+
 def test_page_size_100_is_allowed(client, make_user, admin_headers):
     response = listing(client, admin_headers, page_size=100)
     assert response.get_json()["pagination"]["page_size"] == 100

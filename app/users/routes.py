@@ -94,7 +94,7 @@ def put_my_profile(values):
 # ------------------------------------------------------- the admin view
 
 
-@blp.route("/", methods=["GET"])
+@blp.route("/", methods=["GET"], strict_slashes=False)
 @admin_required
 @blp.arguments(UserListQuerySchema, location="query", unknown=RAISE, as_kwargs=True)
 @blp.response(200, UserPageSchema, headers=PAGINATION_HEADER)
