@@ -1,10 +1,10 @@
 """User accounts: reading, updating, deleting, the admin list and admin operations.
 
 Who may touch an account (`_account_for`): the account's owner or an admin.
-A non-admin naming any well-formed id other than their own gets 403 whether
-or not that id exists, so that the answer never reveals which ids are
-accounts; an id that cannot name anyone (malformed), or a deleted or unknown
-account asked for by an admin, is 404 USER_NOT_FOUND_002.
+As SPEC §5/§6 say, an unknown, deleted or malformed id is 404
+USER_NOT_FOUND_002 to everyone (a deleted user "is 404 to others"), and a
+live account of someone else is 403 for a non-admin. Ids are random UUIDs,
+so the 403/404 difference does not make accounts enumerable.
 """
 
 from __future__ import annotations
@@ -94,9 +94,10 @@ def _account_for(actor_id: uuid.UUID, raw_id: str, *, for_update: bool = False) 
     except (ValueError, TypeError, AttributeError):
         raise AppError(errors.USER_NOT_FOUND) from None
     actor = _live_user(actor_id)
-    if target_id != actor.id and not actor.is_admin:
+    target = _live_user(target_id, for_update=for_update)
+    if target.id != actor.id and not actor.is_admin:
         raise AppError(errors.FORBIDDEN)
-    return actor, _live_user(target_id, for_update=for_update)
+    return actor, target
 
 
 def get_account(user_id: uuid.UUID) -> User:
