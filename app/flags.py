@@ -21,6 +21,7 @@ was not.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
@@ -30,6 +31,7 @@ from app import cache, errors
 from app.errors import AppError
 from app.extensions import db
 
+log = logging.getLogger("gatehouse.flags")
 MAINTENANCE = "maintenance_mode"
 TRUE, FALSE = b"true", b"false"
 _FAILED = object()
@@ -168,13 +170,21 @@ def _write(operation) -> None:
 
 
 def _audit(name: str, enabled: bool | None, user_id: str | None) -> None:
+    # Best effort: the change has already taken effect, and maintenance mode
+    # is typically switched on precisely while the database is unavailable.
+    from sqlalchemy.exc import SQLAlchemyError
+
     from app.audit import record_event
 
     actor = g.get("user_id") if has_request_context() else None
-    record_event("flag.changed", user_id=actor, details={
-        "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if has_request_context() else "cli",
-    })
-    db.session.commit()
+    try:
+        record_event("flag.changed", user_id=actor, details={
+            "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if has_request_context() else "cli",
+        })
+        db.session.commit()
+    except SQLAlchemyError as exc:
+        db.session.rollback()
+        log.error("flag %s changed but not audited: database unavailable (%s)", name, type(exc).__name__)
 
 
 def set_flag(name: str, enabled: bool, user_id=None) -> dict:

@@ -293,3 +293,14 @@ def test_cli_refuses_bad_input(app, args, message):
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_cli_switches_maintenance_on_while_the_database_is_down(app, redis_conn):
+    from app import create_app
+    from tests.conftest import test_config as settings_for_tests
+
+    unreachable = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gatehouse"
+    offline = create_app(settings_for_tests(DATABASE_URL=unreachable))
+    result = offline.test_cli_runner().invoke(args=["flags", "set", "maintenance_mode", "on"])
+    assert result.exit_code == 0, result.output
+    assert redis_conn.get(MAINTENANCE_KEY) == b"true"
