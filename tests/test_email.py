@@ -272,3 +272,16 @@ def test_smtp_delivery_logs_never_show_the_link_or_token(smtp_app, caplog):
     logged = caplog.text + " ".join(str(vars(r)) for r in caplog.records if r.name.startswith(("gatehouse", "rq")))
     assert "SeCrEtToKeN123" not in logged
     assert "email sent" in caplog.text
+
+
+def test_delivery_outcomes_are_counted_for_metrics(smtp_app):
+    from tests.test_metrics import scrape, value
+
+    refused = unique_email("gone")
+    smtp_app.smtp.mailbox.refuse[refused] = "550 5.1.1 User unknown"
+    queue_message(smtp_app, unique_email("ada"))
+    queue_message(smtp_app, refused)
+    run_worker(smtp_app)
+    samples = scrape(smtp_app.test_client())
+    assert value(samples, "jobs_total", kind="email", outcome="sent") == 1
+    assert value(samples, "jobs_total", kind="email", outcome="dead_lettered") == 1

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.email.failures import DeliveryFailure, PermanentFailure, TransientFailure
 from app.extensions import db
 from app.models import OutboxMessage, utcnow
+from app.observability import record_job_outcome
 
 log = logging.getLogger("gatehouse.email")
 
@@ -178,6 +179,7 @@ def _after_failure(message: OutboxMessage, number: int, failure: DeliveryFailure
     delay = retry_delay(number)
     _guarded_update(message, number, status=OutboxMessage.STATUS_PENDING, last_error=failure.reason,
                     next_attempt_at=utcnow() + timedelta(seconds=delay), locked_until=None)
+    record_job_outcome(message.kind, "retried")
     log.warning("outbox %s: attempt %d failed, retrying in %.1f s: %s", message.id, number, delay, failure.reason,
                 extra={"outbox_id": str(message.id), "attempt": number})
     return delay
@@ -186,6 +188,7 @@ def _after_failure(message: OutboxMessage, number: int, failure: DeliveryFailure
 def _finish_sent(message: OutboxMessage, number: int) -> None:
     _guarded_update(message, number, status=OutboxMessage.STATUS_SENT, sent_at=utcnow(), locked_until=None,
                     next_attempt_at=None, last_error=None, payload=scrub(message.payload), scrub_after=None)
+    record_job_outcome(message.kind, "sent")
 
 
 def _finish_dead(message: OutboxMessage, number: int, reason: str) -> None:
@@ -196,6 +199,7 @@ def _finish_dead(message: OutboxMessage, number: int, reason: str) -> None:
     if message.scrub_after is None or message.scrub_after <= utcnow():
         values.update(payload=scrub(message.payload), scrub_after=None)
     _guarded_update(message, number, **values)
+    record_job_outcome(message.kind, "dead_lettered")
     log.error("outbox %s moved to %s: %s", message.id, dlq, reason,
               extra={"outbox_id": str(message.id), "attempt": number, "queue": dlq})
 
