@@ -410,3 +410,18 @@ def test_verification_email_renders_with_the_link(app, client):
         rendered = render(message["template"], message["context"])
     assert message["context"]["link"] in rendered.text and "John Doe" in rendered.text
     assert message["context"]["link"].replace("&", "&amp;") in rendered.html
+
+
+def test_email_change_requested_on_users_me_is_confirmed_here(app, client, make_user, sign_in):
+    from tests.auth_client import token_from_link
+
+    user = make_user()
+    new_email = unique_email("new")
+    requested = client.patch("/api/v1/users/me", json={"email": new_email}, headers=sign_in(user))
+    assert requested.status_code == 200, requested.get_json()
+    [message] = emailed_messages(app, to=new_email, template="change_email_confirm")
+    token = token_from_link(message["context"]["link"])
+    response = post(client, "/verify-email", {"token": token}, ip=fresh_ip())
+    assert response.status_code == 200
+    assert response.get_json()["data"]["email"] == new_email
+    assert login(client, new_email).status_code == 200
