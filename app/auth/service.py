@@ -279,8 +279,9 @@ def refresh(presented: str) -> dict:
             # Before the commit: a concurrent duplicate waits on the row lock until then.
             fingerprint = _client_fingerprint()
             cache.safe(lambda r: r.set(_spender_key(token_hash), fingerprint, ex=grace))
+        user_id, session_id = session.user_id, session.id
         db.session.commit()
-        return _token_pair(session.user_id, session.id, child)
+        return _token_pair(user_id, session_id, child)
 
     spent = sessions.find_refresh_token(token_hash)
     if spent is None or spent.used_at is None:  # unknown, or unused but expired
