@@ -61,6 +61,10 @@ def register_extensions(app: Flask) -> None:
         from app.extensions import redis_options
 
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config["REDIS_SOCKET_TIMEOUT"]))
+    # Registered before the limiter so that it runs after it (Flask runs
+    # after_request hooks in reverse order): Flask-Limiter puts Retry-After on
+    # every limited response, but it only means something on a 429 or 503.
+    app.after_request(_retry_after_only_when_refused)
     limiter.init_app(app)
     if app.config["CORS_ORIGINS"]:
         cors.init_app(
@@ -110,6 +114,12 @@ def _refuse_deeply_nested_json(parser) -> None:
         if data is missing:
             raise AppError(VALIDATION_FAILED, "A JSON body is required.")
         return data
+
+
+def _retry_after_only_when_refused(response):
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+    return response
 
 
 def _api_info() -> dict:

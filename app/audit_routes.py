@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app import audit
+from app.fields import Timestamp
 from app.security import admin_required
 
 blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
@@ -53,7 +54,7 @@ class AuditEventSchema(Schema):
     ip = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
     details = fields.Dict(keys=fields.String(), required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
 
 class AuditPaginationSchema(Schema):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from marshmallow import ValidationError, fields, validate
 
 from app.security import password_problems
@@ -60,3 +62,15 @@ class FullName(fields.String):
             # PostgreSQL text cannot hold U+0000: a 400 here, not a 500 at the INSERT.
             raise ValidationError("Must not contain NUL characters.")
         return value
+
+
+class Timestamp(fields.DateTime):
+    """A moment in UTC written as RFC 3339 with a `Z`, as the seed's examples
+    are (`2026-11-26T10:00:00.123456Z`); naive values are taken as UTC."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")

@@ -55,3 +55,11 @@ def test_limits_are_shared_through_redis_with_a_60_second_ttl(client, redis_conn
     post(client, "/register", _body("/register"), ip="192.0.2.40")
     [key] = redis_conn.keys("*test:api:rate_limit*192.0.2.40*")
     assert 0 < redis_conn.ttl(key) <= 60
+
+
+def test_retry_after_only_on_refusals_while_limit_headers_show_the_budget(client):
+    response = post(client, "/login", _body("/login"), ip="192.0.2.20")
+    assert response.status_code == 401
+    assert response.headers["X-RateLimit-Limit"] == "10"
+    assert response.headers["X-RateLimit-Remaining"] == "9"
+    assert "Retry-After" not in response.headers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from app.fields import Email, FullName, Password
+from app.fields import Email, FullName, Password, Timestamp
 from app.users.schemas import UserSchema
 
 # Opaque tokens we issue are 43-character urlsafe strings; anything far longer is junk.
@@ -62,7 +62,7 @@ class RegisteredUserSchema(Schema):
     email = fields.String(required=True)
     full_name = fields.String(required=True)
     is_verified = fields.Boolean(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
 
 class TokenPairSchema(Schema):
@@ -78,9 +78,9 @@ class LoginResultSchema(TokenPairSchema):
 
 class SessionSchema(Schema):
     id = fields.UUID(required=True)
-    created_at = fields.DateTime(required=True)
-    last_used_at = fields.DateTime(required=True, metadata={"description": "Sign-in or last refresh."})
-    expires_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
+    last_used_at = Timestamp(required=True, metadata={"description": "Sign-in or last refresh."})
+    expires_at = Timestamp(required=True)
     ip = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
     current = fields.Boolean(required=True, metadata={"description": "True for the session of this request's token."})

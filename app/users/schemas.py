@@ -11,7 +11,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate, validates
 
-from app.fields import Email, FullName
+from app.fields import Email, FullName, Timestamp
 
 BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
@@ -54,8 +54,8 @@ class UserSchema(Schema):
     is_verified = fields.Boolean(required=True)
     is_active = fields.Boolean(required=True)
     is_admin = fields.Boolean(required=True)
-    created_at = fields.DateTime(required=True)
-    updated_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
+    updated_at = Timestamp(required=True)
 
 
 class MeUpdateResultSchema(UserSchema):
@@ -85,8 +85,8 @@ class ProfileSchema(Schema):
     avatar_url = fields.String(allow_none=True, required=True, metadata={"format": "uri"})
     bio = fields.String(allow_none=True, required=True)
     preferences = fields.Dict(keys=fields.String(), required=True)
-    created_at = fields.DateTime(allow_none=True, required=True, metadata={"description": "Null until first written."})
-    updated_at = fields.DateTime(allow_none=True, required=True, metadata={"description": "Null until first written."})
+    created_at = Timestamp(allow_none=True, required=True, metadata={"description": "Null until first written."})
+    updated_at = Timestamp(allow_none=True, required=True, metadata={"description": "Null until first written."})
 
 
 class PaginationSchema(Schema):
