@@ -49,6 +49,7 @@ def test_register_answers_exactly_the_seed_body(client):
     assert uuid.UUID(data["user_id"])
     assert data["email"] == email and data["full_name"] == "John Doe" and data["is_verified"] is False
     assert datetime.fromisoformat(data["created_at"]).utcoffset() == timedelta(0)
+    assert data["created_at"].endswith("Z")
 
 
 def test_register_stores_a_bcrypt_hash_and_queues_the_verification_email_in_one_go(app, client):
