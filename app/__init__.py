@@ -45,7 +45,10 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import models  # noqa: F401  (registers the tables on the metadata)
+    from app import (
+        account_cache,  # noqa: F401  (after-commit: void changed accounts' snapshots)
+        models,  # noqa: F401  (registers the tables on the metadata)
+    )
     from app.auth import sessions  # noqa: F401  (after-commit: publish revocations)
     from app.email import outbox  # noqa: F401  (after-commit: enqueue outbox messages)
     from app.extensions import api, cors, db, limiter, migrate, redis_store
@@ -85,7 +88,9 @@ def register_extensions(app: Flask) -> None:
     SmorestBlueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
     _refuse_deeply_nested_json(SmorestBlueprint.ARGUMENTS_PARSER)
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True, "displayRequestDuration": True})
-    api.init_app(app, spec_kwargs={"info": _api_info()})
+    from app.docs import SchemaMetaPlugin
+
+    api.init_app(app, spec_kwargs={"info": _api_info(), "extra_plugins": [SchemaMetaPlugin()]})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

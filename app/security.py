@@ -156,14 +156,22 @@ REVOKED = b"revoked"
 def session_is_live(session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
     """Whether the session is unexpired, unrevoked and its user may sign in.
 
-    Read from Redis (24 h TTL, never past the session's expiry); on a miss or
+    Read from Redis (24 h TTL, never past the session's expiry), in the same
+    round trip as the account's cached snapshot (`app.account_cache`); on a miss or
     when Redis is down, from the database, refilling the cache. The refill is
     `SET NX` and revocation a plain `SET ... revoked`, so a refill racing a
     revocation can never leave a revoked session cached as live.
     """
-    cached = cache.safe(lambda r: r.get(_session_key(session_id)))
-    if cached is not None:
-        return cached == str(user_id).encode()
+    from app import account_cache
+
+    # One round trip: the session's state and the account's cached snapshot
+    # (which GET /users/me then serves without touching the database).
+    fetched = cache.safe(lambda r: r.mget([_session_key(session_id), *account_cache.keys(user_id)]))
+    if fetched is not None:
+        cached, *account = fetched
+        account_cache.accept(user_id, *account)
+        if cached is not None:
+            return cached == str(user_id).encode()
 
     from app.models import Session, User
 

@@ -34,7 +34,7 @@ def service_env(**overrides) -> dict:
         REDIS_URL=REDIS_URL,
         JWT_SECRET_KEY=JWT_SECRET,
         BCRYPT_ROUNDS=str(BCRYPT_ROUNDS),
-        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+        LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "INFO"),  # production default: one JSON line per request
         MAIL_BACKEND="console",
         PYTHONPATH=str(ROOT),
     )

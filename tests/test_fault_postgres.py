@@ -67,8 +67,9 @@ def test_postgres_down_is_503_in_the_envelope_quickly_and_recovers_without_resta
     assert requests.get(me, headers=headers, timeout=10).json()["data"]["email"] == email
 
     postgres.stop()
-    for path, auth in (("/api/v1/users/me", headers), ("/ready", None), ("/api/v1/users/me", headers)):
-        response, took = _timed("GET", served.url + path, headers=auth or {})
+    rename = ("PATCH", "/api/v1/users/me", {"full_name": "Renamed User"})
+    for method, path, body in (rename, ("GET", "/ready", None), ("GET", "/api/v1/users/me/profile", None), rename):
+        response, took = _timed(method, served.url + path, headers=headers, json=body)
         assert response.status_code == 503, response.text
         body = response.json()
         assert body["status"] == "error"
@@ -78,15 +79,17 @@ def test_postgres_down_is_503_in_the_envelope_quickly_and_recovers_without_resta
         # Never a hang: refused connections answer at once, at worst after the connect timeout.
         assert took < CONNECT_TIMEOUT + 1.5, f"{path} took {took:.1f}s"
     assert requests.get(served.url + "/health", timeout=5).status_code == 200  # liveness needs no database
+    # The signed-in user's own account is still served, from the snapshot cached with the session.
+    assert requests.get(me, headers=headers, timeout=10).json()["data"]["email"] == email
 
     postgres.start()
     returned = time.monotonic()
     while True:
-        response = requests.get(me, headers=headers, timeout=10)
+        response = requests.patch(me, headers=headers, json={"full_name": "Renamed User"}, timeout=10)
         if response.status_code == 200:
             break
         assert response.status_code == 503, response.text
         assert time.monotonic() - returned < 5, "not recovered within 5 s of PostgreSQL returning"
         time.sleep(0.2)
-    assert response.json()["data"]["email"] == email
+    assert requests.get(me, headers=headers, timeout=10).json()["data"]["full_name"] == "Renamed User"
     assert requests.get(served.url + "/ready", timeout=10).status_code == 200

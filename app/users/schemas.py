@@ -17,6 +17,8 @@ BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
 PREFERENCES_MAX_DEPTH = 32
 AVATAR_URL_MAX_LENGTH = 2048
+# Documents `_no_nul` in the OpenAPI document (PostgreSQL text cannot hold U+0000).
+NO_NUL_PATTERN = "^[^\\u0000]*$"
 PAGE_SIZE_MAX = 100
 PAGE_MAX = 10_000_000
 
@@ -126,6 +128,9 @@ class StrictBoolean(fields.Boolean):
 class MeUpdateSchema(Schema):
     """PATCH /me: the fields a user may change on their own account; `{}` changes nothing."""
 
+    class Meta:
+        openapi = {"minProperties": 1}
+
     full_name = FullName()
     email = Email(metadata={"description": "A new address: a confirmation link is sent to it and the "
                                            "account keeps its current email until the link is used."})
@@ -133,6 +138,9 @@ class MeUpdateSchema(Schema):
 
 class UserUpdateSchema(Schema):
     """PATCH /{user_id}: full_name for the account's owner; the flags for admins only; `{}` changes nothing."""
+
+    class Meta:
+        openapi = {"minProperties": 1}
 
     full_name = FullName()
     is_active = StrictBoolean(metadata={"description": "Admin only. False ends the user's sessions at once."})
@@ -172,7 +180,7 @@ class ProfileUpdateSchema(Schema):
     preferences = fields.Dict(
         keys=fields.String(), load_default=dict,
         metadata={"description": f"A JSON object of at most {PREFERENCES_MAX_BYTES} bytes (compact UTF-8 JSON), "
-                                 f"nested at most {PREFERENCES_MAX_DEPTH} levels."},
+                                 f"nested at most {PREFERENCES_MAX_DEPTH} levels, with no NUL (U+0000) character in any key or string."},
     )
 
     @pre_load
@@ -199,7 +207,7 @@ class UserListQuerySchema(Schema):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
     q = fields.String(
         validate=[validate.Length(max=255), _no_nul],
-        metadata={"description": "Case-insensitive substring of the email or the full name."},
+        metadata={"description": "Case-insensitive substring of the email or the full name.", "pattern": NO_NUL_PATTERN},
     )
     is_active = fields.Boolean()
     is_verified = fields.Boolean()

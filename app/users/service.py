@@ -18,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 
-from app import audit, errors
+from app import account_cache, audit, errors
 from app.auth.sessions import end_user_sessions
 from app.email.outbox import queue_email
 from app.errors import AppError
@@ -100,9 +100,18 @@ def _account_for(actor_id: uuid.UUID, raw_id: str, *, for_update: bool = False) 
     return actor, target
 
 
-def get_account(user_id: uuid.UUID) -> User:
-    """The live account `user_id`; 404 if it is deleted or unknown."""
-    return _live_user(user_id)
+def get_account(user_id: uuid.UUID) -> User | dict:
+    """The live account `user_id`; 404 if it is deleted or unknown.
+
+    Served from the snapshot fetched while authenticating when it is current
+    (a dict of the public fields), else read from the database and cached.
+    """
+    cached = account_cache.cached_account(user_id)
+    if cached is not None and cached.get("deleted_at") is None:
+        return cached
+    user = _live_user(user_id)
+    account_cache.store(user)
+    return user
 
 
 def get_user(actor_id: uuid.UUID, raw_id: str) -> User:

@@ -1,0 +1,153 @@
+"""A snapshot of each account in Redis, fetched together with the session's
+state in the one round trip that authenticates a request (see
+`app.security.session_is_live`), so that GET /users/me touches no database.
+
+Keys (seed pattern): `{env}:user:cache:user:{id}:account` holds
+`{"v": version, "g": generation, "data": {...}}`; `...:account_version` is
+bumped after every commit that changed the user's row, and the global
+`{env}:user:cache:accounts:generation` after a bulk UPDATE/DELETE of users
+(whose ids the ORM does not know). A snapshot counts only while both numbers
+match, so a reader that loaded the row just before a write cannot leave a
+stale snapshot behind: the write's bump makes it void. When Redis is down
+nothing is cached and the database answers; on Redis's return every snapshot
+is dropped (writes made meanwhile bumped no version).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import datetime
+
+from flask import current_app, g, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+
+from app import cache
+
+FIELDS = ("id", "email", "full_name", "is_verified", "is_active", "is_admin", "created_at", "updated_at", "deleted_at")
+_CHANGED_KEY = "gatehouse_changed_accounts"
+_ALL = "*"
+
+
+def entry_key(user_id) -> str:
+    return cache.key("user", "cache", f"user:{user_id}", "account")
+
+
+def version_key(user_id) -> str:
+    return cache.key("user", "cache", f"user:{user_id}", "account_version")
+
+
+def generation_key() -> str:
+    return cache.key("user", "cache", "accounts", "generation")
+
+
+def keys(user_id) -> list[str]:
+    """The keys to fetch (in this order) with the session state: entry, version, generation."""
+    return [entry_key(user_id), version_key(user_id), generation_key()]
+
+
+def _number(raw) -> int:
+    return int(raw) if raw is not None else 0
+
+
+def accept(user_id, raw_entry, raw_version, raw_generation) -> None:
+    """Remember, for this request, what Redis said about the account: the
+    snapshot if it is current, and the versions a fresh snapshot must carry."""
+    version, generation = _number(raw_version), _number(raw_generation)
+    snapshot = None
+    if raw_entry is not None:
+        try:
+            decoded = json.loads(raw_entry)
+            if decoded["v"] == version and decoded["g"] == generation:
+                snapshot = decoded["data"]
+        except (ValueError, KeyError, TypeError):
+            snapshot = None
+    g.account_cache = {"user_id": user_id, "snapshot": snapshot, "v": version, "g": generation}
+
+
+def cached_account(user_id) -> dict | None:
+    """The current snapshot of `user_id` fetched while authenticating this request, if any.
+
+    A dict with the account's public fields (datetimes as `datetime`), or None:
+    then read the database and `store()` what was read.
+    """
+    state = g.get("account_cache") if has_app_context() else None
+    if not state or state["user_id"] != user_id or state["snapshot"] is None:
+        return None
+    data = dict(state["snapshot"])
+    data["id"] = uuid.UUID(data["id"])
+    for name in ("created_at", "updated_at", "deleted_at"):
+        if data.get(name):
+            data[name] = datetime.fromisoformat(data[name])
+    return data
+
+
+def store(user) -> None:
+    """Cache `user` (as read from the database in this request) under the
+    versions seen while authenticating; nothing when those are unknown."""
+    state = g.get("account_cache")
+    if not state or state["user_id"] != user.id:
+        return
+    data = {}
+    for name in FIELDS:
+        value = getattr(user, name)
+        data[name] = value.isoformat() if isinstance(value, datetime) else str(value) if name == "id" else value
+    payload = json.dumps({"v": state["v"], "g": state["g"], "data": data})
+    ttl = current_app.config["PROFILE_CACHE_TTL_SECONDS"]
+    cache.safe(lambda r: r.set(entry_key(user.id), payload, ex=ttl))
+
+
+def _invalidate(ids) -> None:
+    def _bump(r):
+        pipe = r.pipeline(transaction=False)
+        for user_id in ids:
+            if user_id == _ALL:
+                pipe.incr(generation_key())
+            else:
+                pipe.incr(version_key(user_id))
+                pipe.expire(version_key(user_id), cache.SESSION_TTL)
+        pipe.execute()
+
+    cache.safe(_bump)
+
+
+# ----------------------------------------------- invalidation on every write
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _collect_changed(session, flush_context):
+    from app.models import User
+
+    changed = session.info.setdefault(_CHANGED_KEY, set())
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, User) and obj.id is not None:
+            changed.add(obj.id)
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _collect_bulk(state):
+    from app.models import User
+
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is User:
+        state.session.info.setdefault(_CHANGED_KEY, set()).add(_ALL)
+
+
+@event.listens_for(OrmSession, "after_commit")
+def _publish(session):
+    changed = session.info.pop(_CHANGED_KEY, None)
+    if changed and has_app_context():
+        _invalidate(changed)
+
+
+@event.listens_for(OrmSession, "after_rollback")
+def _forget(session):
+    session.info.pop(_CHANGED_KEY, None)
+
+
+def _forget_all(client) -> None:
+    # Writes made while Redis was down bumped nothing: void every snapshot.
+    client.incr(generation_key())
+
+
+cache.on_recovery(_forget_all)

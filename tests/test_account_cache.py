@@ -1,0 +1,105 @@
+"""The account snapshot fetched with the session state: GET /users/me without
+the database, and never stale after a write."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from sqlalchemy import event, update
+
+
+@contextmanager
+def counted_queries(app):
+    from app.extensions import db
+
+    statements = []
+
+    def _count(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", _count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _count)
+
+
+def test_me_is_served_without_the_database_once_cached(app, client, make_user, sign_in):
+    user = make_user(full_name="Cached Person")
+    headers = sign_in(user)
+    assert client.get("/api/v1/users/me", headers=headers).status_code == 200  # fills the cache
+    with counted_queries(app) as statements:
+        response = client.get("/api/v1/users/me", headers=headers)
+    assert response.status_code == 200
+    assert response.get_json()["data"]["full_name"] == "Cached Person"
+    assert response.get_json()["data"]["id"] == str(user.id)
+    assert statements == []
+
+
+def test_an_orm_write_voids_the_snapshot(app, client, make_user, sign_in):
+    from app.extensions import db
+    from app.models import User
+
+    user = make_user(full_name="Before Change")
+    headers = sign_in(user)
+    client.get("/api/v1/users/me", headers=headers)
+    with app.app_context():
+        db.session.get(User, user.id).full_name = "After Change"
+        db.session.commit()
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "After Change"
+
+
+def test_a_patch_through_the_api_is_seen_at_once(client, make_user, sign_in):
+    user = make_user(full_name="Old Name")
+    headers = sign_in(user)
+    client.get("/api/v1/users/me", headers=headers)
+    assert client.patch("/api/v1/users/me", headers=headers, json={"full_name": "New Name"}).status_code == 200
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "New Name"
+
+
+def test_a_bulk_update_of_users_voids_every_snapshot(app, client, make_user, sign_in):
+    from app.extensions import db
+    from app.models import User
+
+    user = make_user(full_name="Bulk Before")
+    headers = sign_in(user)
+    client.get("/api/v1/users/me", headers=headers)
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == user.id).values(full_name="Bulk After"))
+        db.session.commit()
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Bulk After"
+
+
+def test_a_snapshot_written_by_a_reader_that_raced_a_write_is_ignored(app, client, make_user, sign_in, redis_conn):
+    from app import account_cache
+    from app.extensions import db
+    from app.models import User
+
+    user = make_user(full_name="Raced Before")
+    headers = sign_in(user)
+    client.get("/api/v1/users/me", headers=headers)
+    with app.test_request_context():
+        entry = account_cache.entry_key(user.id)
+    stale = redis_conn.get(entry)
+    with app.app_context():
+        db.session.get(User, user.id).full_name = "Raced After"
+        db.session.commit()
+    # A slow reader that had loaded the old row now writes its snapshot back.
+    redis_conn.set(entry, stale)
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Raced After"
+
+
+def test_a_rolled_back_change_voids_nothing_and_changes_nothing(app, client, make_user, sign_in):
+    from app.extensions import db
+    from app.models import User
+
+    user = make_user(full_name="Stays Put")
+    headers = sign_in(user)
+    client.get("/api/v1/users/me", headers=headers)
+    with app.app_context():
+        db.session.get(User, user.id).full_name = "Never Committed"
+        db.session.flush()
+        db.session.rollback()
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Stays Put"
