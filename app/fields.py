@@ -34,7 +34,9 @@ class Password(fields.String):
         kwargs.setdefault("load_only", True)
         kwargs.setdefault("metadata", {}).update(
             {"example": "SecurePass123", "minLength": 8, "maxLength": 128,
-             "description": "8-128 characters with at least one uppercase letter and one digit."}
+             "description": "8-128 characters with at least one uppercase letter and one digit.",
+             # The same rule for clients and fuzzers (A-Z and 0-9 are the documented subset of what is accepted).
+             "pattern": r"^[\s\S]*([A-Z][\s\S]*[0-9]|[0-9][\s\S]*[A-Z])[\s\S]*$"}
         )
         super().__init__(**kwargs)
 
@@ -57,11 +59,13 @@ class FullName(fields.String):
         super().__init__(validate=validate.Length(min=2, max=255), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        value = super()._deserialize(value, attr, data, **kwargs).strip()
-        if "\x00" in value:
-            # PostgreSQL text cannot hold U+0000: a 400 here, not a 500 at the INSERT.
+        value = super()._deserialize(value, attr, data, **kwargs)
+        # The documented maxLength holds for what is sent, not only for what is kept.
+        if len(value) > 255:
+            raise ValidationError("Length must be between 2 and 255.")
+        if "\x00" in value:  # PostgreSQL text cannot hold it
             raise ValidationError("Must not contain NUL characters.")
-        return value
+        return value.strip()
 
 
 class Timestamp(fields.DateTime):

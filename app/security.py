@@ -16,11 +16,15 @@ refused on the very next request.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
@@ -43,10 +47,37 @@ def _prehash(password: str, salt: bytes) -> bytes:
     return base64.b64encode(digest)
 
 
+# bcrypt runs in a few threads of this process at a lower CPU priority (nice
+# +10): a burst of logins then uses the idle CPU but yields it at once to the
+# threads serving everything else, so that hashing cannot starve reads. The
+# request thread waits for the result (bcrypt releases the GIL meanwhile).
+HASH_NICENESS = 10
+_hash_pool: ThreadPoolExecutor | None = None
+_hash_pool_pid: int | None = None
+_hash_pool_lock = threading.Lock()
+
+
+def _lower_priority() -> None:
+    # Linux sets niceness per thread; elsewhere (or if refused) hashing simply runs at normal priority.
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
+
+
+def _hashing(function, *args):
+    global _hash_pool, _hash_pool_pid
+    if _hash_pool is None or _hash_pool_pid != os.getpid():  # a forked worker needs its own threads
+        with _hash_pool_lock:
+            if _hash_pool is None or _hash_pool_pid != os.getpid():
+                _hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="bcrypt",
+                                                initializer=_lower_priority)
+                _hash_pool_pid = os.getpid()
+    return _hash_pool.submit(function, *args).result()
+
+
 def hash_password(password: str, rounds: int | None = None) -> str:
     """A bcrypt hash of the whole password (any length, any characters)."""
     salt = bcrypt.gensalt(rounds=rounds or current_app.config["BCRYPT_ROUNDS"])
-    return bcrypt.hashpw(_prehash(password, salt), salt).decode("ascii")
+    return _hashing(bcrypt.hashpw, _prehash(password, salt), salt).decode("ascii")
 
 
 def verify_password(password: str, password_hash: str) -> bool:
@@ -54,7 +85,7 @@ def verify_password(password: str, password_hash: str) -> bool:
     try:
         encoded = password_hash.encode("ascii")
         salt = encoded[:29]  # "$2b$12$" + 22 characters of salt
-        return bcrypt.checkpw(_prehash(password, salt), encoded)
+        return _hashing(bcrypt.checkpw, _prehash(password, salt), encoded)
     except (ValueError, UnicodeEncodeError):
         return False
 

@@ -23,6 +23,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.conftest import DEFAULT_PASSWORD, unique_email
 
@@ -61,6 +62,18 @@ def fresh_admin_token(app):
         return current["header"]
 
     return _mint
+
+
+# 400s that SPEC prescribes for well-formed requests: a bad, used or expired
+# emailed token, and a wrong current password.
+SEMANTIC_400 = {"AUTH_VERIFICATION_TOKEN_INVALID_023", "AUTH_RESET_TOKEN_INVALID_024", "AUTH_PASSWORD_INCORRECT_025"}
+
+
+def _error_code(response) -> str | None:
+    try:
+        return response.json()["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def _strings(value):
@@ -113,7 +126,14 @@ def _fuzz(operation, mode, headers, counter) -> str | None:
     @given(case=strategy)
     def run(case):
         counter[0] += 1
-        case.call_and_validate(headers=headers(fresh=case.method.upper() != "GET"))
+        sent = headers(fresh=case.method.upper() != "GET")
+        response = case.call(headers=sent)
+        excluded = []
+        if response.status_code == 400 and _error_code(response) in SEMANTIC_400:
+            # Well-formed, but the token or the current password is wrong: the
+            # 400 that SPEC prescribes, not a schema the document fails to state.
+            excluded.append(positive_data_acceptance)
+        case.validate_response(response, headers=sent, excluded_checks=excluded)
 
     if SEED is not None:
         run = seed(int(SEED))(run)
