@@ -30,7 +30,8 @@ class AuditQuerySchema(Schema):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
     user_id = fields.UUID(metadata={"description": "Events of this account."})
     event_type = fields.String(
-        validate=validate.Length(min=1, max=64),
+        # One of the known types (documented as an enum): arbitrary text, NUL included, was a 500.
+        validate=validate.OneOf(audit.EVENT_TYPES),
         metadata={"description": "One event type: " + ", ".join(f"`{t}`" for t in audit.EVENT_TYPES) + "."},
     )
     created_after = fields.DateTime(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})

@@ -24,3 +24,11 @@ def test_the_document_states_the_rules_the_schemas_enforce(client):
     assert schemas["MeUpdate"]["minProperties"] == 1
     assert schemas["UserUpdate"]["minProperties"] == 1
     assert "pattern" in schemas["MeUpdate"]["properties"]["full_name"]
+
+
+@pytest.mark.parametrize("event_type", ["#\x00c", "no-such-event"], ids=["nul", "unknown"])
+def test_audit_filter_by_an_unknown_event_type_is_400_not_500(client, make_user, sign_in, event_type):
+    headers = sign_in(make_user(is_admin=True))
+    response = client.get("/api/v1/admin/audit", headers=headers, query_string={"event_type": event_type})
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "event_type"
