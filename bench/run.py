@@ -555,7 +555,8 @@ def machine() -> dict:
 def markdown(results: dict) -> str:
     lines = [f"# Gatehouse benchmark, {results['started']}", "",
              f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, {results['machine']['memory']}; "
-             f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}, {results['machine']['wrk']}.", "",
+             f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}, {results['machine']['wrk']}. "
+             f"Load average at start {results['loadavg_start'][0]:.1f}, at end {results['loadavg_end'][0]:.1f}.", "",
              "| ratio / figure | measured | target | verdict |", "|---|---|---|---|"]
     for name, value in results["ratios"].items():
         op, target = TARGETS[name]
@@ -594,7 +595,9 @@ def main() -> int:
     ensure_wrk()
     settings.RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    results: dict = {"started": stamp, "quick": args.quick, "machine": machine(), "phases": sorted(phases)}
+    # Other processes compete for the same cores: the load average says how much.
+    results: dict = {"started": stamp, "quick": args.quick, "machine": machine(), "phases": sorted(phases),
+                     "loadavg_start": os.getloadavg()}
     log(f"machine: {results['machine']}")
     from bench import bcrypt_cost, seed
 
@@ -617,6 +620,7 @@ def main() -> int:
             phase_mix(results, args.quick, tmp)
         if "email" in phases:
             phase_email(results, args.quick, tmp)
+    results["loadavg_end"] = os.getloadavg()
     results["ratios"] = ratios(results)
     results["verdicts"] = verdicts(results["ratios"])
     (settings.RESULTS / f"{stamp}.json").write_text(json.dumps(results, indent=2))

@@ -11,8 +11,10 @@ import time
 import pytest
 import requests
 
-from tests.conftest import TEST_DATABASE_URL
+from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, unique_email
+from tests.mailbox import SMTPServer
 from tests.private_services import Gunicorn, PrivateRedis, service_env
+from tests.test_email_worker import start_worker  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 
@@ -66,3 +68,33 @@ def test_redis_killed_authenticated_reads_continue_ready_is_503_then_recovers(se
         assert time.monotonic() < deadline, "not ready within 5 s of Redis returning"
         time.sleep(0.2)
     assert requests.get(me, headers=headers, timeout=10).status_code == 200
+
+
+def test_redis_killed_logins_continue_and_email_queued_meanwhile_arrives_after_it_returns(
+    served, redis_server, make_user, start_worker  # noqa: F811
+):
+    smtp = SMTPServer().start()
+    try:
+        start_worker(smtp.port, REDIS_URL=redis_server.url, OUTBOX_SWEEP_GRACE_SECONDS="1")
+        user = make_user()
+        redis_server.kill()
+
+        login = requests.post(served.url + "/api/v1/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD},
+                              timeout=10)
+        assert login.status_code == 200, login.text
+        token = login.json()["data"]["access_token"]
+        me = requests.get(served.url + "/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        assert me.status_code == 200 and me.json()["data"]["email"] == user.email
+
+        newcomer = unique_email("outage")
+        registered = requests.post(served.url + "/api/v1/auth/register", timeout=10, json={
+            "email": newcomer, "password": DEFAULT_PASSWORD, "full_name": "Outage Newcomer", "terms_accepted": True})
+        assert registered.status_code == 201, registered.text
+        time.sleep(1)
+        assert smtp.mailbox.messages == []  # nothing can be queued while Redis is down...
+
+        redis_server.start()
+        arrived = smtp.mailbox.wait_for(1, timeout=40)  # ...and nothing is lost
+        assert [m.envelope_to for m in arrived] == [[newcomer]]
+    finally:
+        smtp.stop()

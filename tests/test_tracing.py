@@ -76,7 +76,7 @@ def test_request_span_with_db_and_cache_children(traced, make_user, sign_in):
     spans = exporter.get_finished_spans()
     names = [s.name for s in spans]
     assert "HTTP GET /api/v1/flags" in names
-    assert "CACHE GET auth:session:*:state" in names  # the live-session check...
+    assert "CACHE MGET auth:session:*:state" in names  # the live-session check (with the account snapshot)...
     assert "DB SELECT sessions" in names  # ...misses the cache and reads the database
     assert "CACHE PIPELINE" in names  # the flags, read in one round trip
     assert all(n.split()[0] in ("HTTP", "DB", "CACHE", "connect") for n in names), names
