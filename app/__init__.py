@@ -88,9 +88,7 @@ def register_extensions(app: Flask) -> None:
     SmorestBlueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
     _refuse_deeply_nested_json(SmorestBlueprint.ARGUMENTS_PARSER)
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True, "displayRequestDuration": True})
-    from app.docs import SchemaMetaPlugin
-
-    api.init_app(app, spec_kwargs={"info": _api_info(), "extra_plugins": [SchemaMetaPlugin()]})
+    api.init_app(app, spec_kwargs={"info": _api_info()})
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     )

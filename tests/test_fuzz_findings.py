@@ -21,8 +21,6 @@ def test_bad_names_are_400_not_500(client, make_user, sign_in, body):
 def test_the_document_states_the_rules_the_schemas_enforce(client):
     spec = client.get("/api/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
-    assert schemas["MeUpdate"]["minProperties"] == 1
-    assert schemas["UserUpdate"]["minProperties"] == 1
     assert "pattern" in schemas["MeUpdate"]["properties"]["full_name"]
 
 

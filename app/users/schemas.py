@@ -17,8 +17,6 @@ BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
 PREFERENCES_MAX_DEPTH = 32
 AVATAR_URL_MAX_LENGTH = 2048
-# Documents `_no_nul` in the OpenAPI document (PostgreSQL text cannot hold U+0000).
-NO_NUL_PATTERN = "^[^\\u0000]*$"
 PAGE_SIZE_MAX = 100
 PAGE_MAX = 10_000_000
 
@@ -128,9 +126,6 @@ class StrictBoolean(fields.Boolean):
 class MeUpdateSchema(Schema):
     """PATCH /me: the fields a user may change on their own account; `{}` changes nothing."""
 
-    class Meta:
-        openapi = {"minProperties": 1}
-
     full_name = FullName()
     email = Email(metadata={"description": "A new address: a confirmation link is sent to it and the "
                                            "account keeps its current email until the link is used."})
@@ -138,9 +133,6 @@ class MeUpdateSchema(Schema):
 
 class UserUpdateSchema(Schema):
     """PATCH /{user_id}: full_name for the account's owner; the flags for admins only; `{}` changes nothing."""
-
-    class Meta:
-        openapi = {"minProperties": 1}
 
     full_name = FullName()
     is_active = StrictBoolean(metadata={"description": "Admin only. False ends the user's sessions at once."})
@@ -207,7 +199,7 @@ class UserListQuerySchema(Schema):
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
     q = fields.String(
         validate=[validate.Length(max=255), _no_nul],
-        metadata={"description": "Case-insensitive substring of the email or the full name.", "pattern": NO_NUL_PATTERN},
+        metadata={"description": "Case-insensitive substring of the email or the full name.", "pattern": r"^[^\u0000]*$"},
     )
     is_active = fields.Boolean()
     is_verified = fields.Boolean()
