@@ -42,10 +42,12 @@ def _post(url: str, body: dict) -> int:
     request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
                                      headers={"Content-Type": "application/json"})
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:
+        with urllib.request.urlopen(request, timeout=120) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except OSError:  # no answer in time: counted as not created
+        return 0
 
 
 def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:

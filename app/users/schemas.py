@@ -82,7 +82,9 @@ class ProfileSchema(Schema):
     class Meta:
         ordered = True
 
-    avatar_url = fields.String(allow_none=True, required=True, metadata={"format": "uri"})
+    # Documented as accepted (PUT /me/profile): an http(s) URL, which may hold
+    # non-ASCII characters, so not RFC 3986's `format: uri`.
+    avatar_url = fields.String(allow_none=True, required=True, metadata={"pattern": f"^(?:{AVATAR_URL_PATTERN})?$"})
     bio = fields.String(allow_none=True, required=True)
     preferences = fields.Dict(keys=fields.String(), required=True)
     created_at = Timestamp(allow_none=True, required=True, metadata={"description": "Null until first written."})
