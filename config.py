@@ -209,6 +209,9 @@ class Config:
     RESEND_COOLDOWN_SECONDS = 60
     VERIFY_TOKEN_TTL_HOURS = 48
     RESET_TOKEN_TTL_HOURS = 1
+    # forgot-password answers no sooner than this after it starts, link sent or not, so that
+    # its timing does not tell which addresses have accounts (sending takes a few ms more).
+    FORGOT_PASSWORD_MIN_SECONDS = 0.1
 
     # A job not started within its TTL expires (seed §8.3: email 1 h, notifications 30 min).
     EMAIL_JOB_TTL_SECONDS = 3600

@@ -9,14 +9,16 @@ failing validation count too.
 from flask import g
 from flask_smorest import Blueprint
 
-from app.auth import service
+from app.auth import recovery, service
 from app.auth.schemas import (
+    ChangePasswordSchema,
     EmailOnlySchema,
     LoginResultSchema,
     LoginSchema,
     RefreshSchema,
     RegisteredUserSchema,
     RegisterSchema,
+    ResetPasswordSchema,
     SessionSchema,
     TokenPairSchema,
     VerifyEmailSchema,
@@ -34,6 +36,8 @@ LOGIN_LIMIT = "10 per minute"
 REFRESH_LIMIT = "30 per minute"
 VERIFY_LIMIT = "10 per minute"
 RESEND_LIMIT = "3 per minute"
+FORGOT_LIMIT = "3 per minute"
+RESET_LIMIT = "10 per minute"
 
 
 @blp.route("/register", methods=["POST"])
@@ -145,3 +149,52 @@ def list_sessions():
 def revoke_session(session_id):
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise)."""
     service.revoke_session(g.user_id, session_id)
+
+
+@blp.route("/forgot-password", methods=["POST"])
+@limiter.limit(FORGOT_LIMIT)
+@blp.arguments(EmailOnlySchema)
+@blp.response(202, envelope(None))
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def forgot_password(body):
+    """Email a password reset link (single use, valid one hour).
+
+    The answer is the same 202 whether or not an account uses the address,
+    and also when the address has had a link within the last minute (or 5
+    within the hour), in which case no new email is sent. 429 after 3
+    requests a minute from one IP.
+    """
+    recovery.request_password_reset(body["email"])
+    return {"message": "If an account uses this address, a password reset link is on its way."}
+
+
+@blp.route("/reset-password", methods=["POST"])
+@limiter.limit(RESET_LIMIT)
+@blp.arguments(ResetPasswordSchema)
+@blp.response(200, envelope(None))
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def reset_password(body):
+    """Set a new password with the token from the emailed link; every session ends.
+
+    A bad, used or expired token is 400 AUTH_RESET_TOKEN_INVALID_024; the new
+    password follows the registration rules (400 REQUEST_VALIDATION_FAILED_004).
+    A reset also confirms the email address and lifts a sign-in lockout.
+    """
+    recovery.reset_password(body["token"], body["new_password"])
+    return {"message": "Your password has been reset. Sign in with the new password."}
+
+
+@blp.route("/change-password", methods=["POST"])
+@auth_required
+@blp.arguments(ChangePasswordSchema)
+@blp.response(200, envelope(None))
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def change_password(body):
+    """Change the password, given the current one; your other sessions end, this one stays.
+
+    A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
+    failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
+    Retry-After while the account is locked).
+    """
+    recovery.change_password(g.user_id, g.session_id, body["current_password"], body["new_password"])
+    return {"message": "Your password has been changed. Your other sessions have been signed out."}

@@ -52,6 +52,18 @@ class RefreshSchema(Schema):
     refresh_token = fields.String(**_TOKEN)
 
 
+class ResetPasswordSchema(Schema):
+    token = fields.String(**_TOKEN, metadata={"description": "The token from the emailed reset link."})
+    new_password = Password(required=True)
+
+
+class ChangePasswordSchema(Schema):
+    # Not checked against the password rules: the current password may predate them.
+    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
+                                     metadata={"example": "OldSecurePass1"})
+    new_password = Password(required=True)
+
+
 # ---------------------------------------------------------------- responses
 
 
