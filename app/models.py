@@ -179,7 +179,8 @@ class UserToken(db.Model):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     purpose: Mapped[str] = mapped_column(String(32), nullable=False)
     token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
-    # For an email change: the address that becomes the account's once confirmed.
+    # For an email change: the address that becomes the account's once confirmed;
+    # for a password reset: the address the link was mailed to (it is void once the account's differs).
     new_email: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = _created_at()
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
