@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import math
+import re
 
 from flask import Flask, request
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -86,7 +88,7 @@ def register_extensions(app: Flask) -> None:
     from flask_smorest import Blueprint as SmorestBlueprint
 
     SmorestBlueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
-    _refuse_deeply_nested_json(SmorestBlueprint.ARGUMENTS_PARSER)
+    _harden_json_loading(SmorestBlueprint.ARGUMENTS_PARSER)
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True, "displayRequestDuration": True})
     api.init_app(app, spec_kwargs={"info": _api_info()})
     api.spec.components.security_scheme(
@@ -98,12 +100,16 @@ def register_extensions(app: Flask) -> None:
     register_error_handlers(app)
 
 
-def _refuse_deeply_nested_json(parser) -> None:
-    """Two gaps of webargs' JSON loading, answered 400 instead:
+def _harden_json_loading(parser) -> None:
+    """Gaps of webargs' JSON loading (Python's json module), answered 400 instead:
     a body nested deeper than Python's recursion limit (a few KB of `[[[[`)
-    makes json.loads raise RecursionError (a 500); and a missing body is read
-    as `{}`, so a route whose fields are all optional would accept a request
-    that the OpenAPI document (every body there is required) calls invalid."""
+    makes json.loads raise RecursionError (a 500); an integer literal of more
+    than 4300 digits raises ValueError; NaN, Infinity and numbers that overflow
+    to infinity are read as floats that PostgreSQL's jsonb refuses; a string
+    with a lone UTF-16 surrogate (`"\\ud800"`) cannot be encoded as UTF-8, so
+    hashing, storing or logging it fails. And a missing body is read as `{}`,
+    so a route whose fields are all optional would accept a request that the
+    OpenAPI document (every body there is required) calls invalid."""
     from webargs.core import missing
 
     from app.errors import MALFORMED_JSON, VALIDATION_FAILED, AppError
@@ -114,9 +120,35 @@ def _refuse_deeply_nested_json(parser) -> None:
             data = type(parser).load_json(parser, req, schema)
         except RecursionError:
             raise AppError(MALFORMED_JSON, "The request body is nested too deeply.") from None
+        except ValueError:
+            raise AppError(MALFORMED_JSON, "A number in the request body is too long.") from None
         if data is missing:
             raise AppError(VALIDATION_FAILED, "A JSON body is required.")
+        problem = _not_interoperable(data)
+        if problem:
+            raise AppError(MALFORMED_JSON, problem)
         return data
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _not_interoperable(data) -> str | None:
+    """Why `data` (parsed JSON) holds a value no JSON client means, or None.
+    Iterative: the parser accepted nesting up to the recursion limit."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, float) and not math.isfinite(value):
+            return "Numbers must be finite (no NaN or Infinity)."
+        elif isinstance(value, str) and _LONE_SURROGATE.search(value):
+            return "Strings must not contain unpaired UTF-16 surrogates."
+    return None
 
 
 def _retry_after_only_when_refused(response):

@@ -96,3 +96,56 @@ def test_error_catalogue_numbers_are_unique():
     numbers = [code.rsplit("_", 1)[1] for code in CATALOGUE]
     assert len(numbers) == len(set(numbers))
     assert {"AUTH_INVALID_CREDENTIALS_001", "USER_NOT_FOUND_002", "AUTH_EMAIL_EXISTS_003"} <= set(CATALOGUE)
+
+
+# JSON that Python's json module reads but that is no JSON value any client
+# means: an integer literal too long to convert (ValueError), NaN/Infinity
+# and numbers that overflow to infinity (PostgreSQL jsonb refuses them), and
+# strings holding a lone UTF-16 surrogate (cannot be encoded as UTF-8, so any
+# hash, insert or log of them fails).
+HOSTILE_JSON = [
+    pytest.param('{"name": "ab", "age": ' + "9" * 5000 + "}", id="integer-of-5000-digits"),
+    pytest.param('{"name": "ab", "age": 1, "nested": {"inner": NaN}}', id="NaN"),
+    pytest.param('{"name": "ab", "age": -Infinity}', id="Infinity"),
+    pytest.param('{"name": "ab", "age": 1e999}', id="overflowing-float"),
+    pytest.param('{"name": "a\\ud800b", "age": 1}', id="lone-surrogate-in-value"),
+    pytest.param('{"name": "ab", "age": 1, "\\udfff": 1}', id="lone-surrogate-in-key"),
+]
+
+
+@pytest.mark.parametrize("raw", HOSTILE_JSON)
+def test_json_no_client_means_is_400_malformed_not_500(client, raw):
+    response = client.post("/api/v1/_probe/echo", data=raw, content_type="application/json")
+    assert_envelope(response, 400, "REQUEST_MALFORMED_JSON_005")
+
+
+def test_a_valid_surrogate_pair_is_an_ordinary_character(client):
+    response = client.post("/api/v1/_probe/echo", data='{"name": "\\ud83d\\ude00!", "age": 1}',
+                           content_type="application/json")
+    assert response.status_code == 200
+    assert response.get_json()["data"]["name"] == "\U0001f600!"
+
+
+@pytest.mark.parametrize(
+    ("path", "raw"),
+    [
+        pytest.param("/api/v1/auth/register",
+                     '{"email": "s@example.com", "password": "Abcdefg1\\ud800", "full_name": "Jo", "terms_accepted": true}',
+                     id="register-password"),
+        pytest.param("/api/v1/auth/verify-email", '{"token": "abc\\ud800"}', id="verify-email-token"),
+        pytest.param("/api/v1/auth/refresh", '{"refresh_token": "abc\\ud800"}', id="refresh-token"),
+        pytest.param("/api/v1/auth/login", '{"email": "s@example.com", "password": "x", "x": ' + "1" * 4301 + "}",
+                     id="login-long-integer"),
+    ],
+)
+def test_hostile_json_on_real_routes_is_400_not_500(client, path, raw):
+    response = client.post(path, data=raw, content_type="application/json")
+    assert_envelope(response, 400, "REQUEST_MALFORMED_JSON_005")
+
+
+@pytest.mark.parametrize("raw", ['{"preferences": {"a": NaN}}', '{"preferences": {"a": 1e400}}', '{"bio": "\\udc00"}'],
+                         ids=["NaN", "overflowing-float", "lone-surrogate"])
+def test_profile_refuses_json_that_jsonb_and_utf8_cannot_hold(client, make_user, sign_in, raw):
+    headers = sign_in(make_user())
+    response = client.put("/api/v1/users/me/profile", data=raw, content_type="application/json", headers=headers)
+    assert_envelope(response, 400, "REQUEST_MALFORMED_JSON_005")
