@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app import audit
-from app.fields import Timestamp
+from app.fields import Timestamp, UTCMoment
 from app.security import admin_required
 
 blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
@@ -34,8 +34,8 @@ class AuditQuerySchema(Schema):
         validate=validate.OneOf(audit.EVENT_TYPES),
         metadata={"description": "One event type: " + ", ".join(f"`{t}`" for t in audit.EVENT_TYPES) + "."},
     )
-    created_after = fields.DateTime(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
-    created_before = fields.DateTime(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
+    created_after = UTCMoment(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
+    created_before = UTCMoment(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
 
     @validates_schema
     def _range(self, data, **kwargs):

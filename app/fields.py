@@ -78,3 +78,18 @@ class Timestamp(fields.DateTime):
         if value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+class UTCMoment(fields.DateTime):
+    """An ISO 8601 moment read as aware UTC (without a zone, UTC). One that has
+    no UTC equivalent within years 1-9999 (`0001-01-01T00:00:00+14:00`) is
+    invalid here rather than an OverflowError when the query is bound."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None

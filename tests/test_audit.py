@@ -87,6 +87,10 @@ def test_filters_by_user_type_and_time_range(client, admin_headers, record, make
     ({"created_after": "yesterday"}, "created_after"),
     ({"created_after": "2026-01-02T00:00:00Z", "created_before": "2026-01-01T00:00:00Z"}, "created_before"),
     ({"event_type": ""}, "event_type"),
+    ({"event_type": "auth.logout\x00"}, "event_type"),
+    # Valid ISO 8601, but no UTC moment within years 1-9999: 400, not a 500 at the query.
+    ({"created_after": "0001-01-01T00:00:00+14:00"}, "created_after"),
+    ({"created_before": "9999-12-31T23:59:59-10:00"}, "created_before"),
     ({"sort": "created_at"}, "sort"),
 ])
 def test_bad_query_is_400_naming_the_field(client, admin_headers, query, field):

@@ -11,7 +11,7 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate, validates
 
-from app.fields import Email, FullName, Timestamp
+from app.fields import Email, FullName, Timestamp, UTCMoment
 
 BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
@@ -205,8 +205,8 @@ class UserListQuerySchema(Schema):
     )
     is_active = fields.Boolean()
     is_verified = fields.Boolean()
-    created_after = fields.DateTime(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
-    created_before = fields.DateTime(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
+    created_after = UTCMoment(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
+    created_before = UTCMoment(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
     sort = fields.String(
         load_default="-created_at", validate=validate.OneOf(["created_at", "-created_at"]),
         metadata={"description": "`created_at` (oldest first) or `-created_at` (newest first, the default)."},
