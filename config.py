@@ -9,6 +9,7 @@ nothing else.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 import secrets
@@ -19,6 +20,7 @@ BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
 # Short environment names used as the first part of every Redis key (seed §5.4).
 KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
+MAX_LIFETIME_HOURS = 10 * 365 * 24
 
 
 class ConfigError(Exception):
@@ -59,7 +61,7 @@ def _int(environ, name, default, minimum=None, maximum=None):
     return value
 
 
-def _float(environ, name, default, minimum=0.0):
+def _float(environ, name, default, minimum=0.0, maximum=None):
     raw = _env(environ, name)
     if raw is None:
         return default
@@ -67,8 +69,13 @@ def _float(environ, name, default, minimum=0.0):
         value = float(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    # float() also reads "nan" and "inf", which no setting here can use.
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be a finite number, got {raw!r}")
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ConfigError(f"{name} must be at most {maximum}, got {value}")
     return value
 
 
@@ -319,8 +326,9 @@ def load_config(environ=None, **overrides) -> dict:
         JOBS_INLINE=redis_url is None,
         JWT_SECRET_KEY=secret,
         SECRET_KEY=secret,
-        JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01),
-        SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01),
+        # At most ten years: beyond that an expiry date cannot be computed.
+        JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
+        SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
         BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         CORS_ORIGINS=[o.strip() for o in _env(environ, "CORS_ORIGINS", "").split(",") if o.strip()],
         TRUSTED_PROXY_COUNT=_int(environ, "TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5),

@@ -56,6 +56,13 @@ def test_good_production_settings_load():
         ({"APP_ENV": "staging"}, "APP_ENV"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"WEBHOOK_URL": "https://hooks.example.com/x"}, "WEBHOOK_SECRET"),
+        # Accepted by float(), but every sign-in would then fail computing an expiry.
+        ({"JWT_EXPIRATION_HOURS": "nan"}, "JWT_EXPIRATION_HOURS"),
+        ({"JWT_EXPIRATION_HOURS": "inf"}, "JWT_EXPIRATION_HOURS"),
+        ({"JWT_EXPIRATION_HOURS": "1e12"}, "JWT_EXPIRATION_HOURS"),
+        ({"SESSION_TTL_HOURS": "Infinity"}, "SESSION_TTL_HOURS"),
+        ({"SESSION_TTL_HOURS": "1e309"}, "SESSION_TTL_HOURS"),
+        ({"MAIL_TIMEOUT": "nan"}, "MAIL_TIMEOUT"),
     ],
 )
 def test_bad_setting_is_refused_naming_the_variable(changes, variable):
