@@ -21,6 +21,8 @@ ENVIRONMENTS = ("development", "testing", "production")
 # Short environment names used as the first part of every Redis key (seed §5.4).
 KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
 MAX_LIFETIME_HOURS = 10 * 365 * 24
+# Set by deploy/gunicorn.conf.py when JWT_SECRET_KEY is not (never read in production).
+SHARED_DEV_SECRET_VAR = "GATEHOUSE_MASTER_JWT_SECRET"
 
 
 class ConfigError(Exception):
@@ -171,7 +173,9 @@ def _jwt_secret(environ, app_env, warnings):
     if app_env == "production":
         raise ConfigError("JWT_SECRET_KEY is required in production (at least 32 bytes)")
     warnings.append("JWT_SECRET_KEY is not set: using a random key for this process; tokens end at restart")
-    return secrets.token_urlsafe(48)
+    # Under gunicorn "this process" is the master: deploy/gunicorn.conf.py makes
+    # one key there for all its workers, so that they accept each other's tokens.
+    return environ.get(SHARED_DEV_SECRET_VAR) or secrets.token_urlsafe(48)
 
 
 class Config:

@@ -21,6 +21,7 @@ pools, Redis clients and the tracing exporter's thread belong to the worker.
 """
 
 import os
+import secrets
 import shutil
 import sys
 import tempfile
@@ -33,6 +34,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 _multiproc_dir = os.environ.setdefault(
     "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"gatehouse-metrics-{os.getpid()}")
 )
+
+# Without JWT_SECRET_KEY (refused in production) each worker would make up its
+# own random key and refuse the tokens the other workers signed: one key for
+# this master, inherited by every worker (config.py reads it).
+if not os.environ.get("JWT_SECRET_KEY", "").strip():
+    os.environ.setdefault("GATEHOUSE_MASTER_JWT_SECRET", secrets.token_urlsafe(48))
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Chosen by measurement (deploy/measure_gunicorn.py, wrk on a 2-core machine,

@@ -93,3 +93,29 @@ def test_sign_up_sign_in_and_sessions_work_while_redis_is_unreachable(on_private
     # The per-IP limit still holds, in the worker's memory, until Redis is back.
     statuses = [_register(base).status_code for _ in range(5)]
     assert 429 in statuses
+
+
+def test_without_a_jwt_secret_in_development_every_worker_accepts_the_others_tokens(app, make_user, tmp_path):
+    """Development without JWT_SECRET_KEY: one random key per gunicorn master,
+    shared by its workers (with one key per worker, a token signed by one
+    worker was refused by the others, at random)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tests.live_server import LiveServer
+
+    user = make_user()
+    with LiveServer(tmp_path, workers=2, APP_ENV="development", JWT_SECRET_KEY="") as server:
+        login = requests.post(server.url + AUTH + "/login", json={"email": user.email, "password": DEFAULT_PASSWORD},
+                              timeout=10)
+        assert login.status_code == 200, login.text
+        headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}", "Connection": "close"}
+
+        def me(_):
+            return requests.get(server.url + "/api/v1/users/me", headers=headers, timeout=10).status_code
+
+        # Concurrent requests on new connections reach both (single-threaded) workers.
+        with ThreadPoolExecutor(6) as pool:
+            statuses = list(pool.map(me, range(24)))
+        log = server.log_path.read_text()
+    assert statuses == [200] * 24
+    assert "JWT_SECRET_KEY is not set" in log  # still said, by each worker
