@@ -174,11 +174,11 @@ def _audit(name: str, enabled: bool | None, user_id: str | None) -> None:
     # is typically switched on precisely while the database is unavailable.
     from sqlalchemy.exc import SQLAlchemyError
 
-    from app.audit import record_event
+    from app.audit import FLAG_CHANGED, record_event
 
     actor = g.get("user_id") if has_request_context() else None
     try:
-        record_event("flag.changed", user_id=actor, details={
+        record_event(FLAG_CHANGED, user_id=actor, details={
             "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if has_request_context() else "cli",
         })
         db.session.commit()

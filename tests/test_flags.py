@@ -141,6 +141,10 @@ def test_flag_change_is_audited(app, client, admin_headers):
         event = db.session.execute(db.select(AuditEvent).where(AuditEvent.event_type == "flag.changed")).scalar_one()
         assert event.details["flag"] == "enable_new_ui" and event.details["enabled"] is True
         assert event.user_id is not None
+    # ...and admins find it in the audit trail by its type.
+    found = client.get("/api/v1/admin/audit", query_string={"event_type": "flag.changed"}, headers=admin_headers)
+    assert found.status_code == 200, found.get_json()
+    assert [e["details"]["flag"] for e in found.get_json()["data"]] == ["enable_new_ui"]
 
 
 def test_configuration_adds_flags_and_changes_defaults():
