@@ -92,19 +92,20 @@ def set_user(app, user_id, **values):
 
 
 @contextmanager
-def commit_fails_for(app, user_id):
+def commit_fails_for(app, user_id, table="users", column="id"):
     """A real PostgreSQL fault: a deferred constraint trigger that makes any
-    transaction that updated this user's row fail at COMMIT."""
+    transaction that wrote a row of `table` whose `column` is this user's id
+    fail at COMMIT (after every statement of the request succeeded)."""
     from app.extensions import db
 
     with app.app_context():
         db.session.execute(text(f"""
             CREATE OR REPLACE FUNCTION gatehouse_test_fail_commit() RETURNS trigger AS $$
             BEGIN
-                IF NEW.id = '{user_id}'::uuid THEN RAISE EXCEPTION 'injected commit failure'; END IF;
+                IF NEW.{column} = '{user_id}'::uuid THEN RAISE EXCEPTION 'injected commit failure'; END IF;
                 RETURN NEW;
             END $$ LANGUAGE plpgsql;
-            CREATE CONSTRAINT TRIGGER gatehouse_test_fail_commit AFTER UPDATE ON users
+            CREATE CONSTRAINT TRIGGER gatehouse_test_fail_commit AFTER INSERT OR UPDATE ON {table}
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gatehouse_test_fail_commit();
         """))
         db.session.commit()
@@ -112,6 +113,6 @@ def commit_fails_for(app, user_id):
         yield
     finally:
         with app.app_context():
-            db.session.execute(text("DROP TRIGGER gatehouse_test_fail_commit ON users;"
+            db.session.execute(text(f"DROP TRIGGER gatehouse_test_fail_commit ON {table};"
                                     "DROP FUNCTION gatehouse_test_fail_commit();"))
             db.session.commit()

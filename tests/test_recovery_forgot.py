@@ -205,3 +205,14 @@ def test_without_the_floor_the_unknown_path_still_does_comparable_work(app, clie
     print(f"forgot-password without the floor: known {known_median * 1000:.1f} ms, "
           f"unknown {unknown_median * 1000:.1f} ms")
     assert 0.45 < unknown_median / known_median < 1.5, (known, unknown)
+
+
+def test_a_link_whose_commit_fails_is_never_queued(app, client, make_user):
+    from tests.recovery_steps import commit_fails_for
+
+    user = make_user()
+    with commit_fails_for(app, user.id, table="user_tokens", column="user_id"):
+        assert forgot(client, user.email).status_code == 500
+    assert emailed_messages(app) == [] and reset_tokens(app, user.id) == []
+    assert forgot(client, user.email).status_code == 202  # nothing was counted against the address
+    assert len(reset_links(app, user.email)) == 1

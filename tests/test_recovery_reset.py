@@ -52,7 +52,9 @@ def test_reset_sets_the_new_password_and_ends_every_session(app, client, make_us
         refused = me(client, session["access_token"])
         assert refused.status_code == 401
         assert refused.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
-        assert refresh(client, session["refresh_token"]).status_code == 401
+        refreshed = refresh(client, session["refresh_token"])
+        assert refreshed.status_code == 401
+        assert refreshed.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
     assert login(client, user.email, DEFAULT_PASSWORD).status_code == 401
     assert login(client, user.email, NEW).status_code == 200
 
@@ -257,3 +259,13 @@ def test_the_notice_is_enqueued_after_the_commit(app, client, make_user, redis_c
             db.select(OutboxMessage).where(OutboxMessage.payload["template"].as_string() == "password_changed"))
         assert notice.status == OutboxMessage.STATUS_PENDING
         assert redis_conn.exists(f"rq:job:outbox-{notice.id}")
+
+
+def test_reset_password_is_limited_per_ip(app, client):
+    for _ in range(10):
+        _invalid(reset(client, "A" * 43, NEW, ip="192.0.2.60"))
+    response = reset(client, "A" * 43, NEW, ip="192.0.2.60")
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "REQUEST_RATE_LIMITED_010"
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    _invalid(reset(client, "A" * 43, NEW, ip="192.0.2.61"))
