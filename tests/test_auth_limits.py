@@ -63,3 +63,34 @@ def test_retry_after_only_on_refusals_while_limit_headers_show_the_budget(client
     assert response.headers["X-RateLimit-Limit"] == "10"
     assert response.headers["X-RateLimit-Remaining"] == "9"
     assert "Retry-After" not in response.headers
+
+
+def _routes_answering_without_a_token(app, client):
+    """Every (method, path) of the versioned API that a caller without a Bearer
+    token gets past authentication on; found from the URL map, so that a route
+    added later is checked too."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/") or rule.rule.startswith("/api/v1/_probe"):
+            continue
+        path = rule.rule.replace("<", "").replace(">", "")  # any value for a path parameter
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(path, method=method, json={}, environ_base={"REMOTE_ADDR": "192.0.2.250"})
+            if response.status_code == 401 and response.get_json()["error"]["code"] == "AUTH_TOKEN_MISSING_015":
+                continue
+            found.append((method, path))
+    return found
+
+
+def test_every_route_answering_without_a_token_is_limited_per_ip(app, client):
+    """SPEC §6: per-IP limits on every unauthenticated endpoint, whatever its body."""
+    routes = _routes_answering_without_a_token(app, client)
+    assert ("POST", "/api/v1/auth/register") in routes and ("POST", "/api/v1/auth/login") in routes
+    unlimited = []
+    for number, (method, path) in enumerate(routes):
+        ip = f"198.18.0.{number + 1}"
+        statuses = [client.open(path, method=method, json={}, environ_base={"REMOTE_ADDR": ip}).status_code
+                    for _ in range(31)]
+        if 429 not in statuses:
+            unlimited.append((method, path))
+    assert unlimited == []
