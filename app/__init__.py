@@ -191,7 +191,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.errors import UNSUPPORTED_MEDIA_TYPE, AppError
+    from app.errors import PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, AppError
     from app.flags import init_maintenance
     from app.metrics import init_metrics
     from app.observability import init_request_tracking
@@ -211,6 +211,21 @@ def register_request_hooks(app: Flask) -> None:
             and not request.is_json
         ):
             raise AppError(UNSUPPORTED_MEDIA_TYPE)
+
+    @app.before_request
+    def _refuse_oversized_chunked_body():
+        # Without Content-Length (chunked) Werkzeug stops reading at
+        # MAX_CONTENT_LENGTH without a word, so the app would parse a cut body.
+        # One that does not end there is refused whole, as a declared one is.
+        limit = app.config["MAX_CONTENT_LENGTH"]
+        if (
+            limit is not None
+            and request.content_length is None
+            and request.headers.get("Transfer-Encoding")
+            and len(request.get_data(cache=True)) >= limit
+            and request.environ["wsgi.input"].read(1)
+        ):
+            raise AppError(PAYLOAD_TOO_LARGE)
 
 
 def register_cli(app: Flask) -> None:

@@ -36,6 +36,34 @@ def test_oversized_body_is_413(client, app):
     assert_envelope(response, 413, "REQUEST_TOO_LARGE_008")
 
 
+@pytest.mark.parametrize("padding", [0, 100_000], ids=["valid-json-prefix", "invalid-json-prefix"])
+def test_oversized_chunked_body_is_413(client, app, padding):
+    """Without Content-Length (chunked, as gunicorn passes it on) Werkzeug cuts
+    the body at MAX_CONTENT_LENGTH without a word: a 400 for broken JSON, or
+    worse, the accepted first 64 KiB. It is refused whole, as with a length."""
+    import io
+
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    body = (b'{"name": "ab", "age": 1}' + b" " * limit) if not padding else json.dumps(
+        {"name": "x" * padding, "age": 1}).encode()
+    response = client.post("/api/v1/_probe/echo", input_stream=io.BytesIO(body),
+                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert_envelope(response, 413, "REQUEST_TOO_LARGE_008")
+
+
+def test_chunked_body_up_to_the_limit_is_read_whole(client, app):
+    import io
+
+    body = json.dumps({"name": "x" * (app.config["MAX_CONTENT_LENGTH"] - 30), "age": 1}).encode()
+    body += b" " * (app.config["MAX_CONTENT_LENGTH"] - len(body))  # exactly the limit
+    response = client.post("/api/v1/_probe/echo", input_stream=io.BytesIO(body),
+                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+                           environ_overrides={"wsgi.input_terminated": True})
+    assert response.status_code == 200
+    assert response.get_json()["data"]["age"] == 1
+
+
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"])
 def test_non_json_body_is_415(client, content_type):
     response = client.post("/api/v1/_probe/echo", data="name=ab&age=3", content_type=content_type)
