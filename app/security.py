@@ -161,17 +161,21 @@ def decode_access_token(token: str) -> dict:
             options={"require": ["sub", "sid", "iat", "exp", "jti"]},
         )
     except jwt.ExpiredSignatureError:
-        raise AppError(errors.TOKEN_EXPIRED) from None
+        raise AppError(errors.TOKEN_EXPIRED, headers=_INVALID_TOKEN_CHALLENGE) from None
     except jwt.PyJWTError:
-        raise AppError(errors.TOKEN_INVALID) from None
+        raise AppError(errors.TOKEN_INVALID, headers=_INVALID_TOKEN_CHALLENGE) from None
     if claims.get("type") != "access":
-        raise AppError(errors.TOKEN_INVALID)
+        raise AppError(errors.TOKEN_INVALID, headers=_INVALID_TOKEN_CHALLENGE)
     try:
         claims["sub"] = uuid.UUID(claims["sub"])
         claims["sid"] = uuid.UUID(claims["sid"])
     except (ValueError, TypeError, AttributeError):
-        raise AppError(errors.TOKEN_INVALID) from None
+        raise AppError(errors.TOKEN_INVALID, headers=_INVALID_TOKEN_CHALLENGE) from None
     return claims
+
+
+# RFC 6750 §3: every 401 of a Bearer route says so; a bad token also says why.
+_INVALID_TOKEN_CHALLENGE = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
 
 
 # ------------------------------------------------------ live-session check
@@ -261,7 +265,7 @@ def authenticate() -> dict:
     """Check the request's Bearer token and its session; sets `g.user_id`, `g.session_id`."""
     claims = decode_access_token(_bearer_token())
     if not session_is_live(claims["sid"], claims["sub"]):
-        raise AppError(errors.SESSION_REVOKED, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        raise AppError(errors.SESSION_REVOKED, headers=_INVALID_TOKEN_CHALLENGE)
     g.user_id = claims["sub"]
     g.session_id = claims["sid"]
     g.token_claims = claims

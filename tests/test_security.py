@@ -110,6 +110,30 @@ def test_expired_token_has_its_own_code(client, make_user, sign_in):
     assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
 
 
+@pytest.mark.parametrize("kind", ["missing", "garbage", "expired", "other-users-session"])
+def test_every_401_of_a_bearer_route_carries_www_authenticate(client, make_user, sign_in, kind):
+    """RFC 6750 §3: a client (or Swagger UI) learns from the header that the
+    scheme is Bearer and, for a bad token, that it should get a new one."""
+    user = make_user()
+    sign_in(user)
+    past = datetime.now(UTC) - timedelta(hours=2)
+    tokens = {
+        "missing": None,
+        "garbage": "not.a.jwt",
+        "expired": jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)),
+                              TEST_SECRET, algorithm="HS256"),
+        "other-users-session": jwt.encode(claims_for(make_user().id, sign_in.last["session_id"]), TEST_SECRET,
+                                          algorithm="HS256"),
+    }
+    headers = {"Authorization": f"Bearer {tokens[kind]}"} if tokens[kind] else {}
+    response = client.get("/api/v1/users/me", headers=headers)
+    assert response.status_code == 401
+    challenge = response.headers.get("WWW-Authenticate", "")
+    assert challenge.startswith("Bearer")
+    if kind != "missing":
+        assert 'error="invalid_token"' in challenge
+
+
 @pytest.mark.parametrize("missing", ["sub", "sid", "jti", "exp", "iat"])
 def test_token_missing_a_required_claim_is_refused(client, make_user, sign_in, missing):
     user = make_user()
