@@ -55,7 +55,8 @@ def _check(probe) -> str:
 
 @blp.route("/ready")
 @blp.response(200, ReadySchema)
-@blp.alt_response(503, schema=NotReadySchema, description="A dependency is down; `checks` says which.")
+@blp.alt_response(503, schema=NotReadySchema, description="A dependency is down; `checks` says which.",
+                  headers={"X-Request-ID": "X_REQUEST_ID", "Retry-After": "RETRY_AFTER"})
 def ready():
     """Readiness: the database and Redis both answer."""
     checks = {

@@ -47,6 +47,34 @@ def test_openapi_document_validates_and_lists_error_codes(client):
     assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
 
 
+def _resolve(spec, node):
+    while "$ref" in node:
+        kind, name = node["$ref"].split("/")[-2:]
+        node = spec["components"][kind][name]
+    return node
+
+
+def test_openapi_error_responses_document_their_headers(client):
+    """A client reads from the document that 429 and 503 say when to retry,
+    and that every error's trace_id is also the X-Request-ID header."""
+    spec = client.get("/api/openapi.json").get_json()
+    seen = set()
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status == "default" or int(status) >= 400:
+                    headers = _resolve(spec, response).get("headers", {})
+                    assert "X-Request-ID" in headers, (method, path, status)
+                    if status in ("429", "503"):
+                        retry_after = _resolve(spec, headers.get("Retry-After", {}))
+                        assert retry_after.get("required") is True, (method, path, status)
+                        assert retry_after["schema"]["type"] == "integer"
+                        seen.add(status)
+    assert seen == {"429", "503"}
+
+
 def test_swagger_ui_is_served_with_local_assets(client):
     page = client.get("/api/docs")
     assert page.status_code == 200
