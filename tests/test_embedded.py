@@ -61,3 +61,31 @@ def test_embedded_default_boots_and_serves(embedded_server):
     embedded_lines = [line for line in log_lines if "embedded mode" in line]
     assert len(embedded_lines) == 1
     assert "SQLite" in embedded_lines[0] and "in-process Redis stand-in" in embedded_lines[0]
+
+
+def test_embedded_default_signs_up_verifies_and_signs_in_end_to_end(embedded_server):
+    """The README's first command's promise: with nothing but Python, sign-up
+    queues the verification email, the inline job prints it to the log, its
+    link verifies the account, and the account signs in."""
+    import re
+
+    base, log_path, _ = embedded_server
+    body = {"email": "Ada@Example.com", "password": "SecurePass123", "full_name": "Ada Lovelace", "terms_accepted": True}
+    registered = requests.post(base + "/api/v1/auth/register", json=body, timeout=10)
+    assert registered.status_code == 201, registered.text
+
+    deadline = time.time() + 10
+    tokens = []
+    while not tokens and time.time() < deadline:
+        tokens = re.findall(r"/verify-email\?token=([A-Za-z0-9_-]+)", log_path.read_text())
+        time.sleep(0.1)
+    assert len(tokens) == 1, "the console mail backend printed no verification link"
+    verified = requests.post(base + "/api/v1/auth/verify-email", json={"token": tokens[0]}, timeout=10)
+    assert verified.status_code == 200 and verified.json()["data"]["is_verified"] is True
+
+    login = requests.post(base + "/api/v1/auth/login", json={"email": "ada@example.com", "password": "SecurePass123"},
+                          timeout=10)
+    assert login.status_code == 200, login.text
+    headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
+    me = requests.get(base + "/api/v1/users/me", headers=headers, timeout=10)
+    assert me.status_code == 200 and me.json()["data"]["email"] == "ada@example.com"
