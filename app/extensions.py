@@ -60,9 +60,12 @@ class DocumentedApi(Api):
 
 
 def client_ip() -> str:
-    """The caller's address. ProxyFix has already applied `TRUSTED_PROXY_COUNT`
-    hops of `X-Forwarded-For`, so `remote_addr` is never a spoofed header value."""
-    return request.remote_addr or "unknown"
+    """The caller's address, at most 45 characters (the longest IPv6 text, and
+    the width of the columns that store it). ProxyFix has already applied
+    `TRUSTED_PROXY_COUNT` hops of `X-Forwarded-For`, so `remote_addr` is never a
+    spoofed header value -- unless more hops are configured than there are
+    proxies, when it is whatever the client wrote (hence the cut)."""
+    return (request.remote_addr or "unknown")[:45]
 
 
 class RedisConnection:

@@ -122,6 +122,18 @@ def test_sign_up_and_failed_sign_in_are_recorded_with_ip_and_user_agent(client, 
     assert by_type["auth.login_failed"]["outcome"] == "failure"
 
 
+def test_an_overlong_forwarded_address_is_cut_to_fit_not_a_500(client, admin_headers):
+    """With more TRUSTED_PROXY_COUNT hops configured than there are proxies,
+    the client's own X-Forwarded-For text becomes the address (ProxyFix does
+    not check it): it is stored cut to the 45 characters of the column."""
+    forged = "9" * 60
+    registered = register(client, ip=forged)
+    assert registered.status_code == 201, registered.json
+    assert login(client, registered.json["data"]["email"], ip=forged).status_code == 200
+    events = client.get(URL, query_string={"user_id": registered.json["data"]["user_id"]}, headers=admin_headers).json
+    assert {e["ip"] for e in events["data"]} == {forged[:45]}
+
+
 def test_audit_route_is_in_the_openapi_document(client):
     spec = client.get("/api/openapi.json").json
     operation = spec["paths"][URL]["get"]
