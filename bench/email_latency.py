@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections import Counter
 from email import message_from_bytes
 from pathlib import Path
 
@@ -69,7 +70,8 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
     worker = subprocess.Popen([venv_bin("python"), "worker.py"], cwd=settings.ROOT, env=env, stdout=worker_log,
                               stderr=subprocess.STDOUT)
     sent: dict[str, float] = {}
-    statuses: list[int] = []
+    statuses: dict[str, int] = {}
+    answered: dict[str, float] = {}
     try:
         with Gunicorn("bench.served:app", env, "/health", "email") as server:
             url = server.url + "/api/v1/auth/register"
@@ -77,8 +79,9 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
 
             def register(email):
                 sent[email] = time.monotonic()
-                statuses.append(_post(url, {"email": email, "password": settings.PASSWORD,
+                statuses[email] = (_post(url, {"email": email, "password": settings.PASSWORD,
                                             "full_name": "Inbox Timer", "terms_accepted": True}))
+                answered[email] = time.monotonic()
 
             threads = []
             for _ in range(count):
@@ -89,9 +92,14 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
                 time.sleep(1 / rate)
             for thread in threads:
                 thread.join()
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and len(inbox.arrived) < len(sent):
+            # Wait for this run's own messages only: the worker also delivers whatever
+            # else is in the outbox (other recipients), which must not end the wait.
+            created = [e for e in sent if statuses.get(e) == 201]
+            joined = time.monotonic()
+            deadline = joined + 60
+            while time.monotonic() < deadline and any(e not in inbox.arrived for e in created):
                 time.sleep(0.2)
+            waited = time.monotonic() - joined
     finally:
         worker.terminate()
         try:
@@ -100,14 +108,18 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
             worker.kill()
         worker_log.close()
         controller.stop()
-    delays = sorted(inbox.arrived[e] - t for e, t in sent.items() if e in inbox.arrived)
-    result = {"sent": len(sent), "created": statuses.count(201), "delivered": len(delays), "rate_per_s": rate,
-              "p50_s": None, "p95_s": None, "max_s": None}
+    delays = sorted(inbox.arrived[e] - sent[e] for e in created if e in inbox.arrived)
+    result = {"sent": len(sent), "created": len(created), "delivered": len(delays), "rate_per_s": rate,
+              "p50_s": None, "p95_s": None, "max_s": None, "waited_s": round(waited, 1),
+              "other_recipients": len(inbox.arrived.keys() - sent.keys()),
+              "answer_max_s": round(max((answered[e] - t for e, t in sent.items() if e in answered), default=0), 3)}
+    if len(created) < len(sent):
+        result["not_created"] = dict(Counter(str(code) for code in statuses.values() if code != 201))
     if delays:
         result.update(p50_s=round(statistics.median(delays), 3),
                       p95_s=round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3),
                       max_s=round(delays[-1], 3))
-    if len(delays) < len(sent):
+    if len(delays) < len(created):
         result["p95_s"] = None
-        result["undelivered"] = len(sent) - len(delays)
+        result["undelivered"] = len(created) - len(delays)
     return result
