@@ -138,7 +138,10 @@ class Gunicorn:
         return self
 
     def workers_expected(self) -> int:
-        return int(self.env.get("WEB_CONCURRENCY", (os.cpu_count() or 1) * 2 + 1))
+        # deploy/gunicorn.conf.py's default: usable cores + 1 (a larger guess only
+        # made every phase wait out the 60 s start-up deadline).
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return int(self.env.get("WEB_CONCURRENCY", cores + 1))
 
     def workers(self) -> list[int]:
         return children(self.proc.pid)
