@@ -13,7 +13,9 @@ import time
 import pytest
 import redis
 
+from app.extensions import db
 from app.models import OutboxMessage
+from tests.auth_client import register
 from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, unique_email
 from tests.mailbox import SMTPServer
 from tests.outbox_steps import outbox_row, queue_message
@@ -124,3 +126,30 @@ def test_worker_sweeper_delivers_what_was_committed_while_redis_was_down(app, st
     finally:
         server.stop()
         private.kill()
+
+
+def test_retry_is_delivered_when_no_scheduler_took_over_after_an_unclean_restart(app, client, start_worker,
+                                                                                 redis_conn):
+    # The previous `python worker.py` was killed (SIGKILL, OOM, host restart) less than a
+    # minute ago: its scheduler's locks are still held. The new workers find them taken at
+    # start and RQ only tries again at its 10-minute maintenance, so a retry RQ holds in its
+    # scheduled registry would wait that long; the sweeper must not count such an overdue
+    # job as carrying the message.
+    for queue in (app.config["EMAIL_QUEUE"], app.config["NOTIFICATION_QUEUE"]):
+        redis_conn.set(f"rq:scheduler-lock:{queue}", "killed-predecessor", ex=60)
+    server = SMTPServer()  # down: the first attempt fails and is scheduled for a retry
+    start_worker(server.port, EMAIL_RETRY_BASE_SECONDS="0.5", OUTBOX_SWEEP_GRACE_SECONDS="1")
+    to = unique_email()
+    assert register(client, email=to).status_code == 201
+    with app.app_context():
+        message_id = db.session.query(OutboxMessage.id).filter(OutboxMessage.payload["to"].as_string() == to).scalar()
+    wait_until(lambda: (r := outbox_row(app, message_id)).attempts >= 1 and r.status == OutboxMessage.STATUS_PENDING)
+    server.start()
+    try:
+        [mail] = server.mailbox.wait_for(1, timeout=15)
+        assert mail.envelope_to == [to]
+        wait_until(lambda: outbox_row(app, message_id).status == OutboxMessage.STATUS_SENT)
+        time.sleep(1.0)
+        assert len(server.mailbox.messages) == 1
+    finally:
+        server.stop()

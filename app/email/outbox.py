@@ -110,15 +110,20 @@ def enqueue(kind: str, message_id, *, ttl: float | None = None, force: bool = Fa
         return False
 
 
-def carried(message_ids) -> set:
-    """The ids among `message_ids` that a live RQ job carries (one Redis round trip)."""
+def job_states(message_ids) -> dict:
+    """{message id: status of the RQ job `outbox-<id>`, None without one} (one Redis round trip)."""
     connection = get_queue(current_app.config["EMAIL_QUEUE"]).connection
     message_ids = list(message_ids)
     pipe = connection.pipeline(transaction=False)
     for message_id in message_ids:
         pipe.hget(Job.key_for(f"outbox-{message_id}"), "status")
-    live = {status.encode() for status in _LIVE_JOB_STATUSES}
-    return {mid for mid, status in zip(message_ids, pipe.execute(), strict=True) if status in live}
+    return {mid: (status.decode() if status else None)
+            for mid, status in zip(message_ids, pipe.execute(), strict=True)}
+
+
+def is_live(status: str | None) -> bool:
+    """Whether a job in `status` will still run."""
+    return status in {live.value for live in _LIVE_JOB_STATUSES}
 
 
 def _drop_job(queue, job_id: str, *, only_finished: bool) -> bool:

@@ -9,7 +9,8 @@ Run by `python worker.py` every OUTBOX_SWEEP_INTERVAL_SECONDS (and by
    killed mid-attempt) and enqueues them again;
 3. enqueues pending messages that have waited OUTBOX_SWEEP_GRACE_SECONDS past
    their queueing or due time without being picked up (Redis was down at
-   commit, the web process died before enqueueing, a job was lost);
+   commit, the web process died before enqueueing, a job was lost, a retry
+   waits in RQ's scheduled registry while no RQ scheduler runs);
 4. removes the link from dead messages once it has expired.
 
 Every step is safe to run concurrently from several worker processes: the
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
+from rq.job import JobStatus
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -100,14 +102,20 @@ def sweep() -> SweepResult:
         session.commit()
         try:
             # A backlog waits in the queue: recognise its jobs in one round trip.
-            live = outbox.carried(row.id for row in waiting) if waiting else set()
+            states = outbox.job_states(row.id for row in waiting) if waiting else {}
         except Exception:
-            live = set()  # Redis down: enqueue() below notices it too
+            states = {}  # Redis down: enqueue() below notices it too
+        # Every row here is due since the grace period. A job of it still waiting in RQ's
+        # scheduled registry has missed its time: no RQ scheduler runs (a killed worker's
+        # scheduler lock outlives it by a minute, and RQ's workers only try to take it
+        # again every 10 minutes). That job is replaced, not counted as carrying the row.
+        stuck = {mid for mid, status in states.items() if status == JobStatus.SCHEDULED.value}
+        live = {mid for mid, status in states.items() if outbox.is_live(status)} - stuck
         carried = [row.id for row in waiting if row.id in live]
         for row in waiting:
             if row.id in live:
                 continue
-            if not outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now)):
+            if not outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=row.id in stuck):
                 result.unreachable.append(row.id)
                 break  # Redis is down: the next pass tries again
             carried.append(row.id)
