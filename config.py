@@ -214,8 +214,6 @@ class Config:
     LOCKOUT_THRESHOLD = 10
     LOCKOUT_WINDOW_SECONDS = 15 * 60
     LOCKOUT_SECONDS = 15 * 60
-    # A duplicate refresh within this many seconds gets the same new pair (concurrent client requests).
-    REFRESH_GRACE_SECONDS = 10
     # At most one verification email per address per this many seconds (resend-verification).
     RESEND_COOLDOWN_SECONDS = 60
     VERIFY_TOKEN_TTL_HOURS = 48
@@ -333,6 +331,10 @@ def load_config(environ=None, **overrides) -> dict:
         # At most ten years: beyond that an expiry date cannot be computed.
         JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
         SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
+        # Off by default (SPEC §5: a spent refresh token presented again ends its
+        # session). When set, a duplicate refresh from the same client within this
+        # many seconds gets the same new pair (clients that race their own refresh).
+        REFRESH_GRACE_SECONDS=_int(environ, "REFRESH_GRACE_SECONDS", 0, minimum=0, maximum=60),
         BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         CORS_ORIGINS=[o.strip() for o in _env(environ, "CORS_ORIGINS", "").split(",") if o.strip()],
         TRUSTED_PROXY_COUNT=_int(environ, "TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5),

@@ -1,9 +1,10 @@
-"""Refresh-token rotation, reuse detection (token theft) and the concurrent-refresh grace window."""
+"""Refresh-token rotation, reuse detection (token theft) and the opt-in concurrent-refresh grace window."""
 
 import threading
 from datetime import timedelta
 
 import jwt
+import pytest
 
 from app import audit
 from tests.auth_client import audit_events, bearer, post, refresh, signed_in
@@ -62,7 +63,8 @@ def test_refresh_tokens_are_stored_only_as_hashes(app, client, make_user):
         assert hash_token(token) in hashes
 
 
-def test_refresh_token_reuse_revokes_the_session(app, client, make_user):
+@pytest.mark.usefixtures("grace")
+def test_refresh_token_reuse_revokes_the_session_after_the_grace_window(app, client, make_user):
     first = signed_in(client, make_user().email)
     second = refresh(client, first["refresh_token"]).get_json()["data"]
     _spend_earlier(app, app.config["REFRESH_GRACE_SECONDS"] + 1)
@@ -77,6 +79,20 @@ def test_refresh_token_reuse_revokes_the_session(app, client, make_user):
     assert len(audit_events(app, audit.REFRESH_REUSE_DETECTED)) == 1
 
 
+def test_used_refresh_token_presented_again_at_once_revokes_the_session_by_default(app, client, make_user):
+    # SPEC §5: the old refresh token stops working, and presenting it again
+    # ends the whole session -- also right away, from the same client (the
+    # grace window for concurrent duplicates is off unless configured).
+    assert app.config["REFRESH_GRACE_SECONDS"] == 0
+    first = signed_in(client, make_user().email)
+    second = refresh(client, first["refresh_token"], ip="198.51.100.7").get_json()["data"]
+    reused = refresh(client, first["refresh_token"], ip="198.51.100.7")
+    assert reused.status_code == 401
+    assert reused.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
+    assert refresh(client, second["refresh_token"], ip="198.51.100.7").status_code == 401
+    assert client.get(SESSIONS, headers=bearer(second["access_token"])).status_code == 401
+
+
 def test_reuse_in_one_session_leaves_the_users_other_sessions_alone(app, client, make_user):
     user = make_user()
     stolen, other = signed_in(client, user.email), signed_in(client, user.email)
@@ -86,6 +102,22 @@ def test_reuse_in_one_session_leaves_the_users_other_sessions_alone(app, client,
     assert client.get(SESSIONS, headers=bearer(other["access_token"])).status_code == 200
 
 
+@pytest.fixture
+def grace(app, monkeypatch):
+    """The grace window as an operator turns it on (REFRESH_GRACE_SECONDS=10)."""
+    monkeypatch.setitem(app.config, "REFRESH_GRACE_SECONDS", 10)
+
+
+def test_refresh_grace_seconds_is_read_from_the_environment():
+    from config import ConfigError, load_config
+
+    assert load_config({}, APP_ENV="testing")["REFRESH_GRACE_SECONDS"] == 0
+    assert load_config({"REFRESH_GRACE_SECONDS": "5"}, APP_ENV="testing")["REFRESH_GRACE_SECONDS"] == 5
+    with pytest.raises(ConfigError, match="REFRESH_GRACE_SECONDS"):
+        load_config({"REFRESH_GRACE_SECONDS": "-1"}, APP_ENV="testing")
+
+
+@pytest.mark.usefixtures("grace")
 def test_duplicate_refresh_within_the_grace_window_gets_the_same_new_pair(app, client, make_user):
     first = signed_in(client, make_user().email)
     one = refresh(client, first["refresh_token"], ip="198.51.100.7")
@@ -96,6 +128,7 @@ def test_duplicate_refresh_within_the_grace_window_gets_the_same_new_pair(app, c
     assert audit_events(app, audit.REFRESH_REUSE_DETECTED) == []
 
 
+@pytest.mark.usefixtures("grace")
 def test_grace_window_does_not_cover_another_client(app, client, make_user):
     first = signed_in(client, make_user().email)
     owner = refresh(client, first["refresh_token"], ip="198.51.100.7").get_json()["data"]
@@ -106,6 +139,7 @@ def test_grace_window_does_not_cover_another_client(app, client, make_user):
     assert refresh(client, first["refresh_token"], ip="198.51.100.9").status_code == 401
 
 
+@pytest.mark.usefixtures("grace")
 def test_grace_window_needs_redis_to_know_the_client(app, client, make_user, redis_conn):
     first = signed_in(client, make_user().email)
     refresh(client, first["refresh_token"], ip="198.51.100.7")
@@ -114,6 +148,7 @@ def test_grace_window_needs_redis_to_know_the_client(app, client, make_user, red
     assert again.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
 
 
+@pytest.mark.usefixtures("grace")
 def test_grace_window_does_not_cover_a_token_whose_successor_was_used(app, client, make_user):
     first = signed_in(client, make_user().email)
     second = refresh(client, first["refresh_token"], ip="198.51.100.7").get_json()["data"]
@@ -122,6 +157,7 @@ def test_grace_window_does_not_cover_a_token_whose_successor_was_used(app, clien
     assert reused.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
 
 
+@pytest.mark.usefixtures("grace")
 def test_concurrent_refreshes_from_one_client_all_get_the_same_pair(app, make_user):
     first = signed_in(app.test_client(), make_user().email)
     barrier = threading.Barrier(8)

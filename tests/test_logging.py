@@ -50,8 +50,9 @@ def test_secrets_never_reach_the_log(app, server):
     forged = access[:-6] + "AAAAAA"
     assert call(server, "GET", "/api/v1/users/me", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
     renewed = call(server, "POST", auth + "/refresh", json={"refresh_token": refresh}).json()["data"]
-    call(server, "POST", auth + "/refresh", json={"refresh_token": refresh})  # reuse: refused, logged as such
     assert call(server, "POST", auth + "/logout", headers={"Authorization": f"Bearer {renewed['access_token']}"}).status_code == 204
+    # Reuse of a spent refresh token: refused (and logged as such).
+    assert call(server, "POST", auth + "/refresh", json={"refresh_token": refresh}).status_code == 401
     assert call(server, "GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}).status_code == 200
     assert call(server, "GET", "/metrics", headers={"Authorization": "Bearer not-the-token"}).status_code == 401
 

@@ -259,10 +259,11 @@ def refresh(presented: str) -> dict:
     """Rotate a refresh token: a new pair for the same session; the old token is spent.
 
     Presenting a spent token again revokes the whole session (401
-    AUTH_REFRESH_TOKEN_REUSED_020). The one exception is a concurrent
+    AUTH_REFRESH_TOKEN_REUSED_020). The one exception, only when an operator
+    sets REFRESH_GRACE_SECONDS (0, off, by default), is a concurrent
     duplicate: the same client (address and User-Agent) presenting it within
-    REFRESH_GRACE_SECONDS of its use, while its successor is still unused,
-    gets that same successor. Who spent a token is kept in Redis for the
+    that many seconds of its use, while its successor is still unused, gets
+    that same successor. Who spent a token is kept in Redis for the
     grace window only; without Redis there is no grace (reuse is assumed).
     """
     now = utcnow()
