@@ -66,6 +66,8 @@ SELF_DEMOTION = _register("USER_SELF_DEMOTION_027", 409, "An admin cannot remove
 SELF_DELETION = _register("USER_SELF_DELETION_028", 409, "An admin cannot delete or disable their own account here; use /users/me.")
 SESSION_NOT_FOUND = _register("AUTH_SESSION_NOT_FOUND_029", 404, "Session not found.")
 FLAG_NOT_FOUND = _register("FLAG_NOT_FOUND_030", 404, "No such feature flag.")
+TOKEN_ALGORITHM_INVALID = _register("AUTH_TOKEN_ALGORITHM_INVALID_031", 401, "The access token must be signed with HS256.")
+TOKEN_SIGNATURE_INVALID = _register("AUTH_TOKEN_SIGNATURE_INVALID_032", 401, "The access token's signature does not verify.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")
 METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not served to this address.")
 

@@ -23,6 +23,7 @@ import hmac
 import os
 import secrets
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -153,15 +154,39 @@ def issue_access_token(user_id, session_id) -> tuple[str, int]:
 
 def decode_access_token(token: str) -> dict:
     """The verified claims of an access token; AppError with its own code otherwise."""
+    claims = _verified_claims(token, current_app.config["JWT_SECRET_KEY"])
+    # Checked on every use: a token verified while live stays in the cache after it expires.
+    if claims["exp"] <= _clock():
+        raise AppError(errors.TOKEN_EXPIRED, headers=_INVALID_TOKEN_CHALLENGE)
+    return dict(claims)
+
+
+_clock = time.time  # (tests move it)
+
+
+@functools.lru_cache(maxsize=8192)
+def _verified_claims(token: str, secret: str) -> dict:
+    """The token's claims once its signature, algorithm and claims are checked.
+
+    Cached per exact token string (a client sends the same token on every
+    request until it expires), so that the HMAC and PyJWT's parsing run once
+    per token and worker instead of once per request: a cached token's
+    signature was verified with the same key. Expiry is checked by the caller
+    on every use; invalid tokens raise and are not cached.
+    """
     try:
         claims = jwt.decode(
             token,
-            current_app.config["JWT_SECRET_KEY"],
+            secret,
             algorithms=[JWT_ALGORITHM],  # never trust the token's own "alg"
             options={"require": ["sub", "sid", "iat", "exp", "jti"]},
         )
     except jwt.ExpiredSignatureError:
         raise AppError(errors.TOKEN_EXPIRED, headers=_INVALID_TOKEN_CHALLENGE) from None
+    except jwt.InvalidAlgorithmError:  # "none", RS256, HS512...: never accepted, whatever the signature
+        raise AppError(errors.TOKEN_ALGORITHM_INVALID, headers=_INVALID_TOKEN_CHALLENGE) from None
+    except jwt.InvalidSignatureError:  # well formed, HS256, but not signed with our key (or altered)
+        raise AppError(errors.TOKEN_SIGNATURE_INVALID, headers=_INVALID_TOKEN_CHALLENGE) from None
     except jwt.PyJWTError:
         raise AppError(errors.TOKEN_INVALID, headers=_INVALID_TOKEN_CHALLENGE) from None
     if claims.get("type") != "access":

@@ -1,5 +1,7 @@
 """Password hashing and access-token checks, attacked directly."""
 
+import base64
+import json
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -74,7 +76,25 @@ def test_tampered_signature_is_401_invalid(client, make_user, sign_in):
     token = sign_in.last["access_token"]
     header, payload, signature = token.split(".")
     tampered = f"{header}.{payload}.{signature[:-4]}AAAA"
-    assert whoami(client, tampered).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+    assert whoami(client, tampered).get_json()["error"]["code"] == "AUTH_TOKEN_SIGNATURE_INVALID_032"
+
+
+def test_altered_claims_with_the_original_signature_are_refused(client, make_user, sign_in):
+    victim, attacker = make_user(), make_user()
+    sign_in(attacker)
+    token = sign_in.last["access_token"]
+    assert whoami(client, token).status_code == 200  # verified once: the exact string is now cached
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["sub"] = str(victim.id)
+    forged_payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    response = whoami(client, f"{header}.{forged_payload}.{signature}")
+    assert response.get_json()["error"]["code"] == "AUTH_TOKEN_SIGNATURE_INVALID_032"
+
+
+def test_malformed_token_is_401_invalid(client):
+    for garbage in ("not.a.jwt", "abc", "a.b.c.d", "é.ü.ß"):
+        assert whoami(client, garbage).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016", garbage
 
 
 def test_token_signed_with_another_key_is_401(client, make_user, sign_in):
@@ -83,14 +103,14 @@ def test_token_signed_with_another_key_is_401(client, make_user, sign_in):
     forged = jwt.encode(claims_for(user.id, sign_in.last["session_id"]), "another-key" * 4, algorithm="HS256")
     response = whoami(client, forged)
     assert response.status_code == 401
-    assert response.get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+    assert response.get_json()["error"]["code"] == "AUTH_TOKEN_SIGNATURE_INVALID_032"
 
 
 def test_alg_none_is_refused(client, make_user, sign_in):
     user = make_user()
     sign_in(user)
     unsigned = jwt.encode(claims_for(user.id, sign_in.last["session_id"]), None, algorithm="none")
-    assert whoami(client, unsigned).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+    assert whoami(client, unsigned).get_json()["error"]["code"] == "AUTH_TOKEN_ALGORITHM_INVALID_031"
 
 
 @pytest.mark.parametrize("algorithm", ["HS384", "HS512"])
@@ -98,7 +118,7 @@ def test_other_hmac_algorithms_are_refused_even_with_the_right_key(client, make_
     user = make_user()
     sign_in(user)
     token = jwt.encode(claims_for(user.id, sign_in.last["session_id"]), TEST_SECRET, algorithm=algorithm)
-    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_INVALID_016"
+    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_ALGORITHM_INVALID_031"
 
 
 def test_expired_token_has_its_own_code(client, make_user, sign_in):
@@ -108,6 +128,28 @@ def test_expired_token_has_its_own_code(client, make_user, sign_in):
     token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)),
                        TEST_SECRET, algorithm="HS256")
     assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
+
+
+def test_a_token_accepted_before_stops_working_the_moment_it_expires(client, make_user, sign_in, monkeypatch):
+    """Verified tokens are cached per worker: the cache must not outlive `exp`."""
+    from app import security
+
+    user = make_user()
+    sign_in(user)
+    now = datetime.now(UTC)
+    token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=now, exp=now + timedelta(minutes=1)),
+                       TEST_SECRET, algorithm="HS256")
+    assert whoami(client, token).status_code == 200
+    monkeypatch.setattr(security, "_clock", lambda: now.timestamp() + 61)
+    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
+
+
+def test_a_cached_token_is_still_refused_once_its_session_ends(client, make_user, sign_in):
+    user = make_user()
+    headers = sign_in(user)
+    assert whoami(client, headers["Authorization"].split()[1]).status_code == 200
+    assert client.post("/api/v1/auth/logout", headers=headers).status_code == 204
+    assert client.get("/api/v1/_probe/whoami", headers=headers).get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
 
 
 @pytest.mark.parametrize("kind", ["missing", "garbage", "expired", "other-users-session"])
