@@ -7,6 +7,7 @@ import math
 import re
 
 from flask import Flask, request
+from flask.sessions import NullSession, SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import BASE_DIR, load_config
@@ -23,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"])
     app.config.update(settings)
     app.json.sort_keys = False
+    app.session_interface = StatelessSessions()
 
     from app.observability import configure_logging
 
@@ -44,6 +46,21 @@ def create_app(config: dict | None = None) -> Flask:
     register_cli(app)
     announce(app)
     return app
+
+
+class StatelessSessions(SessionInterface):
+    """The API is stateless (Bearer tokens): no cookie session is read or written.
+
+    Flask's default interface looks for a signed cookie on every request; this
+    one hands out a session that refuses writes, so a stray `flask.session[...]`
+    fails loudly instead of setting a cookie.
+    """
+
+    def open_session(self, app, request):
+        return NullSession()
+
+    def save_session(self, app, session, response):
+        return None
 
 
 def register_extensions(app: Flask) -> None:
