@@ -42,17 +42,19 @@ if not os.environ.get("JWT_SECRET_KEY", "").strip():
     os.environ.setdefault("GATEHOUSE_MASTER_JWT_SECRET", secrets.token_urlsafe(48))
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Chosen by measurement (deploy/measure_gunicorn.py, wrk on a 2-core machine,
-# GET /health and the authenticated GET /api/v1/users/me, 16 connections):
-# gthread beat sync on the authenticated route (a request spends much of its
-# time waiting on PostgreSQL and Redis, which threads overlap), and gthread
-# with 2-4 workers x 4 threads formed a plateau; more processes (5 x 2, and
-# sync x 5) did worse. So: gthread, cores + 1 workers, 4 threads each. Each
-# worker has its own database pool (DATABASE_POOL_SIZE + MAX_OVERFLOW).
+# Chosen by measurement (bench/, wrk on a 2-core machine; bench/README.md):
+# gthread, cores + 1 workers. Threads: 32 per worker. A login waits a quarter
+# of a second for its bcrypt hash (in the niced hashing threads of
+# app.security, holding no database connection meanwhile); with 4 threads, 64
+# connections logging in took every thread and GET /users/me waited behind
+# them (p99 5.9 s); with 32, /me keeps a thread and the CPU (p99 67 ms) and
+# its own throughput is unchanged (the idle threads cost nothing). Each
+# worker has its own database pool (DATABASE_POOL_SIZE + MAX_OVERFLOW): only
+# requests that query hold a connection, for milliseconds.
 _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 workers = int(os.environ.get("WEB_CONCURRENCY", _cores + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+threads = int(os.environ.get("GUNICORN_THREADS", "32"))
 # A request never legitimately takes long (statement_timeout is 10 s): a worker
 # silent for 30 s is stuck and is replaced. nginx waits 35 s for an answer.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

@@ -32,3 +32,46 @@ def test_hash_and_verify_still_agree_through_the_pool(app):
     assert security.verify_password("SecurePass123", hashed)
     assert not security.verify_password("SecurePass124", hashed)
     assert not security.verify_password("SecurePass123", "not-a-hash")
+
+
+@pytest.fixture
+def connections_held_while_hashing(monkeypatch):
+    """The number of pooled database connections checked out each time a
+    request thread hands a password to the bcrypt threads."""
+    from app.extensions import db
+
+    seen = []
+    real = security._hashing
+
+    def watching(function, *args):
+        seen.append(db.engine.pool.checkedout())
+        return real(function, *args)
+
+    monkeypatch.setattr(security, "_hashing", watching)
+    return seen
+
+
+def test_sign_in_and_sign_up_hold_no_database_connection_while_hashing(client, make_user,
+                                                                        connections_held_while_hashing):
+    """A burst of logins must not pin the pool (bench: 64 connections logging
+    in took every pooled connection and /me timed out behind them)."""
+    from tests.auth_client import login, register
+
+    user = make_user()
+    connections_held_while_hashing.clear()
+    security._dummy_hashes.clear()  # made on first use, inside the request
+    assert login(client, user.email, ip="198.51.100.7").status_code == 200
+    assert login(client, user.email, password="WrongPass999", ip="198.51.100.7").status_code == 401
+    assert login(client, "nobody-here@example.com", ip="198.51.100.7").status_code == 401
+    assert register(client, ip="198.51.100.8").status_code == 201
+    assert len(connections_held_while_hashing) == 5 and set(connections_held_while_hashing) == {0}
+
+
+def test_changing_the_password_holds_no_database_connection_while_hashing(client, make_user, sign_in,
+                                                                          connections_held_while_hashing):
+    user = make_user()
+    connections_held_while_hashing.clear()
+    response = client.post("/api/v1/auth/change-password", headers=sign_in(user),
+                           json={"current_password": "SecurePass123", "new_password": "NewSecurePass456"})
+    assert response.status_code == 200, response.get_json()
+    assert len(connections_held_while_hashing) == 2 and set(connections_held_while_hashing) == {0}

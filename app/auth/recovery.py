@@ -207,6 +207,7 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     if user is None:  # deleted since the token was checked
         _fail(errors.SESSION_REVOKED)
     old_hash = user.password_hash
+    db.session.rollback()  # hold no connection through bcrypt; `user` is read again after
     # Full bcrypt cost whether or not the account is locked, as at sign-in.
     password_ok = verify_password(current_password, old_hash)
     now = utcnow()
