@@ -65,23 +65,35 @@ def record_account_failure(user_id, now: datetime):
     ).first()
 
 
-def record_success(user_id, now: datetime) -> bool:
+def _unchanged(user_id, password_hash: str):
+    # The account as the password was checked against it: still live, same hash.
+    # Checked inside the UPDATE, which holds the row lock until the sign-in commits,
+    # so a password change, reset or deletion either ends the new session or sees it.
+    return (User.id == user_id, User.password_hash == password_hash, User.deleted_at.is_(None))
+
+
+def record_success(user_id, password_hash: str, now: datetime) -> bool:
     """Note a sign-in and clear the failure count; False (nothing written) if
-    the account is locked, e.g. by a concurrent failure since it was read."""
+    the account is locked, e.g. by a concurrent failure since it was read, or
+    its password changed or it was deleted since `password_hash` was checked."""
     return db.session.execute(
         update(User)
-        .where(User.id == user_id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .where(*_unchanged(user_id, password_hash), or_(User.locked_until.is_(None), User.locked_until <= now))
         .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
         .returning(User.id)
         .execution_options(synchronize_session=False)
     ).first() is not None
 
 
-def record_success_during_lock(user_id, now: datetime) -> None:
-    """Note a known client's sign-in; the lock stays for everyone else."""
-    db.session.execute(
-        update(User).where(User.id == user_id).values(last_login_at=now).execution_options(synchronize_session=False)
-    )
+def record_success_during_lock(user_id, password_hash: str, now: datetime) -> bool:
+    """Note a known client's sign-in; the lock stays for everyone else. False
+    (nothing written) if the password changed or the account was deleted since
+    `password_hash` was checked."""
+    return db.session.execute(
+        update(User).where(*_unchanged(user_id, password_hash)).values(last_login_at=now)
+        .returning(User.id)
+        .execution_options(synchronize_session=False)
+    ).first() is not None
 
 
 def _count(key: str):

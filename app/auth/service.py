@@ -176,10 +176,10 @@ def login(email: str, password: str) -> dict:
     # the account is read again, as it is then, once the hash has been checked.
     db.session.rollback()
     password_ok = verify_password(password, known_hash or dummy_password_hash())
-    if user is None:
+    if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
         _unknown_email_failure(email)
     now = utcnow()
-    if not password_ok:
+    if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
         _wrong_password(user, now)
     passes_lock = False
     if lockout.is_locked(user, now):
@@ -191,9 +191,13 @@ def login(email: str, password: str) -> dict:
         db.session.commit()
         raise AppError(errors.ACCOUNT_DISABLED)
     if passes_lock:
-        lockout.record_success_during_lock(user.id, now)
-    elif not lockout.record_success(user.id, now):  # locked by a concurrent failure meanwhile
+        recorded = lockout.record_success_during_lock(user.id, known_hash, now)
+    else:
+        recorded = lockout.record_success(user.id, known_hash, now)
+    if not recorded:  # locked by a concurrent failure, or password changed or account deleted, since read
         db.session.refresh(user)
+        if user.is_deleted or user.password_hash != known_hash:
+            _fail(errors.INVALID_CREDENTIALS)
         _locked(user, now)
     session, refresh_token = sessions.start_session(user)
     audit.record_event(audit.LOGIN_SUCCEEDED, user_id=user.id,
