@@ -172,6 +172,49 @@ def test_change_password_is_refused_when_the_password_changed_meanwhile(app, cli
     assert login(client, user.email, "ElsewherePass789").status_code == 200
 
 
+def test_change_password_is_refused_for_an_account_deleted_meanwhile(app, client, make_user, sign_in, during_hash):
+    user = make_user()
+    mine = sign_in(user)
+    theirs = sign_in(user)
+    other = app.test_client()
+
+    def delete():
+        response = other.delete("/api/v1/users/me", headers=theirs, environ_base={"REMOTE_ADDR": fresh_ip()})
+        assert response.status_code in (200, 204), response.get_json()
+
+    during_hash("check", delete)
+    response = client.post("/api/v1/auth/change-password", headers=mine, environ_base={"REMOTE_ADDR": fresh_ip()},
+                           json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    assert response.status_code == 401, response.get_json()
+    assert response.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
+    assert not emailed_messages(app, to=user.email, template="password_changed")
+
+
+
+def test_change_password_is_refused_from_a_session_revoked_meanwhile(app, client, make_user, sign_in, during_hash):
+    """The owner ending a session (say, a stranger's who knows the password) while
+    that session's password change is hashing: the change must not go through
+    and sign the owner out everywhere."""
+    user = make_user()
+    strangers = sign_in(user)
+    strangers_session = sign_in.last["session_id"]
+    owners = sign_in(user)
+    other = app.test_client()
+
+    def revoke():
+        response = other.delete(f"/api/v1/auth/sessions/{strangers_session}", headers=owners,
+                                environ_base={"REMOTE_ADDR": fresh_ip()})
+        assert response.status_code in (200, 204), response.get_json()
+
+    during_hash("check", revoke)
+    response = client.post("/api/v1/auth/change-password", headers=strangers, environ_base={"REMOTE_ADDR": fresh_ip()},
+                           json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    assert response.status_code == 401, response.get_json()
+    assert response.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
+    assert client.get("/api/v1/users/me", headers=owners).status_code == 200
+    assert login(client, user.email, DEFAULT_PASSWORD).status_code == 200
+
+
 def test_a_password_change_committed_after_the_sign_in_read_the_account_still_wins(
         app, client, make_user, sign_in, monkeypatch):
     """The change lands after the sign-in has read the account again but before

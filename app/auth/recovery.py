@@ -29,14 +29,14 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import and_, case, exists, func, select, update
 
 from app import audit, errors
 from app.auth import lockout, sessions
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
-from app.models import User, UserToken, utcnow
+from app.models import Session, User, UserToken, utcnow
 from app.security import hash_password, hash_token, new_token, verify_password
 
 RESET_EMAIL_INTERVAL = timedelta(minutes=1)
@@ -225,8 +225,10 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     locked = and_(User.locked_until.is_not(None), User.locked_until > now)
     changed = db.session.execute(
         update(User)
-        # Only if nobody changed the password since it was checked.
-        .where(User.id == user_id, User.password_hash == old_hash)
+        # Only if nobody changed the password since it was checked, and the
+        # caller's session was not ended meanwhile (logout, revocation, deletion).
+        .where(User.id == user_id, User.password_hash == old_hash, User.deleted_at.is_(None),
+               exists().where(Session.id == session_id, Session.user_id == user_id, Session.revoked_at.is_(None)))
         .values(
             password_hash=password_hash,
             # A success clears the failure count, as a sign-in does (a lock stays until it lifts).
@@ -237,6 +239,10 @@ def change_password(user_id, session_id, current_password: str, new_password: st
         .execution_options(synchronize_session=False)
     ).first()
     if changed is None:
+        live = db.session.execute(
+            select(Session.id).where(Session.id == session_id, Session.revoked_at.is_(None))).first()
+        if live is None:
+            _fail(errors.SESSION_REVOKED)
         _fail(errors.PASSWORD_INCORRECT, field="current_password")
     _void_reset_links(user_id, now)
     ended = sessions.end_user_sessions(user_id, reason="password_changed", keep=session_id)
