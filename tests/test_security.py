@@ -228,3 +228,13 @@ def test_session_check_falls_back_to_database_when_redis_is_down(app, client, ma
     finally:
         store.client = real
         cache.reset_circuit()
+
+
+def test_a_cached_token_is_refused_once_the_signing_key_changes(app, client, make_user, sign_in, monkeypatch):
+    """The cache of verified tokens is keyed by the key as well: a rotated
+    JWT_SECRET_KEY refuses every token signed with the old one, cached or not."""
+    headers = sign_in(make_user())
+    token = headers["Authorization"].split()[1]
+    assert whoami(client, token).status_code == 200  # verified and cached under the old key
+    monkeypatch.setitem(app.config, "JWT_SECRET_KEY", "a-rotated-secret-key-that-is-long-enough-98765")
+    assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_SIGNATURE_INVALID_032"
