@@ -6,7 +6,7 @@ import logging
 import math
 import re
 
-from flask import Flask, request
+from flask import Flask, g, request
 from flask.sessions import NullSession, SessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -171,6 +171,9 @@ def _not_interoperable(data) -> str | None:
 def _retry_after_only_when_refused(response):
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
+    elif response.status_code == 503 and "retry_after" in g:
+        # An outage or overload says when to come back, not the rate limit's window.
+        response.headers["Retry-After"] = g.retry_after
     return response
 
 

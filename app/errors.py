@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Flask, g, jsonify
+from flask import Flask, g, has_request_context, jsonify
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
@@ -105,6 +105,10 @@ def error_response(error: ErrorCode, message=None, *, field=None, details=None, 
     response.status_code = status or error.status
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    if response.status_code == 503 and "Retry-After" in response.headers and has_request_context():
+        # Kept aside: the rate limiter later stamps its own window (e.g. 60 s)
+        # as Retry-After on every response of a limited route (app._retry_after_only_when_refused).
+        g.retry_after = response.headers["Retry-After"]
     return response
 
 

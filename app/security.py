@@ -31,7 +31,7 @@ from http import HTTPStatus
 
 import bcrypt
 import jwt
-from flask import current_app, g, request
+from flask import current_app, g, has_app_context, request
 
 from app import cache, errors
 from app.errors import AppError
@@ -52,10 +52,14 @@ def _prehash(password: str, salt: bytes) -> bytes:
 # +10): a burst of logins then uses the idle CPU but yields it at once to the
 # threads serving everything else, so that hashing cannot starve reads. The
 # request thread waits for the result (bcrypt releases the GIL meanwhile).
+# At most PASSWORD_HASH_QUEUE_LIMIT hashes wait or run per process: beyond
+# that the request is refused at once (503, Retry-After) instead of taking
+# one more of the threads that every other route needs too.
 HASH_NICENESS = 10
 _hash_pool: ThreadPoolExecutor | None = None
 _hash_pool_pid: int | None = None
 _hash_pool_lock = threading.Lock()
+_hashes_in_flight = 0
 
 
 def _lower_priority() -> None:
@@ -64,15 +68,28 @@ def _lower_priority() -> None:
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), HASH_NICENESS)
 
 
+def _hash_queue_limit() -> int:
+    return current_app.config.get("PASSWORD_HASH_QUEUE_LIMIT", 0) if has_app_context() else 0
+
+
 def _hashing(function, *args):
-    global _hash_pool, _hash_pool_pid
-    if _hash_pool is None or _hash_pool_pid != os.getpid():  # a forked worker needs its own threads
+    global _hash_pool, _hash_pool_pid, _hashes_in_flight
+    limit = _hash_queue_limit()
+    with _hash_pool_lock:
+        if _hash_pool is None or _hash_pool_pid != os.getpid():  # a forked worker needs its own threads
+            _hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="bcrypt",
+                                            initializer=_lower_priority)
+            _hash_pool_pid = os.getpid()
+            _hashes_in_flight = 0
+        if limit and _hashes_in_flight >= limit:
+            raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+        _hashes_in_flight += 1
+        pool = _hash_pool
+    try:
+        return pool.submit(function, *args).result()
+    finally:
         with _hash_pool_lock:
-            if _hash_pool is None or _hash_pool_pid != os.getpid():
-                _hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="bcrypt",
-                                                initializer=_lower_priority)
-                _hash_pool_pid = os.getpid()
-    return _hash_pool.submit(function, *args).result()
+            _hashes_in_flight -= 1
 
 
 def hash_password(password: str, rounds: int | None = None) -> str:

@@ -75,3 +75,31 @@ def test_changing_the_password_holds_no_database_connection_while_hashing(client
                            json={"current_password": "SecurePass123", "new_password": "NewSecurePass456"})
     assert response.status_code == 200, response.get_json()
     assert len(connections_held_while_hashing) == 2 and set(connections_held_while_hashing) == {0}
+
+
+def test_a_sign_in_beyond_the_hash_queue_limit_is_refused_at_once_with_503(app, client, make_user, monkeypatch):
+    """A flood of logins may not take every request thread: past
+    PASSWORD_HASH_QUEUE_LIMIT hashes waiting in this process, a request that
+    needs one is 503 with Retry-After, and it works again once the queue drains."""
+    from tests.auth_client import login
+
+    user = make_user()
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_QUEUE_LIMIT", 1)
+    started, release = threading.Event(), threading.Event()
+
+    def slow_hash():
+        started.set()
+        return release.wait(10)
+
+    holder = threading.Thread(target=security._hashing, args=(slow_hash,))
+    holder.start()
+    try:
+        assert started.wait(5)
+        refused = login(client, user.email, ip="198.51.100.9")
+        assert refused.status_code == 503
+        assert refused.get_json()["error"]["code"] == "SERVER_UNAVAILABLE_012"
+        assert refused.headers["Retry-After"] == "1"
+    finally:
+        release.set()
+        holder.join(10)
+    assert login(client, user.email, ip="198.51.100.9").status_code == 200

@@ -46,6 +46,7 @@ RESET_LIMIT = "10 per minute"
 @blp.response(201, envelope(RegisteredUserSchema))
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
 def register(body):
     """Create an account; a verification email is sent.
 
@@ -90,6 +91,7 @@ def resend_verification(body):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
 def login(body):
     """Sign in: an access token, a refresh token and the user.
 
@@ -173,6 +175,7 @@ def forgot_password(body):
 @blp.arguments(ResetPasswordSchema)
 @blp.response(200, envelope(None))
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
 def reset_password(body):
     """Set a new password with the token from the emailed link; every session ends.
 
@@ -189,6 +192,7 @@ def reset_password(body):
 @blp.arguments(ChangePasswordSchema)
 @blp.response(200, envelope(None))
 @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
 def change_password(body):
     """Change the password, given the current one; your other sessions end, this one stays.
 
