@@ -336,7 +336,7 @@ def load_config(environ=None, **overrides) -> dict:
         # many seconds gets the same new pair (clients that race their own refresh).
         REFRESH_GRACE_SECONDS=_int(environ, "REFRESH_GRACE_SECONDS", 0, minimum=0, maximum=60),
         BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
-        PASSWORD_HASH_QUEUE_LIMIT=_int(environ, "PASSWORD_HASH_QUEUE_LIMIT", 16, minimum=0),
+        PASSWORD_HASH_QUEUE_LIMIT=_int(environ, "PASSWORD_HASH_QUEUE_LIMIT", 32, minimum=0),
         CORS_ORIGINS=[o.strip() for o in _env(environ, "CORS_ORIGINS", "").split(",") if o.strip()],
         TRUSTED_PROXY_COUNT=_int(environ, "TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5),
         MAIL_BACKEND=mail_backend,

@@ -72,6 +72,14 @@ def _hash_queue_limit() -> int:
     return current_app.config.get("PASSWORD_HASH_QUEUE_LIMIT", 0) if has_app_context() else 0
 
 
+def refuse_when_hashing_is_saturated() -> None:
+    """503 now if this process's hash queue is full: called before a sign-in
+    touches the database, so that a flood is turned away at the door."""
+    limit = _hash_queue_limit()
+    if limit and _hash_pool_pid == os.getpid() and _hashes_in_flight >= limit:
+        raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+
+
 def _hashing(function, *args):
     global _hash_pool, _hash_pool_pid, _hashes_in_flight
     limit = _hash_queue_limit()

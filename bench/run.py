@@ -134,7 +134,7 @@ class Gunicorn:
             time.sleep(0.2)
         time.sleep(1)
         self.description = {"workers": len(self.workers()), "worker_class": env.get("GUNICORN_WORKER_CLASS", "gthread"),
-                            "threads": env.get("GUNICORN_THREADS", "32")}
+                            "threads": env.get("GUNICORN_THREADS", "64")}
         return self
 
     def workers_expected(self) -> int:

@@ -43,18 +43,21 @@ if not os.environ.get("JWT_SECRET_KEY", "").strip():
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Chosen by measurement (bench/, wrk on a 2-core machine; bench/README.md):
-# gthread, cores + 1 workers. Threads: 32 per worker. A login waits a quarter
-# of a second for its bcrypt hash (in the niced hashing threads of
-# app.security, holding no database connection meanwhile); with 4 threads, 64
-# connections logging in took every thread and GET /users/me waited behind
-# them (p99 5.9 s); with 32, /me keeps a thread and the CPU (p99 67 ms) and
-# its own throughput is unchanged (the idle threads cost nothing). Each
+# gthread, cores + 1 workers, 64 threads each. A login waits a quarter of a
+# second for its bcrypt hash (in app.security's niced hashing threads, holding
+# no database connection), and at most PASSWORD_HASH_QUEUE_LIMIT (32) such
+# requests wait per worker, so half the threads stay free for every other
+# route. With 4 threads, 64 connections logging in took every thread and
+# GET /users/me waited behind them (p99 5.9 s); with 32 threads and no cap, a
+# worker that happened to accept most of the 64 still starved (p99 9.2 s);
+# with 64 threads and the cap of 32, /me p99 was 20 ms during the same flood,
+# and /me's own throughput does not change (idle threads cost nothing). Each
 # worker has its own database pool (DATABASE_POOL_SIZE + MAX_OVERFLOW): only
 # requests that query hold a connection, for milliseconds.
 _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 workers = int(os.environ.get("WEB_CONCURRENCY", _cores + 1))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "32"))
+threads = int(os.environ.get("GUNICORN_THREADS", "64"))
 # A request never legitimately takes long (statement_timeout is 10 s): a worker
 # silent for 30 s is stuck and is replaced. nginx waits 35 s for an answer.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

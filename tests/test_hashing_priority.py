@@ -103,3 +103,32 @@ def test_a_sign_in_beyond_the_hash_queue_limit_is_refused_at_once_with_503(app, 
         release.set()
         holder.join(10)
     assert login(client, user.email, ip="198.51.100.9").status_code == 200
+
+
+def test_a_saturated_hash_queue_turns_sign_ins_away_before_they_touch_the_database(app, client, make_user,
+                                                                                   monkeypatch):
+    from app.extensions import db
+    from tests.auth_client import login, register
+
+    user = make_user()
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_QUEUE_LIMIT", 1)
+    started, release = threading.Event(), threading.Event()
+    statements = []
+    holder = threading.Thread(target=security._hashing, args=(lambda: started.set() or release.wait(10),))
+    holder.start()
+    try:
+        assert started.wait(5)
+        with app.app_context():
+            from sqlalchemy import event
+
+            listener = lambda *args: statements.append(args[2])  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            try:
+                assert login(client, user.email, ip="198.51.100.10").status_code == 503
+                assert register(client, ip="198.51.100.11").status_code == 503
+            finally:
+                event.remove(db.engine, "before_cursor_execute", listener)
+    finally:
+        release.set()
+        holder.join(10)
+    assert statements == []

@@ -22,7 +22,15 @@ from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import client_ip, db
 from app.models import Session, User, UserToken, utcnow
-from app.security import dummy_password_hash, hash_password, hash_token, issue_access_token, new_token, verify_password
+from app.security import (
+    dummy_password_hash,
+    hash_password,
+    hash_token,
+    issue_access_token,
+    new_token,
+    refuse_when_hashing_is_saturated,
+    verify_password,
+)
 from app.users.service import find_live_user_by_email
 
 # The unique index that keeps one live account per address (models.User).
@@ -49,6 +57,7 @@ def register_user(email: str, password: str, full_name: str) -> User:
     409 AUTH_EMAIL_EXISTS_003 whether the pre-check or, in a race, the unique
     index catches it (seed §12.1).
     """
+    refuse_when_hashing_is_saturated()
     if find_live_user_by_email(email) is not None:
         _fail(errors.EMAIL_EXISTS, field="email")
     db.session.rollback()  # hold no pooled connection through bcrypt
@@ -170,6 +179,7 @@ def login(email: str, password: str) -> dict:
     AUTH_ACCOUNT_LOCKED_022 with Retry-After, even with the right password,
     except for a known client (see app.auth.lockout).
     """
+    refuse_when_hashing_is_saturated()
     user = find_live_user_by_email(email)
     known_hash = user.password_hash if user else None
     # Hold no pooled connection through bcrypt (a quarter of a second of CPU):
