@@ -72,12 +72,19 @@ def _hash_queue_limit() -> int:
     return current_app.config.get("PASSWORD_HASH_QUEUE_LIMIT", 0) if has_app_context() else 0
 
 
+def _queue_full(limit: int) -> bool:
+    return bool(limit) and _hash_pool_pid == os.getpid() and _hashes_in_flight >= limit
+
+
+def _busy() -> AppError:
+    return AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+
+
 def refuse_when_hashing_is_saturated() -> None:
     """503 now if this process's hash queue is full: called before a sign-in
     touches the database, so that a flood is turned away at the door."""
-    limit = _hash_queue_limit()
-    if limit and _hash_pool_pid == os.getpid() and _hashes_in_flight >= limit:
-        raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+    if _queue_full(_hash_queue_limit()):
+        raise _busy()
 
 
 def _hashing(function, *args):
@@ -89,8 +96,8 @@ def _hashing(function, *args):
                                             initializer=_lower_priority)
             _hash_pool_pid = os.getpid()
             _hashes_in_flight = 0
-        if limit and _hashes_in_flight >= limit:
-            raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "1"})
+        if _queue_full(limit):
+            raise _busy()
         _hashes_in_flight += 1
         pool = _hash_pool
     try:
