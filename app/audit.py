@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
@@ -78,9 +78,9 @@ def list_events(page: int, page_size: int, user_id: uuid.UUID | None = None, eve
     if event_type is not None:
         conditions.append(AuditEvent.event_type == event_type)
     if created_after is not None:
-        conditions.append(AuditEvent.created_at >= as_utc(created_after))
+        conditions.append(AuditEvent.created_at >= created_after)
     if created_before is not None:
-        conditions.append(AuditEvent.created_at < as_utc(created_before))
+        conditions.append(AuditEvent.created_at < created_before)
     total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
     # id breaks ties so that events of the same instant never repeat or vanish between pages.
     events = list(db.session.scalars(
@@ -89,8 +89,3 @@ def list_events(page: int, page_size: int, user_id: uuid.UUID | None = None, eve
     ))
     pagination = {"page": page, "page_size": page_size, "total": total, "total_pages": math.ceil(total / page_size)}
     return events, pagination
-
-
-def as_utc(moment: datetime) -> datetime:
-    """`moment` as an aware datetime; a naive one is taken to be UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

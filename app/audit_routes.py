@@ -40,7 +40,7 @@ class AuditQuerySchema(Schema):
     @validates_schema
     def _range(self, data, **kwargs):
         after, before = data.get("created_after"), data.get("created_before")
-        if after and before and audit.as_utc(after) > audit.as_utc(before):
+        if after and before and after > before:  # both aware UTC (UTCMoment)
             raise ValidationError("Must not be earlier than created_after.", field_name="created_before")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from marshmallow import ValidationError
@@ -208,7 +208,8 @@ def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
             UserToken.created_at > window_start)
     ).one()
     if recent[0] >= EMAIL_CHANGES_PER_HOUR:
-        oldest = recent[1] if recent[1].tzinfo else recent[1].replace(tzinfo=UTC)
+        # min() keeps the column's UTCDateTime type, so `oldest` comes back aware.
+        oldest = recent[1]
         retry_after = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
         raise AppError(errors.RATE_LIMITED, "Too many email changes requested; try again later.",
                        field="email", headers={"Retry-After": str(retry_after)})
@@ -272,9 +273,9 @@ def list_users(page: int, page_size: int, sort: str = "-created_at", q: str | No
     if is_verified is not None:
         conditions.append(User.is_verified == is_verified)
     if created_after is not None:
-        conditions.append(User.created_at >= _aware(created_after))
+        conditions.append(User.created_at >= created_after)
     if created_before is not None:
-        conditions.append(User.created_at < _aware(created_before))
+        conditions.append(User.created_at < created_before)
 
     total = db.session.scalar(db.select(func.count()).select_from(User).where(*conditions))
     # id breaks ties so that equal timestamps never repeat or skip a row between pages.
@@ -285,7 +286,3 @@ def list_users(page: int, page_size: int, sort: str = "-created_at", q: str | No
     pagination = {"page": page, "page_size": page_size, "total": total,
                   "total_pages": math.ceil(total / page_size)}
     return users, pagination
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
