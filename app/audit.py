@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import datetime
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import func, select
 
 from app.extensions import client_ip, db
 from app.models import AuditEvent, utcnow
+from app.pagination import page_of
 
 # The event types recorded; the admin audit endpoint filters on these.
 REGISTERED = "user.registered"
@@ -81,11 +80,5 @@ def list_events(page: int, page_size: int, user_id: uuid.UUID | None = None, eve
         conditions.append(AuditEvent.created_at >= created_after)
     if created_before is not None:
         conditions.append(AuditEvent.created_at < created_before)
-    total = db.session.scalar(select(func.count()).select_from(AuditEvent).where(*conditions))
     # id breaks ties so that events of the same instant never repeat or vanish between pages.
-    events = list(db.session.scalars(
-        select(AuditEvent).where(*conditions).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(page_size).offset((page - 1) * page_size)
-    ))
-    pagination = {"page": page, "page_size": page_size, "total": total, "total_pages": math.ceil(total / page_size)}
-    return events, pagination
+    return page_of(AuditEvent, conditions, (AuditEvent.created_at.desc(), AuditEvent.id.desc()), page, page_size)

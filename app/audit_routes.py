@@ -2,32 +2,20 @@
 
 from __future__ import annotations
 
-import json
-
 from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from app import audit
 from app.fields import Timestamp, UTCMoment
+from app.pagination import PAGINATION_HEADER, PageQuerySchema, paged_response
 from app.security import admin_required
 
 blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
 
-PAGE_SIZE_MAX = 100
-PAGE_MAX = 10_000_000
-PAGINATION_HEADER = {
-    "X-Pagination": {
-        "description": 'The body\'s `pagination` as JSON: `{"page", "page_size", "total", "total_pages"}`.',
-        "schema": {"type": "string"},
-    }
-}
 
-
-class AuditQuerySchema(Schema):
+class AuditQuerySchema(PageQuerySchema):
     """Page and filters of GET /admin/audit."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
     user_id = fields.UUID(metadata={"description": "Events of this account."})
     event_type = fields.String(
         # One of the known types (documented as an enum): arbitrary text, NUL included, was a 500.
@@ -86,5 +74,4 @@ class AuditPageSchema(Schema):
 @blp.response(200, AuditPageSchema, headers=PAGINATION_HEADER)
 def list_audit_events(**query):
     """Security events, newest first (admin): paged, filtered by account, type and time."""
-    events, pagination = audit.list_events(**query)
-    return {"data": events, "pagination": pagination}, {"X-Pagination": json.dumps(pagination)}
+    return paged_response(*audit.list_events(**query))

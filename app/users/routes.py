@@ -1,11 +1,10 @@
 """Users routes: the caller's account and profile, and the admin view of users."""
 
-import json
-
 from flask import g
 from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from app.pagination import PAGINATION_HEADER, paged_response
 from app.responses import envelope
 from app.security import admin_required, auth_required
 from app.users import profile, service
@@ -21,14 +20,6 @@ from app.users.schemas import (
 )
 
 blp = Blueprint("users", __name__, description="Accounts, profiles and the admin view of users.")
-
-PAGINATION_HEADER = {
-    "X-Pagination": {
-        "description": 'The body\'s `pagination` as JSON: `{"page", "page_size", "total", "total_pages"}`.',
-        "schema": {"type": "string"},
-    }
-}
-
 
 # ---------------------------------------------------------------- /me
 
@@ -100,8 +91,7 @@ def put_my_profile(values):
 @blp.response(200, UserPageSchema, headers=PAGINATION_HEADER)
 def list_users(**query):
     """List accounts (admin): paged, filtered, ordered by creation time."""
-    users, pagination = service.list_users(**query)
-    return {"data": users, "pagination": pagination}, {"X-Pagination": json.dumps(pagination)}
+    return paged_response(*service.list_users(**query))
 
 
 @blp.route("/<string:user_id>", methods=["GET"])

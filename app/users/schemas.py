@@ -12,13 +12,12 @@ import re
 from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate, validates
 
 from app.fields import Email, FullName, Timestamp, UTCMoment
+from app.pagination import PageQuerySchema
 
 BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
 PREFERENCES_MAX_DEPTH = 32
 AVATAR_URL_MAX_LENGTH = 2048
-PAGE_SIZE_MAX = 100
-PAGE_MAX = 10_000_000
 
 
 def _no_nul(value: str) -> None:
@@ -194,11 +193,9 @@ class ProfileUpdateSchema(Schema):
             raise ValidationError("Must not contain NUL characters.")
 
 
-class UserListQuerySchema(Schema):
+class UserListQuerySchema(PageQuerySchema):
     """GET / (admin): page, filters and order."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
-    page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
     q = fields.String(
         validate=[validate.Length(max=255), _no_nul],
         metadata={"description": "Case-insensitive substring of the email or the full name.", "pattern": r"^[^\u0000]*$"},

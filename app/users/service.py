@@ -25,6 +25,7 @@ from app.errors import AppError
 from app.extensions import db
 from app.fields import Email, FullName
 from app.models import User, UserToken, utcnow
+from app.pagination import page_of
 from app.security import hash_password, new_token, password_problems
 from app.users import profile
 
@@ -277,12 +278,6 @@ def list_users(page: int, page_size: int, sort: str = "-created_at", q: str | No
     if created_before is not None:
         conditions.append(User.created_at < created_before)
 
-    total = db.session.scalar(db.select(func.count()).select_from(User).where(*conditions))
     # id breaks ties so that equal timestamps never repeat or skip a row between pages.
     order = (User.created_at.asc(), User.id.asc()) if sort == "created_at" else (User.created_at.desc(), User.id.desc())
-    users = list(db.session.scalars(
-        db.select(User).where(*conditions).order_by(*order).limit(page_size).offset((page - 1) * page_size)
-    ))
-    pagination = {"page": page, "page_size": page_size, "total": total,
-                  "total_pages": math.ceil(total / page_size)}
-    return users, pagination
+    return page_of(User, conditions, order, page, page_size)
