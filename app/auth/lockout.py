@@ -1,4 +1,5 @@
-"""Failed sign-in counting and the account lock. Nothing here commits or answers.
+"""Failed sign-in counting and the account lock. Nothing here commits; the
+callers (sign-in, password change) raise `locked_error` for a lock.
 
 The lock is per account: LOCKOUT_THRESHOLD wrong passwords within
 LOCKOUT_WINDOW_SECONDS lock it for LOCKOUT_SECONDS, even against the right
@@ -24,7 +25,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, or_, select, update
 
-from app import cache
+from app import cache, errors
+from app.errors import AppError
 from app.extensions import client_ip, db
 from app.models import Session, User
 
@@ -33,6 +35,11 @@ KNOWN_CLIENT_DAYS = 90
 
 def is_locked(user: User, now: datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
+
+
+def locked_error(retry_after: float) -> AppError:
+    """429 AUTH_ACCOUNT_LOCKED_022 with Retry-After in whole seconds, rounded up (at least 1)."""
+    return AppError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(max(1, int(retry_after + 0.999)))})
 
 
 def record_account_failure(user_id, now: datetime):

@@ -217,7 +217,7 @@ def change_password(user_id, session_id, current_password: str, new_password: st
         audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
                            details={"during": "change_password"})
         db.session.commit()
-        raise _locked_error((user.locked_until - now).total_seconds())
+        raise lockout.locked_error((user.locked_until - now).total_seconds())
     db.session.rollback()  # hold no connection through bcrypt
     password_hash = hash_password(new_password)
 
@@ -251,11 +251,6 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     db.session.commit()
 
 
-def _locked_error(retry_after: float) -> AppError:
-    # As sign-in answers a lock (app.auth.service): 429 with whole seconds to wait.
-    return AppError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(max(1, int(retry_after + 0.999)))})
-
-
 def _wrong_current_password(user: User, now):
     """Count the failure toward the lockout; 400, or 429 while the account is locked."""
     counted = lockout.record_account_failure(user.id, now)
@@ -266,7 +261,7 @@ def _wrong_current_password(user: User, now):
             audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
                                details={"during": "change_password"})
             db.session.commit()
-            raise _locked_error((user.locked_until - now).total_seconds())
+            raise lockout.locked_error((user.locked_until - now).total_seconds())
     else:
         audit.record_event(audit.PASSWORD_CHANGED, user_id=user.id, outcome="failure",
                            details={"reason": "wrong_current_password", "failures": counted.failed_login_count})

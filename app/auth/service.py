@@ -164,10 +164,6 @@ def _token_pair(user_id, session_id, refresh_token: str) -> dict:
             "refresh_token": refresh_token}
 
 
-def _locked_error(retry_after: float):
-    return AppError(errors.ACCOUNT_LOCKED, headers={"Retry-After": str(max(1, int(retry_after + 0.999)))})
-
-
 def login(email: str, password: str) -> dict:
     """Check the credentials and start a session: the token pair and the user.
 
@@ -219,7 +215,7 @@ def login(email: str, password: str) -> dict:
 def _locked(user: User, now):
     audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure")
     db.session.commit()
-    raise _locked_error((user.locked_until - now).total_seconds())
+    raise lockout.locked_error((user.locked_until - now).total_seconds())
 
 
 def _wrong_password(user: User, now):
@@ -247,7 +243,7 @@ def _unknown_email_failure(email: str):
     if retry_after is not None:
         audit.record_event(audit.LOGIN_LOCKED, outcome="failure", details={"email": email})
         db.session.commit()
-        raise _locked_error(retry_after)
+        raise lockout.locked_error(retry_after)
     audit.record_event(audit.LOGIN_FAILED, outcome="failure", details={"reason": "unknown_email", "email": email})
     db.session.commit()
     raise AppError(errors.INVALID_CREDENTIALS)
