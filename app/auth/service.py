@@ -37,8 +37,16 @@ from app.users.service import find_live_user_by_email
 EMAIL_INDEX = "uq_users_email_live"
 
 
-def _is_email_taken(exc: IntegrityError) -> bool:
-    return EMAIL_INDEX in str(exc.orig)
+def _flush_unless_email_taken() -> None:
+    """Flush; 409 AUTH_EMAIL_EXISTS_003 (rolled back) when the unique index
+    finds the address taken, as in a race the pre-checks cannot see."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if EMAIL_INDEX in str(exc.orig):
+            raise AppError(errors.EMAIL_EXISTS, field="email") from None
+        raise
 
 
 def _fail(error, **kwargs):
@@ -63,13 +71,7 @@ def register_user(email: str, password: str, full_name: str) -> User:
     db.session.rollback()  # hold no pooled connection through bcrypt
     user = User(id=uuid.uuid4(), email=email, password_hash=hash_password(password), full_name=full_name)
     db.session.add(user)
-    try:
-        db.session.flush()
-    except IntegrityError as exc:
-        db.session.rollback()
-        if _is_email_taken(exc):
-            raise AppError(errors.EMAIL_EXISTS, field="email") from None
-        raise
+    _flush_unless_email_taken()
     _send_verification(user)
     audit.record_event(audit.REGISTERED, user_id=user.id)
     db.session.commit()
@@ -117,13 +119,7 @@ def verify_email(token: str) -> User:
         old_email = user.email
         user.email = row.new_email
         user.is_verified = True
-        try:
-            db.session.flush()
-        except IntegrityError as exc:
-            db.session.rollback()
-            if _is_email_taken(exc):
-                raise AppError(errors.EMAIL_EXISTS, field="email") from None
-            raise
+        _flush_unless_email_taken()
         audit.record_event(audit.EMAIL_CHANGED, user_id=user.id, details={"from": old_email, "to": row.new_email})
     else:
         user.is_verified = True
