@@ -19,24 +19,10 @@ import urllib.error
 import urllib.request
 import uuid
 from collections import Counter
-from email import message_from_bytes
 from pathlib import Path
 
 from bench import settings
-
-
-class _Inbox:
-    def __init__(self):
-        self.arrived: dict[str, float] = {}
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        now = time.monotonic()
-        with self.lock:
-            for rcpt in envelope.rcpt_tos:
-                self.arrived.setdefault(rcpt.lower(), now)
-        message_from_bytes(envelope.original_content or envelope.content)
-        return "250 OK"
+from bench.email_throughput import Sink
 
 
 def _post(url: str, body: dict) -> int:
@@ -60,7 +46,7 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
 
     if "NotImplementedError" in inspect.getsource(jobs.deliver_email):
         return {"skipped": "the email worker (app/email/jobs.py) is not on main yet"}
-    inbox = _Inbox()
+    inbox = Sink()
     smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
