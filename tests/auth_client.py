@@ -87,3 +87,24 @@ def audit_events(app, event_type=None) -> list:
         for event in events:
             db.session.expunge(event)
     return events
+
+
+def get_user(app, user_id):
+    """The user's row as it is in the database now (detached)."""
+    from app.extensions import db
+    from app.models import User
+
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        db.session.expunge(user)
+        return user
+
+
+def set_user(app, user_id, **values):
+    """Write columns of the user's row directly (a state the API cannot reach quickly)."""
+    from app.extensions import db
+    from app.models import User
+
+    with app.app_context():
+        db.session.execute(db.update(User).where(User.id == user_id).values(**values))
+        db.session.commit()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text
 
 from tests.auth_client import bearer, emailed_messages, fresh_ip, post, token_from_link
 
@@ -69,25 +69,6 @@ def age_reset_tokens(app, user_id, by: timedelta) -> None:
         for row in db.session.scalars(select(UserToken).where(UserToken.user_id == user_id)):
             row.created_at -= by
             row.expires_at -= by
-        db.session.commit()
-
-
-def get_user(app, user_id):
-    from app.extensions import db
-    from app.models import User
-
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        db.session.expunge(user)
-        return user
-
-
-def set_user(app, user_id, **values):
-    from app.extensions import db
-    from app.models import User
-
-    with app.app_context():
-        db.session.execute(update(User).where(User.id == user_id).values(**values))
         db.session.commit()
 
 

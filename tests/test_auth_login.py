@@ -9,27 +9,8 @@ import jwt
 import pytest
 
 from app import audit
-from tests.auth_client import audit_events, bearer, fresh_ip, login, post, signed_in
+from tests.auth_client import audit_events, bearer, fresh_ip, get_user, login, post, set_user, signed_in
 from tests.conftest import DEFAULT_PASSWORD, TEST_SECRET, unique_email
-
-
-def _set_user(app, user_id, **values):
-    from app.extensions import db
-    from app.models import User
-
-    with app.app_context():
-        db.session.execute(db.update(User).where(User.id == user_id).values(**values))
-        db.session.commit()
-
-
-def _get_user(app, user_id):
-    from app.extensions import db
-    from app.models import User
-
-    with app.app_context():
-        user = db.session.get(User, user_id)
-        db.session.expunge(user)
-        return user
 
 
 def test_login_answers_tokens_and_the_user(app, client, make_user):
@@ -45,7 +26,7 @@ def test_login_answers_tokens_and_the_user(app, client, make_user):
     assert set(data["user"]) == {"id", "email", "full_name", "is_verified", "is_active", "is_admin", "created_at", "updated_at"}
     assert data["user"]["id"] == str(user.id) and data["user"]["full_name"] == "Grace Hopper"
     assert client.get("/api/v1/auth/sessions", headers=bearer(data["access_token"])).status_code == 200
-    assert _get_user(app, user.id).last_login_at is not None
+    assert get_user(app, user.id).last_login_at is not None
     assert [e.user_id for e in audit_events(app, audit.LOGIN_SUCCEEDED)] == [user.id]
 
 
@@ -71,7 +52,7 @@ def test_unknown_email_wrong_password_and_deleted_account_get_the_same_401(app, 
 
     user = make_user()
     deleted = make_user()
-    _set_user(app, deleted.id, deleted_at=utcnow())
+    set_user(app, deleted.id, deleted_at=utcnow())
     answers = [
         login(client, unique_email("nobody")),
         login(client, user.email, "WrongPass123"),
@@ -118,7 +99,7 @@ def test_unknown_email_takes_as_long_as_a_wrong_password(app, client, make_user,
     monkeypatch.setitem(app.config, "BCRYPT_ROUNDS", 10)
     user = make_user()
     locked = make_user()
-    _set_user(app, locked.id, locked_until=datetime.now(UTC) + timedelta(minutes=10))
+    set_user(app, locked.id, locked_until=datetime.now(UTC) + timedelta(minutes=10))
     login(client, unique_email("warm-up"))  # builds the dummy hash once
 
     def timed(email, password):
@@ -161,7 +142,7 @@ def test_nine_failures_do_not_lock_and_a_success_resets_the_count(app, client, m
     user = make_user()
     _fail(client, user.email, 9)
     assert login(client, user.email).status_code == 200
-    assert _get_user(app, user.id).failed_login_count == 0
+    assert get_user(app, user.id).failed_login_count == 0
     _fail(client, user.email, 9)
     assert login(client, user.email).status_code == 200
 
@@ -170,7 +151,7 @@ def test_failures_outside_the_window_do_not_count(app, client, make_user):
     user = make_user()
     _fail(client, user.email, 9)
     window = app.config["LOCKOUT_WINDOW_SECONDS"]
-    _set_user(app, user.id, failed_login_window_start=datetime.now(UTC) - timedelta(seconds=window + 1))
+    set_user(app, user.id, failed_login_window_start=datetime.now(UTC) - timedelta(seconds=window + 1))
     _fail(client, user.email, 9)
     assert login(client, user.email).status_code == 200
 
@@ -178,15 +159,15 @@ def test_failures_outside_the_window_do_not_count(app, client, make_user):
 def test_attempts_during_a_lock_do_not_extend_it_and_it_lifts_by_itself(app, client, make_user):
     user = make_user()
     _fail(client, user.email, 10)
-    locked_until = _get_user(app, user.id).locked_until
+    locked_until = get_user(app, user.id).locked_until
     for _ in range(5):
         assert login(client, user.email, "WrongPass123").status_code == 429
-    assert _get_user(app, user.id).locked_until == locked_until
+    assert get_user(app, user.id).locked_until == locked_until
     # Time passes: the lock has lifted, the count starts again from zero.
     lifted = datetime.now(UTC) - timedelta(seconds=1)
-    _set_user(app, user.id, locked_until=lifted, failed_login_window_start=lifted - timedelta(seconds=60))
+    set_user(app, user.id, locked_until=lifted, failed_login_window_start=lifted - timedelta(seconds=60))
     _fail(client, user.email, 1)
-    assert _get_user(app, user.id).failed_login_count == 1
+    assert get_user(app, user.id).failed_login_count == 1
     assert login(client, user.email).status_code == 200
 
 
@@ -217,7 +198,7 @@ def test_concurrent_wrong_passwords_are_all_counted(app, make_user):
         t.start()
     for t in threads:
         t.join(30)
-    assert _get_user(app, user.id).failed_login_count == 10
+    assert get_user(app, user.id).failed_login_count == 10
     assert login(app.test_client(), user.email).status_code == 429
 
 
@@ -229,7 +210,7 @@ def test_a_stranger_cannot_lock_the_owner_out_of_a_known_client(app, client, mak
     assert login(client, user.email).status_code == 429  # the right password from elsewhere: still locked
     owner = login(client, user.email, ip=home)
     assert owner.status_code == 200
-    assert _get_user(app, user.id).locked_until is not None  # the lock still holds for everyone else
+    assert get_user(app, user.id).locked_until is not None  # the lock still holds for everyone else
     assert login(client, user.email).status_code == 429
 
 

@@ -5,9 +5,9 @@ this one stays; the "password changed" email exists iff the change committed."""
 import pytest
 
 from app import audit
-from tests.auth_client import audit_events, bearer, emailed_messages, login, refresh, signed_in
+from tests.auth_client import audit_events, bearer, emailed_messages, get_user, login, refresh, signed_in
 from tests.conftest import DEFAULT_PASSWORD
-from tests.recovery_steps import call, change, commit_fails_for, forgot, get_user, me, reset_token, reset_tokens
+from tests.recovery_steps import call, change, commit_fails_for, forgot, me, reset_token, reset_tokens
 
 NEW = "NewSecret456"
 

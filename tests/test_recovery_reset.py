@@ -8,7 +8,17 @@ from datetime import timedelta
 import pytest
 
 from app import audit
-from tests.auth_client import audit_events, emailed_messages, login, refresh, register, signed_in, verification_token
+from tests.auth_client import (
+    audit_events,
+    emailed_messages,
+    get_user,
+    login,
+    refresh,
+    register,
+    set_user,
+    signed_in,
+    verification_token,
+)
 from tests.conftest import DEFAULT_PASSWORD, unique_email
 from tests.recovery_steps import (
     ME,
@@ -16,12 +26,10 @@ from tests.recovery_steps import (
     call,
     commit_fails_for,
     forgot,
-    get_user,
     me,
     reset,
     reset_token,
     reset_tokens,
-    set_user,
 )
 
 NEW = "NewSecret456"
