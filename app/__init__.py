@@ -78,11 +78,15 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
     )
     redis_store.init_app(app)
-    app.config.setdefault("RATELIMIT_KEY_PREFIX", f"{app.config['KEY_ENV']}:api:rate_limit")
     if app.config["REDIS_URL"]:
         from app.extensions import redis_options
 
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", redis_options(app.config["REDIS_SOCKET_TIMEOUT"]))
+        # The counters follow the seed's key pattern: `{env}:api:rate_limit:` then
+        # the limiter's own `LIMITER/<client ip>/<endpoint>/<limit>`.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+            **redis_options(app.config["REDIS_SOCKET_TIMEOUT"]),
+            "key_prefix": f"{app.config['KEY_ENV']}:api:rate_limit",
+        })
     # Registered before the limiter so that it runs after it (Flask runs
     # after_request hooks in reverse order): Flask-Limiter puts Retry-After on
     # every limited response, but it only means something on a 429 or 503.

@@ -53,7 +53,8 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
 
 def test_limits_are_shared_through_redis_with_a_60_second_ttl(client, redis_conn):
     post(client, "/register", _body("/register"), ip="192.0.2.40")
-    [key] = redis_conn.keys("*test:api:rate_limit*192.0.2.40*")
+    [key] = redis_conn.keys("*192.0.2.40*")
+    assert key.decode().startswith("test:api:rate_limit:")  # the seed's {env}:{service}:{resource}: pattern
     assert 0 < redis_conn.ttl(key) <= 60
 
 
