@@ -22,6 +22,8 @@ from datetime import datetime
 from flask import current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 
 from app import cache
 
@@ -130,7 +132,21 @@ def _collect_bulk(state):
     from app.models import User
 
     if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is User:
-        state.session.info.setdefault(_CHANGED_KEY, set()).add(_ALL)
+        pinned = _pinned_user_id(state.statement.whereclause, User.__table__.c.id)
+        state.session.info.setdefault(_CHANGED_KEY, set()).add(pinned or _ALL)
+
+
+def _pinned_user_id(where, id_column):
+    """The one user id a bulk UPDATE/DELETE can touch, when its WHERE clause is
+    `users.id = <value> [AND ...]` (sign-in bookkeeping, password changes):
+    then only that account's snapshot is voided, not every account's. None
+    when the statement may touch more rows (void them all)."""
+    terms = list(where.clauses) if isinstance(where, BooleanClauseList) and where.operator is operators.and_ else [where]
+    for term in terms:
+        if (isinstance(term, BinaryExpression) and term.operator is operators.eq and term.left.compare(id_column)
+                and isinstance(term.right, BindParameter) and term.right.value is not None):
+            return term.right.value
+    return None
 
 
 @event.listens_for(OrmSession, "after_commit")

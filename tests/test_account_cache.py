@@ -103,3 +103,36 @@ def test_a_rolled_back_change_voids_nothing_and_changes_nothing(app, client, mak
         db.session.flush()
         db.session.rollback()
     assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Stays Put"
+
+
+def test_a_bulk_update_of_one_account_leaves_the_others_cached(app, client, make_user, sign_in):
+    """Sign-in bookkeeping is a bulk UPDATE ... WHERE id = ...: it must void that
+    account's snapshot only, not every account's (each login emptied the cache)."""
+    from tests.auth_client import login
+
+    reader, signing_in = make_user(full_name="Steady Reader"), make_user()
+    headers = sign_in(reader)
+    client.get("/api/v1/users/me", headers=headers)
+    own_headers = sign_in(signing_in)
+    before = client.get("/api/v1/users/me", headers=own_headers).get_json()["data"]["updated_at"]
+    assert login(client, signing_in.email, ip="198.51.100.20").status_code == 200
+    assert login(client, signing_in.email, password="WrongPass999", ip="198.51.100.20").status_code == 401
+    with counted_queries(app) as statements:
+        assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Steady Reader"
+    assert statements == []
+    # ... while the account that signed in is read afresh (the trigger moved its updated_at).
+    assert client.get("/api/v1/users/me", headers=own_headers).get_json()["data"]["updated_at"] != before
+
+
+def test_a_bulk_update_that_may_touch_several_accounts_voids_every_snapshot(app, client, make_user, sign_in):
+    from app.extensions import db
+    from app.models import User
+
+    first, second = make_user(full_name="First Before"), make_user(full_name="Second Before")
+    headers = sign_in(second)
+    client.get("/api/v1/users/me", headers=headers)
+    with app.app_context():
+        db.session.execute(update(User).where((User.id == first.id) | (User.id == second.id))
+                           .values(full_name="Either After"))
+        db.session.commit()
+    assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Either After"
