@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from flask_smorest import Blueprint
-from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import RAISE, Schema, fields, validate
 
 from app import audit
-from app.fields import Timestamp, UTCMoment
-from app.pagination import PAGINATION_HEADER, PageQuerySchema, paged_response
+from app.fields import Timestamp
+from app.pagination import PAGINATION_HEADER, CreatedRangeQuerySchema, paged_response
 from app.security import admin_required
 
 blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
 
 
-class AuditQuerySchema(PageQuerySchema):
+class AuditQuerySchema(CreatedRangeQuerySchema):
     """Page and filters of GET /admin/audit."""
 
     user_id = fields.UUID(metadata={"description": "Events of this account."})
@@ -22,14 +22,6 @@ class AuditQuerySchema(PageQuerySchema):
         validate=validate.OneOf(audit.EVENT_TYPES),
         metadata={"description": "One event type: " + ", ".join(f"`{t}`" for t in audit.EVENT_TYPES) + "."},
     )
-    created_after = UTCMoment(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
-    created_before = UTCMoment(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
-
-    @validates_schema
-    def _range(self, data, **kwargs):
-        after, before = data.get("created_after"), data.get("created_before")
-        if after and before and after > before:  # both aware UTC (UTCMoment)
-            raise ValidationError("Must not be earlier than created_after.", field_name="created_before")
 
 
 class AuditEventSchema(Schema):

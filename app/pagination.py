@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import math
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.fields import UTCMoment
 
 PAGE_SIZE_MAX = 100
 PAGE_MAX = 10_000_000
@@ -30,6 +31,19 @@ class PageQuerySchema(Schema):
 
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=PAGE_MAX))
     page_size = fields.Integer(load_default=20, validate=validate.Range(min=1, max=PAGE_SIZE_MAX))
+
+
+class CreatedRangeQuerySchema(PageQuerySchema):
+    """Paging plus a creation-time window, `created_after` <= t < `created_before`."""
+
+    created_after = UTCMoment(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
+    created_before = UTCMoment(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
+
+    @validates_schema
+    def _range(self, data, **kwargs):
+        after, before = data.get("created_after"), data.get("created_before")
+        if after and before and after > before:  # both aware UTC (UTCMoment)
+            raise ValidationError("Must not be earlier than created_after.", field_name="created_before")
 
 
 def page_of(model, conditions: list, order_by: tuple, page: int, page_size: int) -> tuple[list, dict]:

@@ -136,6 +136,7 @@ def test_q_is_a_literal_substring_never_a_pattern_or_sql(client, make_user, admi
         ({"created_before": "2026-13-40"}, "created_before"),
         ({"created_after": "0001-01-01T00:00:00+14:00"}, "created_after"),
         ({"created_before": "9999-12-31T23:59:59-10:00"}, "created_before"),
+        ({"created_after": "2026-02-01T00:00:00Z", "created_before": "2026-01-01T00:00:00Z"}, "created_before"),
         ({"q": "x" * 256}, "q"),
         ({"q": "nul\x00"}, "q"),
         ({"role": "admin"}, "role"),

@@ -11,8 +11,8 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate, validates
 
-from app.fields import Email, FullName, Timestamp, UTCMoment
-from app.pagination import PageQuerySchema
+from app.fields import Email, FullName, Timestamp
+from app.pagination import CreatedRangeQuerySchema
 
 BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
@@ -193,7 +193,7 @@ class ProfileUpdateSchema(Schema):
             raise ValidationError("Must not contain NUL characters.")
 
 
-class UserListQuerySchema(PageQuerySchema):
+class UserListQuerySchema(CreatedRangeQuerySchema):
     """GET / (admin): page, filters and order."""
 
     q = fields.String(
@@ -202,8 +202,6 @@ class UserListQuerySchema(PageQuerySchema):
     )
     is_active = fields.Boolean()
     is_verified = fields.Boolean()
-    created_after = UTCMoment(metadata={"description": "ISO 8601; inclusive. Without a zone, UTC."})
-    created_before = UTCMoment(metadata={"description": "ISO 8601; exclusive. Without a zone, UTC."})
     sort = fields.String(
         load_default="-created_at", validate=validate.OneOf(["created_at", "-created_at"]),
         metadata={"description": "`created_at` (oldest first) or `-created_at` (newest first, the default)."},
