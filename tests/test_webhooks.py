@@ -4,13 +4,14 @@ HTTP receiver and a real RQ worker."""
 
 import json
 import time
+from datetime import timedelta
 
 import pytest
 
 from app.email.webhooks import sign, verify_signature
 from app.models import OutboxMessage
 from tests.auth_client import register
-from tests.outbox_steps import outbox_row, run_worker, work_until
+from tests.outbox_steps import outbox_row, run_worker, update_row, work_until
 from tests.webhook_receiver import WebhookReceiver
 
 SECRET = "whsec-test-0123456789abcdef"
@@ -126,3 +127,25 @@ def test_sign_up_posts_the_registered_event(app, client, receiver):
     events = [json.loads(r["body"]) for r in receiver.wait_for(1)]
     assert [e["type"] for e in events] == ["user.registered"]
     assert events[0]["user_id"] == response.json["data"]["user_id"]
+
+
+def test_an_event_not_posted_within_30_minutes_expires_into_notification_dlq(app, receiver, redis_conn):
+    """Seed §8.3: notification_queue's jobs live 30 minutes (email's an hour), then dead-letter."""
+    from rq.job import Job
+
+    from app.models import utcnow
+
+    before = utcnow()
+    _, outbox_id = record(app)
+    after = utcnow()
+    row = outbox_row(app, outbox_id)
+    assert before + timedelta(minutes=30) <= row.expires_at <= after + timedelta(minutes=30)
+    job = Job.fetch(f"outbox-{outbox_id}", connection=redis_conn)
+    assert job.origin == "notification_queue" and job.ttl == 1800
+
+    update_row(app, outbox_id, expires_at=utcnow() - timedelta(seconds=1))
+    run_worker(app)
+    row = outbox_row(app, outbox_id)
+    assert row.status == OutboxMessage.STATUS_DEAD
+    assert row.last_error == "expired: not delivered within 1800 s of being queued"
+    assert receiver.requests == []
