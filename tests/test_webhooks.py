@@ -97,6 +97,27 @@ def test_unreachable_receiver_is_a_transient_failure(app, receiver):
     assert row.last_error == "webhook receiver unavailable: ConnectionError"
 
 
+
+def test_last_receiver_error_goes_to_notification_dlq_after_three_retries(app, receiver):
+    """The email rules hold for webhooks: 3 retries backing off 2^n (base 0.05 s here), then dead."""
+    from app.email import jobs
+
+    receiver.statuses = [503] * 4
+    _, outbox_id = record(app)
+    run_worker(app)  # attempt 1
+    delays = []
+    with app.app_context():
+        for _ in range(3):  # what RQ's scheduler runs at each retry
+            result = jobs.deliver_webhook(str(outbox_id))
+            delays.append(result.intervals[0] if result else None)
+    assert delays == [0.2, 0.4, None]  # retries 2 and 3 rescheduled, attempt 4 gives up
+    assert len(receiver.wait_for(4)) == 4
+    row = outbox_row(app, outbox_id)
+    assert row.status == OutboxMessage.STATUS_DEAD and row.attempts == 4
+    assert row.last_error.startswith("gave up after 4 attempts: ")
+    listing = app.test_cli_runner().invoke(args=["email", "dlq", "list", "--queue", "notification_dlq"]).output
+    assert f"{outbox_id}\tnotification_dlq\tattempts=4" in listing
+
 @pytest.mark.parametrize("status", [400, 401, 404, 410, 301])
 def test_refused_event_goes_to_notification_dlq(app, receiver, status):
     receiver.statuses = [status]
