@@ -35,6 +35,7 @@ def test_good_production_settings_load():
     assert settings["BCRYPT_ROUNDS"] == 12
     assert settings["JWT_EXPIRATION_HOURS"] == 1
     assert settings["SESSION_TTL_HOURS"] == 24
+    assert settings["EMAIL_WORKERS"] == 5  # `python worker.py` runs five workers unless told otherwise
 
 
 @pytest.mark.parametrize(

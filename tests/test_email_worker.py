@@ -107,6 +107,21 @@ def test_sigterm_lets_the_job_in_flight_finish(app, start_worker):
         server.stop()
 
 
+
+def test_the_workers_send_concurrently(app, start_worker):
+    """EMAIL_WORKERS (2 here, 5 by default) processes work email_queue side by side:
+    two messages to a slow SMTP server are in flight at the same time."""
+    server = SMTPServer().start()
+    server.mailbox.data_delay = 2.0
+    try:
+        worker = start_worker(server.port)
+        assert worker.log_path.read_text().count("Listening on") == 2
+        ids = [queue_message(app, unique_email()) for _ in range(2)]
+        wait_until(lambda: all(outbox_row(app, i).status == OutboxMessage.STATUS_SENDING for i in ids), timeout=10)
+        assert len(server.mailbox.wait_for(2, timeout=15)) == 2
+    finally:
+        server.stop()
+
 def test_worker_sweeper_delivers_what_was_committed_while_redis_was_down(app, start_worker, monkeypatch):
     from app.extensions import redis_options, redis_store
 
