@@ -124,3 +124,17 @@ def test_maintenance_mode_reaches_every_worker_within_a_second(app, server, redi
         if set(fire(server, "/api/v1/flags", 16)) == {401}:
             break
         assert batch_started - cleared_at < 1.0
+
+
+def test_a_restart_starts_from_an_empty_metrics_directory(app, tmp_path):
+    """The counts of a previous gunicorn left in PROMETHEUS_MULTIPROC_DIR (a
+    crash, a restart on a fixed directory) are not added to the new run's."""
+    directory = tmp_path / "restart"
+    with LiveServer(directory, workers=1) as first:
+        assert set(fire(first, "/api/v1/admin/flags/x", 5, concurrency=1)) == {401}
+        assert flag_requests_counted(scrape(first)) == 5
+    stale = sorted(p.name for p in (directory / "prometheus").glob("counter_*.db"))
+    assert stale, "the first run left no counter files to clean"
+    with LiveServer(directory, workers=1) as second:
+        assert not any((second.metrics_dir / name).exists() for name in stale)
+        assert flag_requests_counted(scrape(second)) == 0
