@@ -311,6 +311,15 @@ def load_config(environ=None, **overrides) -> dict:
                 "connect_timeout": _int(environ, "DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
                 # Bound every statement so a stuck query cannot hold a worker.
                 "options": f"-c statement_timeout={_int(environ, 'DATABASE_STATEMENT_TIMEOUT_MS', 10000, minimum=0)}",
+                # A server that vanishes from the network (host down, partition)
+                # sends no error and no RST: without these a pooled connection waits
+                # for the kernel's retransmissions, about 15 minutes. Unacknowledged
+                # data fails after 10 s, a silent connection after 5 + 3 x 2 s.
+                "keepalives": 1,
+                "keepalives_idle": 5,
+                "keepalives_interval": 2,
+                "keepalives_count": 3,
+                "tcp_user_timeout": 10000,
             },
         )
 

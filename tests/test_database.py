@@ -75,3 +75,16 @@ def test_timestamps_come_back_timezone_aware(in_app):
         user = db.session.get(User, user_id)
         assert user.created_at.tzinfo is not None
         assert user.created_at.utcoffset().total_seconds() == 0
+
+
+def test_connections_give_up_on_a_server_that_vanished_from_the_network(in_app):
+    """libpq's TCP timeouts reach every pooled connection: a partitioned or
+    powered-off server fails the request in seconds (503), not after the
+    kernel's ~15 minutes of retransmissions."""
+    with in_app():
+        parameters = db.session.connection().connection.dbapi_connection.info.get_parameters()
+        db.session.rollback()
+    assert parameters["keepalives"] == "1"
+    assert int(parameters["keepalives_idle"]) + 3 * int(parameters["keepalives_interval"]) <= 15
+    assert int(parameters["tcp_user_timeout"]) <= 10000
+    assert "statement_timeout=" in parameters["options"]
