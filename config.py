@@ -299,7 +299,10 @@ def load_config(environ=None, **overrides) -> dict:
         raise ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
 
     is_sqlite = database_url.startswith("sqlite")
-    engine_options = {"pool_pre_ping": True}
+    statement_timeout_ms = 0 if is_sqlite else _int(environ, "DATABASE_STATEMENT_TIMEOUT_MS", 10000, minimum=0)
+    # On PostgreSQL with a statement timeout, app.db_watchdog pings each
+    # checked-out connection itself, under its client-side bound.
+    engine_options = {"pool_pre_ping": statement_timeout_ms == 0}
     if not is_sqlite:
         # Fail fast instead of hanging when PostgreSQL is unreachable.
         engine_options.update(
@@ -310,7 +313,7 @@ def load_config(environ=None, **overrides) -> dict:
             connect_args={
                 "connect_timeout": _int(environ, "DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
                 # Bound every statement so a stuck query cannot hold a worker.
-                "options": f"-c statement_timeout={_int(environ, 'DATABASE_STATEMENT_TIMEOUT_MS', 10000, minimum=0)}",
+                "options": f"-c statement_timeout={statement_timeout_ms}",
                 # A server that vanishes from the network (host down, partition)
                 # sends no error and no RST: without these a pooled connection waits
                 # for the kernel's retransmissions, about 15 minutes. Unacknowledged
@@ -329,6 +332,7 @@ def load_config(environ=None, **overrides) -> dict:
         KEY_ENV=KEY_ENV[app_env],
         SQLALCHEMY_DATABASE_URI=database_url,
         SQLALCHEMY_ENGINE_OPTIONS=engine_options,
+        DATABASE_STATEMENT_TIMEOUT_MS=statement_timeout_ms,
         EMBEDDED_DATABASE=embedded_db,
         REDIS_URL=redis_url,
         EMBEDDED_REDIS=redis_url is None,

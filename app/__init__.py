@@ -73,6 +73,11 @@ def register_extensions(app: Flask) -> None:
     from app.extensions import api, cors, db, limiter, migrate, redis_store
 
     db.init_app(app)
+    if app.config["DATABASE_STATEMENT_TIMEOUT_MS"]:
+        from app import db_watchdog
+
+        with app.app_context():
+            db_watchdog.install(db.engine, app.config["DATABASE_STATEMENT_TIMEOUT_MS"])
     migrate.init_app(
         app, db, directory=str(BASE_DIR / "migrations"),
         render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),

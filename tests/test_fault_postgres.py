@@ -6,6 +6,9 @@ serving the app on it; the machine's PostgreSQL is never touched.
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import time
 import uuid
 
@@ -93,3 +96,47 @@ def test_postgres_down_is_503_in_the_envelope_quickly_and_recovers_without_resta
         time.sleep(0.2)
     assert requests.get(me, headers=headers, timeout=10).json()["data"]["full_name"] == "Renamed User"
     assert requests.get(served.url + "/ready", timeout=10).status_code == 200
+
+
+def _cluster_processes(postgres) -> list[int]:
+    postmaster = int((postgres.data / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    return [postmaster, *map(int, children)]
+
+
+def test_a_frozen_postgres_is_503_after_the_client_side_bound_not_a_hang(app, postgres, redis_conn):
+    """A server that stops answering without closing anything (SIGSTOP: its
+    kernel still keeps the TCP connections) must not hold requests forever:
+    the database watchdog cuts a pooled connection silent for longer than
+    statement_timeout + its grace, and the request is a 503."""
+    from app.db_watchdog import GRACE_SECONDS
+
+    redis_conn.flushdb()
+    statement_timeout_s = 1
+    server = Gunicorn(service_env(postgres.url, TEST_REDIS_URL, DATABASE_CONNECT_TIMEOUT=CONNECT_TIMEOUT,
+                                  DATABASE_STATEMENT_TIMEOUT_MS=statement_timeout_s * 1000)).start()
+    frozen = []
+    try:
+        _, headers = _signed_in_user(app, postgres)
+        me = server.url + "/api/v1/users/me"
+        rename = {"full_name": "Before Freeze"}
+        assert requests.patch(me, headers=headers, json=rename, timeout=10).status_code == 200  # a warm pool
+
+        frozen = _cluster_processes(postgres)
+        for pid in frozen:
+            os.kill(pid, signal.SIGSTOP)
+        response, took = _timed("PATCH", me, headers=headers, json={"full_name": "During Freeze"})
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["code"] == "SERVER_UNAVAILABLE_012"
+        # The cut pooled connection, then at worst one new connection's connect timeout.
+        assert took < statement_timeout_s + GRACE_SECONDS + CONNECT_TIMEOUT + 2, f"took {took:.1f}s"
+    finally:
+        for pid in frozen:
+            os.kill(pid, signal.SIGCONT)
+    try:
+        thawed = time.monotonic()
+        while requests.patch(me, headers=headers, json={"full_name": "After Freeze"}, timeout=10).status_code != 200:
+            assert time.monotonic() - thawed < 10, "not recovered after the freeze"
+            time.sleep(0.2)
+    finally:
+        server.stop()
