@@ -183,4 +183,6 @@ def test_every_operation_answers_as_documented(app, fresh_admin_token):
         limiter.enabled = True
     print(f"schemathesis: {counter[0]} requests over {len(operations)} operations; slowest: {sorted(timings)[-5:]}")
     assert not failures, "\n\n".join(failures)
-    assert counter[0] >= 10 * len(operations)
+    # A few thousand requests at the default budget (3,243 over 30 operations when
+    # last counted); a smaller FUZZ_EXAMPLES asks for fewer on purpose.
+    assert counter[0] >= (2500 if EXAMPLES >= 60 else 10 * len(operations)), counter[0]
