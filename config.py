@@ -8,6 +8,9 @@ nothing else.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import ipaddress
 import math
 import os
@@ -178,6 +181,38 @@ def _jwt_secret(environ, app_env, warnings):
     return environ.get(SHARED_DEV_SECRET_VAR) or secrets.token_urlsafe(48)
 
 
+def _encryption_keys(environ, app_env, secret, secret_given, instance, warnings) -> list[str]:
+    """The ENCRYPTION_KEYS ring: base64url 32-byte keys, the first one encrypts (app.encryption)."""
+    raw = _env(environ, "ENCRYPTION_KEYS")
+    if raw:
+        keys = [k.strip() for k in raw.split(",") if k.strip()]
+        for k in keys:
+            try:
+                valid = len(base64.urlsafe_b64decode(k.encode("ascii"))) == 32
+            except (binascii.Error, ValueError, UnicodeError):
+                valid = False
+            if not valid:
+                raise ConfigError("ENCRYPTION_KEYS must be base64url-encoded 32-byte keys separated by commas (make one: "
+                                  "python -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')")
+        return keys
+    if app_env == "production":
+        raise ConfigError("ENCRYPTION_KEYS is required in production (comma-separated base64url 32-byte keys)")
+    if secret_given:
+        warnings.append("ENCRYPTION_KEYS is not set: deriving a key from JWT_SECRET_KEY; production would refuse to start")
+        digest = hashlib.sha256(b"gatehouse-encryption-key:" + secret.encode("utf-8")).digest()
+        return [base64.urlsafe_b64encode(digest).decode("ascii")]
+    # No key and no fixed secret (the embedded default): keep one in the instance
+    # folder, so that what it protects (TOTP secrets) survives a restart.
+    path = instance / "encryption.key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"))
+    warnings.append(f"ENCRYPTION_KEYS is not set: using the development key in {path}; production would refuse to start")
+    return [path.read_text().strip()]
+
+
 class Config:
     """Settings shared by every environment; values come from `load_config`."""
 
@@ -284,6 +319,8 @@ def load_config(environ=None, **overrides) -> dict:
         database_url = f"sqlite:///{instance / 'gatehouse.db'}"
 
     secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
+    encryption_keys = overrides.get("ENCRYPTION_KEYS") or _encryption_keys(
+        environ, app_env, secret, bool(overrides.get("JWT_SECRET_KEY") or _env(environ, "JWT_SECRET_KEY")), instance, warnings)
     mail_backend = _env(environ, "MAIL_BACKEND", "console")
     if mail_backend not in ("console", "smtp"):
         raise ConfigError(f"MAIL_BACKEND must be console or smtp, got {mail_backend!r}")
@@ -341,6 +378,7 @@ def load_config(environ=None, **overrides) -> dict:
         JOBS_INLINE=redis_url is None,
         JWT_SECRET_KEY=secret,
         SECRET_KEY=secret,
+        ENCRYPTION_KEYS=encryption_keys,
         # At most ten years: beyond that an expiry date cannot be computed.
         JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
         SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),

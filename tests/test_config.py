@@ -15,6 +15,7 @@ GOOD_PRODUCTION = {
     "JWT_SECRET_KEY": "p" * 32,
     "DATABASE_URL": "postgresql://app:pw@db:5432/gatehouse",
     "REDIS_URL": "redis://cache:6379/0",
+    "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ=",
 }
 
 

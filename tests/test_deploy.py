@@ -78,7 +78,7 @@ def interpolate(value: str, given: dict) -> str:
 def test_compose_settings_are_ones_the_production_config_accepts(service):
     from config import load_config
 
-    given = {"POSTGRES_PASSWORD": "pw", "JWT_SECRET_KEY": "k" * 48}
+    given = {"POSTGRES_PASSWORD": "pw", "JWT_SECRET_KEY": "k" * 48, "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ="}
     env = {k: interpolate(str(v), given) for k, v in compose()["services"][service]["environment"].items()}
     settings = load_config(env)
     assert settings["APP_ENV"] == "production" and settings["TRUSTED_PROXY_COUNT"] == 1
@@ -151,7 +151,8 @@ def test_gunicorn_config_follows_the_environment():
 
 def test_gunicorn_check_config_boots_the_app(app):
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": TEST_DATABASE_URL,
-           "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40}
+           "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40,
+           "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ="}
     result = subprocess.run([sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py",
                              "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -252,7 +253,8 @@ def test_migrate_command_runs_as_a_plain_process(tmp_path):
         conn.execute("CREATE SCHEMA public")
     command = compose()["services"]["migrate"]["command"]
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": scratch_url,
-           "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40}
+           "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40,
+           "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ="}
     result = subprocess.run([shutil.which(command[0], path=os.path.dirname(sys.executable)) or command[0],
                              *command[1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
