@@ -46,6 +46,8 @@ if _WORKER_INDEX:
 else:
     TEST_REDIS_URL = _BASE_REDIS_URL
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+# ENCRYPTION_KEYS of the tests (one base64url 32-byte key), for the app and the processes tests start.
+TEST_ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="
 
 
 def ensure_database(url: str) -> None:
@@ -67,6 +69,7 @@ def test_config(**overrides) -> dict:
         "DATABASE_URL": TEST_DATABASE_URL,
         "REDIS_URL": TEST_REDIS_URL,
         "JWT_SECRET_KEY": TEST_SECRET,
+        "ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
         "BCRYPT_ROUNDS": 4,
         "RATELIMIT_ENABLED": True,
         "MAIL_BACKEND": "console",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, free_port
+from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, free_port
 
 
 class LiveServer:
@@ -31,7 +31,7 @@ class LiveServer:
             "APP_ENV": "testing",
             "DATABASE_URL": TEST_DATABASE_URL,
             "REDIS_URL": TEST_REDIS_URL,
-            "JWT_SECRET_KEY": TEST_SECRET,
+            "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
             "BCRYPT_ROUNDS": "4",
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(workers),

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT, TEST_SECRET, free_port
+from tests.conftest import ROOT, TEST_ENCRYPTION_KEY, TEST_SECRET, free_port
 
 
 def wait_for_port(port: int, timeout: float = 20.0) -> None:
@@ -106,7 +106,7 @@ def service_env(database_url: str, redis_url: str, **extra) -> dict:
     env = dict(os.environ)
     env.update(
         APP_ENV="testing", DATABASE_URL=database_url, REDIS_URL=redis_url, JWT_SECRET_KEY=TEST_SECRET,
-        BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING", MAIL_BACKEND="console", PYTHONPATH=str(ROOT),
+        ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY, BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING", MAIL_BACKEND="console", PYTHONPATH=str(ROOT),
         DATABASE_CONNECT_TIMEOUT="2", WEB_CONCURRENCY="1", GUNICORN_THREADS="4",
     )
     env.update({k: str(v) for k, v in extra.items()})

@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import User
 from app.security import verify_password
-from tests.conftest import DEFAULT_PASSWORD, ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET
+from tests.conftest import DEFAULT_PASSWORD, ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET
 
 
 def create_admin_process(*args, stdin="Admin-Pass-123\n"):
     env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "JWT_SECRET_KEY": TEST_SECRET, "BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING"}
+           "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING"}
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "users", "create-admin", *args, "--password-stdin"],
         cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=60,

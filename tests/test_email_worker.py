@@ -16,7 +16,7 @@ import redis
 from app.extensions import db
 from app.models import OutboxMessage
 from tests.auth_client import register
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, unique_email
+from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, unique_email
 from tests.mailbox import SMTPServer
 from tests.outbox_steps import outbox_row, queue_message
 from tests.private_services import PrivateRedis
@@ -42,7 +42,8 @@ def start_worker(tmp_path):
     def _start(smtp_port, **env_overrides):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "WEBHOOK_"))}
         env.update(APP_ENV="testing", DATABASE_URL=TEST_DATABASE_URL, REDIS_URL=TEST_REDIS_URL,
-                   JWT_SECRET_KEY=TEST_SECRET, EMAIL_WORKERS="2", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
+                   JWT_SECRET_KEY=TEST_SECRET, ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY,
+                   EMAIL_WORKERS="2", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
                    MAIL_PORT=str(smtp_port), MAIL_TIMEOUT="5", OUTBOX_SWEEP_INTERVAL_SECONDS="0.5")
         env.update({k: str(v) for k, v in env_overrides.items()})
         log_path = tmp_path / f"worker-{len(processes)}.log"

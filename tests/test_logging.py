@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.auth_client import verification_token
-from tests.conftest import TEST_SECRET, unique_email
+from tests.conftest import TEST_ENCRYPTION_KEY, TEST_SECRET, unique_email
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.slow
@@ -61,7 +61,8 @@ def test_secrets_never_reach_the_log(app, server):
         "password": password, "wrong password": wrong, "verification token": verify,
         "access token": access, "refresh token": refresh, "forged token": forged,
         "renewed access token": renewed["access_token"], "renewed refresh token": renewed["refresh_token"],
-        "JWT secret": TEST_SECRET, "metrics token": METRICS_TOKEN, "a token's signature": access.rsplit(".", 1)[1],
+        "JWT secret": TEST_SECRET, "encryption key": TEST_ENCRYPTION_KEY,
+        "metrics token": METRICS_TOKEN, "a token's signature": access.rsplit(".", 1)[1],
     }
     leaked = [name for name, value in secrets.items() if value in text]
     assert not leaked, f"found in the log: {leaked}"

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app import cache
 from app.extensions import db, redis_options
 from app.models import UserProfile
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, TEST_SECRET, free_port
+from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, free_port
 
 PROFILE = "/api/v1/users/me/profile"
 DEFAULTS = {"avatar_url": None, "bio": None, "preferences": {}, "created_at": None, "updated_at": None}
@@ -323,7 +323,7 @@ def second_worker(tmp_path):
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w+")
     env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "JWT_SECRET_KEY": TEST_SECRET, "BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING"}
+           "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
