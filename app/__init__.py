@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
-import re
 
 from flask import Flask, g, request
 from flask.sessions import NullSession, SessionInterface
@@ -106,75 +104,12 @@ def register_extensions(app: Flask) -> None:
             methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             max_age=3600,
         )
-    from app.responses import ErrorEnvelopeSchema
-
-    # Document every error response with our envelope, not flask-smorest's.
-    api.ERROR_SCHEMA = ErrorEnvelopeSchema
-    # Validation failures are 400 (SPEC §4), not webargs' default 422.
-    from flask_smorest import Blueprint as SmorestBlueprint
-
-    SmorestBlueprint.ARGUMENTS_PARSER.DEFAULT_VALIDATION_STATUS = 400
-    _harden_json_loading(SmorestBlueprint.ARGUMENTS_PARSER)
     app.config.setdefault("OPENAPI_SWAGGER_UI_CONFIG", {"persistAuthorization": True, "displayRequestDuration": True})
     api.init_app(app, spec_kwargs={"info": _api_info()})
-    api.spec.components.security_scheme(
-        "bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
-    )
 
     from app.errors import register_error_handlers
 
     register_error_handlers(app)
-
-
-def _harden_json_loading(parser) -> None:
-    """Gaps of webargs' JSON loading (Python's json module), answered 400 instead:
-    a body nested deeper than Python's recursion limit (a few KB of `[[[[`)
-    makes json.loads raise RecursionError (a 500); an integer literal of more
-    than 4300 digits raises ValueError; NaN, Infinity and numbers that overflow
-    to infinity are read as floats that PostgreSQL's jsonb refuses; a string
-    with a lone UTF-16 surrogate (`"\\ud800"`) cannot be encoded as UTF-8, so
-    hashing, storing or logging it fails. And a missing body is read as `{}`,
-    so a route whose fields are all optional would accept a request that the
-    OpenAPI document (every body there is required) calls invalid."""
-    from webargs.core import missing
-
-    from app.errors import MALFORMED_JSON, VALIDATION_FAILED, AppError
-
-    @parser.location_loader("json")
-    def _load_json(req, schema):
-        try:
-            data = type(parser).load_json(parser, req, schema)
-        except RecursionError:
-            raise AppError(MALFORMED_JSON, "The request body is nested too deeply.") from None
-        except ValueError:
-            raise AppError(MALFORMED_JSON, "A number in the request body is too long.") from None
-        if data is missing:
-            raise AppError(VALIDATION_FAILED, "A JSON body is required.")
-        problem = _not_interoperable(data)
-        if problem:
-            raise AppError(MALFORMED_JSON, problem)
-        return data
-
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _not_interoperable(data) -> str | None:
-    """Why `data` (parsed JSON) holds a value no JSON client means, or None.
-    Iterative: the parser accepted nesting up to the recursion limit."""
-    pending = [data]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(value.keys())
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-        elif isinstance(value, float) and not math.isfinite(value):
-            return "Numbers must be finite (no NaN or Infinity)."
-        elif isinstance(value, str) and _LONE_SURROGATE.search(value):
-            return "Strings must not contain unpaired UTF-16 surrogates."
-    return None
 
 
 def _retry_after_only_when_refused(response):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from app import audit
+from app.blueprint import Blueprint
 from app.fields import Timestamp
 from app.pagination import PAGINATION_HEADER, CreatedRangeQuerySchema, paged_response
-from app.security import admin_required
 
 blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
 
@@ -61,7 +60,7 @@ class AuditPageSchema(Schema):
 
 
 @blp.route("/audit", methods=["GET"])
-@admin_required
+@blp.admin_required
 @blp.arguments(AuditQuerySchema, location="query", unknown=RAISE, as_kwargs=True)
 @blp.response(200, AuditPageSchema, headers=PAGINATION_HEADER)
 def list_audit_events(**query):

@@ -8,55 +8,17 @@ from flask import current_app, request
 from flask_cors import CORS
 from flask_limiter import Limiter
 from flask_migrate import Migrate
-from flask_smorest import Api
 from flask_sqlalchemy import SQLAlchemy
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from rq import Queue
 from sqlalchemy.orm import DeclarativeBase
 
+from app.openapi import Api
+
 
 class Base(DeclarativeBase):
     pass
-
-
-# Headers of error responses, as the OpenAPI document describes them.
-REQUEST_ID_HEADER = {
-    "description": "The request's trace id (the error body's `trace_id`); an incoming X-Request-ID or "
-                   "traceparent trace id when given.",
-    "schema": {"type": "string"},
-}
-RETRY_AFTER_HEADER = {"description": "Seconds to wait before retrying.", "required": True,
-                      "schema": {"type": "integer", "minimum": 0}}
-
-
-class DocumentedApi(Api):
-    """flask-smorest's Api whose error responses (the components every route's
-    4xx/5xx refer to) also document the headers they carry: X-Request-ID on
-    all, Retry-After on 429 and 503."""
-
-    def _register_responses(self):
-        import http
-
-        from flask_smorest.utils import prepare_response
-
-        self.spec.components.header("X_REQUEST_ID", REQUEST_ID_HEADER)
-        self.spec.components.header("RETRY_AFTER", RETRY_AFTER_HEADER)
-        # As flask-smorest's own, plus the headers.
-        for status in http.HTTPStatus:
-            response = {"description": status.phrase}
-            if not (100 <= status < 200) and status not in (204, 304):
-                response["schema"] = self.ERROR_SCHEMA
-            if status >= 400:
-                response["headers"] = {"X-Request-ID": "X_REQUEST_ID"}
-                if status in (429, 503):
-                    response["headers"]["Retry-After"] = "RETRY_AFTER"
-            prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
-            self.spec.components.response(status.name, response, lazy=True)
-        response = {"description": "Default error response", "schema": self.ERROR_SCHEMA,
-                    "headers": {"X-Request-ID": "X_REQUEST_ID"}}
-        prepare_response(response, self.spec, self.DEFAULT_RESPONSE_CONTENT_TYPE)
-        self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
 def client_ip() -> str:
@@ -118,7 +80,7 @@ def get_queue(name: str) -> Queue:
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
-api = DocumentedApi()
+api = Api()
 redis_store = RedisConnection()
 limiter = Limiter(key_func=client_ip)
 cors = CORS()

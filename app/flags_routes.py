@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from app import flags
+from app.blueprint import Blueprint
 from app.responses import envelope
-from app.security import admin_required, auth_required
 
 blp = Blueprint("flags", __name__, description="Feature flags and maintenance mode.")
 
@@ -58,7 +57,7 @@ class FlagUnsetQuerySchema(Schema):
 
 
 @blp.route("/flags")
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(CallerFlagsSchema, name="CallerFlags"))
 def my_flags():
     """The feature flags as they apply to the caller."""
@@ -66,30 +65,28 @@ def my_flags():
 
 
 @blp.route("/admin/flags")
-@admin_required
+@blp.admin_required
 @blp.response(200, envelope(FlagSchema, many=True))
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@blp.errors(503)
 def list_flags():
     """Every known flag with its global value, default and per-user overrides (admin)."""
     return {"data": flags.all_flag_states()}
 
 
 @blp.route("/admin/flags/<string:name>")
-@admin_required
+@blp.admin_required
 @blp.response(200, envelope(FlagSchema))
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@blp.errors(404, 503)
 def get_flag(name):
     """One flag: global value, default, where the value comes from, per-user overrides (admin)."""
     return {"data": flags.flag_state(name)}
 
 
 @blp.route("/admin/flags/<string:name>", methods=["PUT"])
-@admin_required
+@blp.admin_required
 @blp.arguments(FlagUpdateSchema)
 @blp.response(200, envelope(FlagSchema))
-@blp.alt_response(404, response="NOT_FOUND", description="No such flag, or no such user.")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@blp.errors(404, 503)  # 404: no such flag, or no such user
 def put_flag(body, name):
     """Turn a flag on or off for everyone, or for one user with `user_id` (admin).
 
@@ -101,11 +98,10 @@ def put_flag(body, name):
 
 
 @blp.route("/admin/flags/<string:name>", methods=["DELETE"])
-@admin_required
+@blp.admin_required
 @blp.arguments(FlagUnsetQuerySchema, location="query")
 @blp.response(200, envelope(FlagSchema))
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")
+@blp.errors(404, 503)
 def unset_flag(query, name):
     """Return a flag to its configured default, or remove one user's override (admin)."""
     return {"data": flags.unset_flag(name, query.get("user_id")), "message": "Flag reset."}

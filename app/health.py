@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from app import cache, errors, metrics
+from app.blueprint import Blueprint
 from app.extensions import db, redis_client
+from app.openapi import error_headers
 from app.responses import ErrorBodySchema
 
 log = logging.getLogger("gatehouse.health")
@@ -56,7 +57,7 @@ def _check(probe) -> str:
 @blp.route("/ready")
 @blp.response(200, ReadySchema)
 @blp.alt_response(503, schema=NotReadySchema, description="A dependency is down; `checks` says which.",
-                  headers={"X-Request-ID": "X_REQUEST_ID", "Retry-After": "RETRY_AFTER"})
+                  headers=error_headers(503))
 def ready():
     """Readiness: the database and Redis both answer."""
     checks = {
@@ -79,8 +80,7 @@ def ready():
 @blp.route("/metrics")
 @blp.response(200, {"type": "string"}, content_type="text/plain; version=0.0.4; charset=utf-8",
               description="Prometheus text format, merged across all gunicorn workers.")
-@blp.alt_response(401, response="UNAUTHORIZED", description="METRICS_TOKEN is set and the Bearer token is not it.")
-@blp.alt_response(403, response="FORBIDDEN", description="METRICS_ALLOW is set and the caller's address is not in it.")
+@blp.errors(401, 403)  # 401: METRICS_TOKEN is set and the Bearer token is not it; 403: not in METRICS_ALLOW
 def prometheus_metrics():
     """Prometheus metrics: requests by route template, database, RQ queue depth, job outcomes."""
     return metrics.scrape()

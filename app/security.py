@@ -1,4 +1,4 @@
-"""Passwords, tokens, and the `auth_required` / `admin_required` guards.
+"""Passwords, tokens, and the request authentication behind `Blueprint.auth_required` (app/blueprint.py).
 
 Passwords: bcrypt over HMAC-SHA256(salt, password). bcrypt alone ignores
 everything after 72 bytes (and bcrypt >= 5 refuses such input), so two long
@@ -27,7 +27,6 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from http import HTTPStatus
 
 import bcrypt
 import jwt
@@ -38,7 +37,6 @@ from app.errors import AppError
 from app.extensions import db
 
 JWT_ALGORITHM = "HS256"
-BEARER_SECURITY = [{"bearerAuth": []}]
 
 # ---------------------------------------------------------------- passwords
 
@@ -337,50 +335,3 @@ def current_user():
         user_id = g.get("user_id")
         g.current_user = db.session.get(User, user_id) if user_id else None
     return g.current_user
-
-
-def _document(wrapper, responses):
-    # flask-smorest reads `_apidoc` at registration: add the security
-    # requirement and the auth error responses to the OpenAPI operation.
-    apidoc = dict(getattr(wrapper, "_apidoc", {}))
-    manual = dict(apidoc.get("manual_doc", {}))
-    manual["security"] = BEARER_SECURITY
-    documented = dict(manual.get("responses", {}))
-    for status in responses:
-        # A string is resolved by apispec to flask-smorest's lazily registered
-        # response component of that name (e.g. UNAUTHORIZED), using our envelope.
-        documented.setdefault(str(status), HTTPStatus(status).name)
-    manual["responses"] = documented
-    apidoc["manual_doc"] = manual
-    wrapper._apidoc = apidoc
-
-
-def auth_required(view):
-    """Refuse the request (401) unless it carries a valid token of a live session.
-
-    Place it right under `@blp.route` so that authentication runs before the
-    body is validated.
-    """
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        authenticate()
-        return view(*args, **kwargs)
-
-    _document(wrapper, (401,))
-    return wrapper
-
-
-def admin_required(view):
-    """As `auth_required`, and 403 unless the user is an admin."""
-
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        authenticate()
-        user = current_user()
-        if user is None or not user.is_admin:
-            raise AppError(errors.FORBIDDEN)
-        return view(*args, **kwargs)
-
-    _document(wrapper, (401, 403))
-    return wrapper

@@ -21,12 +21,11 @@ from pathlib import Path
 import psycopg
 import pytest
 import redis
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from app.security import auth_required
+from app.blueprint import Blueprint
 
 ROOT = Path(__file__).resolve().parent.parent
 # Under pytest-xdist each worker gets its own database and Redis DB, so that
@@ -98,7 +97,7 @@ def probe_echo(body):
 
 
 @probe.route("/whoami")
-@auth_required
+@probe.auth_required
 @probe.response(200)
 def probe_whoami():
     from flask import g

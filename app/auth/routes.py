@@ -1,13 +1,10 @@
 """Auth routes: sign-up, verification, sign-in, sessions, recovery.
 
-Every route without a Bearer token is limited per client IP (Redis-backed,
-shared by all workers; the IP is taken through TRUSTED_PROXY_COUNT hops
-only). The limit decorator sits right under `@blp.route` so that requests
-failing validation count too.
+Every route without a Bearer token is limited per client IP
+(`Blueprint.rate_limited`, app/blueprint.py).
 """
 
 from flask import g
-from flask_smorest import Blueprint
 
 from app.auth import recovery, service
 from app.auth.schemas import (
@@ -23,9 +20,8 @@ from app.auth.schemas import (
     TokenPairSchema,
     VerifyEmailSchema,
 )
-from app.extensions import limiter
+from app.blueprint import Blueprint
 from app.responses import envelope
-from app.security import auth_required
 from app.users.schemas import UserSchema
 
 blp = Blueprint("auth", __name__, description="Sign-up, sign-in, sessions and account recovery.")
@@ -41,12 +37,10 @@ RESET_LIMIT = "10 per minute"
 
 
 @blp.route("/register", methods=["POST"])
-@limiter.limit(REGISTER_LIMIT)
+@blp.rate_limited(REGISTER_LIMIT)
 @blp.arguments(RegisterSchema)
 @blp.response(201, envelope(RegisteredUserSchema))
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
+@blp.errors(409, 503)  # 503: too many password hashes queued
 def register(body):
     """Create an account; a verification email is sent.
 
@@ -58,11 +52,10 @@ def register(body):
 
 
 @blp.route("/verify-email", methods=["POST"])
-@limiter.limit(VERIFY_LIMIT)
+@blp.rate_limited(VERIFY_LIMIT)
 @blp.arguments(VerifyEmailSchema)
 @blp.response(200, envelope(UserSchema))
-@blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.errors(409)
 def verify_email(body):
     """Confirm an email address with the token from the emailed link.
 
@@ -74,10 +67,9 @@ def verify_email(body):
 
 
 @blp.route("/resend-verification", methods=["POST"])
-@limiter.limit(RESEND_LIMIT)
+@blp.rate_limited(RESEND_LIMIT)
 @blp.arguments(EmailOnlySchema)
 @blp.response(202, envelope(None))
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def resend_verification(body):
     """Send the verification email again; the answer is the same whether or not the account exists."""
     service.resend_verification(body["email"])
@@ -85,13 +77,10 @@ def resend_verification(body):
 
 
 @blp.route("/login", methods=["POST"])
-@limiter.limit(LOGIN_LIMIT)
+@blp.rate_limited(LOGIN_LIMIT)
 @blp.arguments(LoginSchema)
 @blp.response(200, envelope(LoginResultSchema))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
+@blp.errors(401, 403, 503)  # 503: too many password hashes queued
 def login(body):
     """Sign in: an access token, a refresh token and the user.
 
@@ -105,11 +94,10 @@ def login(body):
 
 
 @blp.route("/refresh", methods=["POST"])
-@limiter.limit(REFRESH_LIMIT)
+@blp.rate_limited(REFRESH_LIMIT)
 @blp.arguments(RefreshSchema)
 @blp.response(200, envelope(TokenPairSchema))
-@blp.alt_response(401, response="UNAUTHORIZED")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+@blp.errors(401)
 def refresh(body):
     """Trade a refresh token for a new pair; the presented token is spent.
 
@@ -121,7 +109,7 @@ def refresh(body):
 
 
 @blp.route("/logout", methods=["POST"])
-@auth_required
+@blp.auth_required
 @blp.response(204)
 def logout():
     """End this session; its access and refresh tokens stop working at once."""
@@ -129,7 +117,7 @@ def logout():
 
 
 @blp.route("/logout-all", methods=["POST"])
-@auth_required
+@blp.auth_required
 @blp.response(204)
 def logout_all():
     """End every session of the signed-in user."""
@@ -137,7 +125,7 @@ def logout_all():
 
 
 @blp.route("/sessions", methods=["GET"])
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(SessionSchema, many=True))
 def list_sessions():
     """The signed-in user's live sessions."""
@@ -145,19 +133,18 @@ def list_sessions():
 
 
 @blp.route("/sessions/<session_id>", methods=["DELETE"])
-@auth_required
+@blp.auth_required
 @blp.response(204)
-@blp.alt_response(404, response="NOT_FOUND")
+@blp.errors(404)
 def revoke_session(session_id):
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise)."""
     service.revoke_session(g.user_id, session_id)
 
 
 @blp.route("/forgot-password", methods=["POST"])
-@limiter.limit(FORGOT_LIMIT)
+@blp.rate_limited(FORGOT_LIMIT)
 @blp.arguments(EmailOnlySchema)
 @blp.response(202, envelope(None))
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
 def forgot_password(body):
     """Email a password reset link (single use, valid one hour).
 
@@ -171,11 +158,10 @@ def forgot_password(body):
 
 
 @blp.route("/reset-password", methods=["POST"])
-@limiter.limit(RESET_LIMIT)
+@blp.rate_limited(RESET_LIMIT)
 @blp.arguments(ResetPasswordSchema)
 @blp.response(200, envelope(None))
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
+@blp.errors(503)  # 503: too many password hashes queued
 def reset_password(body):
     """Set a new password with the token from the emailed link; every session ends.
 
@@ -188,11 +174,10 @@ def reset_password(body):
 
 
 @blp.route("/change-password", methods=["POST"])
-@auth_required
+@blp.auth_required
 @blp.arguments(ChangePasswordSchema)
 @blp.response(200, envelope(None))
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
-@blp.alt_response(503, response="SERVICE_UNAVAILABLE")  # too many password hashes queued
+@blp.errors(429, 503)  # 503: too many password hashes queued
 def change_password(body):
     """Change the password, given the current one; your other sessions end, this one stays.
 

@@ -1,12 +1,11 @@
 """Users routes: the caller's account and profile, and the admin view of users."""
 
 from flask import g
-from flask_smorest import Blueprint
 from marshmallow import RAISE
 
+from app.blueprint import Blueprint
 from app.pagination import PAGINATION_HEADER, paged_response
 from app.responses import envelope
-from app.security import admin_required, auth_required
 from app.users import profile, service
 from app.users.schemas import (
     MeUpdateResultSchema,
@@ -25,21 +24,19 @@ blp = Blueprint("users", __name__, description="Accounts, profiles and the admin
 
 
 @blp.route("/me", methods=["GET"])
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(UserSchema))
-@blp.alt_response(404, response="NOT_FOUND")
+@blp.errors(404)
 def get_me():
     """Your account."""
     return {"data": service.get_account(g.user_id)}
 
 
 @blp.route("/me", methods=["PATCH"])
-@auth_required
+@blp.auth_required
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, envelope(MeUpdateResultSchema))
-@blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(409, response="CONFLICT", description="AUTH_EMAIL_EXISTS_003: another account has this email.")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many email changes in the last hour.")
+@blp.errors(404, 409, 429)  # 409 AUTH_EMAIL_EXISTS_003; 429: too many email changes in the last hour
 def update_me(changes):
     """Change your name, or ask to change your email.
 
@@ -55,9 +52,9 @@ def update_me(changes):
 
 
 @blp.route("/me", methods=["DELETE"])
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(None))
-@blp.alt_response(404, response="NOT_FOUND")
+@blp.errors(404)
 def delete_me():
     """Delete your account: every session ends and the email may register again."""
     service.delete_account(g.user_id)
@@ -65,7 +62,7 @@ def delete_me():
 
 
 @blp.route("/me/profile", methods=["GET"])
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(ProfileSchema))
 def get_my_profile():
     """Your profile (nulls and an empty `preferences` until first written)."""
@@ -73,10 +70,10 @@ def get_my_profile():
 
 
 @blp.route("/me/profile", methods=["PUT"])
-@auth_required
+@blp.auth_required
 @blp.arguments(ProfileUpdateSchema)
 @blp.response(200, envelope(ProfileSchema))
-@blp.alt_response(404, response="NOT_FOUND")
+@blp.errors(404)
 def put_my_profile(values):
     """Replace your profile; a field left out goes back to its default."""
     return {"data": profile.replace_profile(g.user_id, values), "message": "Your profile was saved."}
@@ -86,7 +83,7 @@ def put_my_profile(values):
 
 
 @blp.route("/", methods=["GET"], strict_slashes=False)
-@admin_required
+@blp.admin_required
 @blp.arguments(UserListQuerySchema, location="query", unknown=RAISE, as_kwargs=True)
 @blp.response(200, UserPageSchema, headers=PAGINATION_HEADER)
 def list_users(**query):
@@ -95,22 +92,19 @@ def list_users(**query):
 
 
 @blp.route("/<string:user_id>", methods=["GET"])
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(UserSchema))
-@blp.alt_response(403, response="FORBIDDEN", description="Not your account and you are not an admin.")
-@blp.alt_response(404, response="NOT_FOUND", description="USER_NOT_FOUND_002: unknown, deleted or malformed id.")
+@blp.errors(403, 404)  # 403: not your account and you are not an admin; 404 USER_NOT_FOUND_002
 def get_user(user_id):
     """An account: your own, or any (admin)."""
     return {"data": service.get_user(g.user_id, user_id)}
 
 
 @blp.route("/<string:user_id>", methods=["PATCH"])
-@auth_required
+@blp.auth_required
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, envelope(UserSchema))
-@blp.alt_response(403, response="FORBIDDEN", description="Not your account, or a flag changed by a non-admin.")
-@blp.alt_response(404, response="NOT_FOUND", description="USER_NOT_FOUND_002: unknown, deleted or malformed id.")
-@blp.alt_response(409, response="CONFLICT", description="USER_SELF_DEMOTION_027 / USER_SELF_DELETION_028.")
+@blp.errors(403, 404, 409)  # 409 USER_SELF_DEMOTION_027 / USER_SELF_DELETION_028
 def update_user(changes, user_id):
     """Update an account: full_name (owner or admin); is_active, is_verified, is_admin (admin).
 
@@ -120,11 +114,9 @@ def update_user(changes, user_id):
 
 
 @blp.route("/<string:user_id>", methods=["DELETE"])
-@auth_required
+@blp.auth_required
 @blp.response(200, envelope(None))
-@blp.alt_response(403, response="FORBIDDEN", description="Not your account and you are not an admin.")
-@blp.alt_response(404, response="NOT_FOUND", description="USER_NOT_FOUND_002: unknown, deleted or malformed id.")
-@blp.alt_response(409, response="CONFLICT", description="USER_SELF_DELETION_028: an admin deletes their own account via /me.")
+@blp.errors(403, 404, 409)  # 409 USER_SELF_DELETION_028: an admin deletes their own account via /me
 def delete_user(user_id):
     """Delete an account (soft delete): its sessions end and its email may register again."""
     service.delete_user(g.user_id, user_id)
