@@ -1,6 +1,6 @@
 """A snapshot of each account in Redis, fetched together with the session's
 state in the one round trip that authenticates a request (see
-`app.security.session_is_live`), so that GET /users/me touches no database.
+`app.security.session_cache.session_is_live`), so that GET /users/me touches no database.
 
 Keys (seed pattern): `{env}:user:cache:user:{id}:account` holds
 `{"v": version, "g": generation, "data": {...}}`; `...:account_version` is

@@ -42,7 +42,7 @@ from webargs.flaskparser import FlaskParser
 from app.errors import FORBIDDEN, MALFORMED_JSON, VALIDATION_FAILED, AppError
 from app.extensions import limiter
 from app.openapi import BEARER_SECURITY
-from app.security import authenticate, current_user
+from app.security.guards import authenticate, current_user
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 

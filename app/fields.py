@@ -6,7 +6,7 @@ from datetime import UTC
 
 from marshmallow import ValidationError, fields, validate
 
-from app.security import password_problems
+from app.security.password_rules import password_problems
 
 
 def normalize_email(value: str) -> str:

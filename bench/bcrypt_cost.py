@@ -5,7 +5,7 @@
 A login verifies one password, i.e. computes one bcrypt hash, so on a machine
 with `cores` cores no server can log in faster than `cores / t_hash` per second.
 Measured with the service's own scheme (bcrypt over the HMAC pre-hash of
-`app.security`), one hash at a time on one core, median of `samples`.
+`app.security.passwords`), one hash at a time on one core, median of `samples`.
 """
 
 from __future__ import annotations
@@ -24,10 +24,10 @@ def measure(rounds: int = settings.BCRYPT_ROUNDS, samples: int = 15) -> dict:
     sys.path.insert(0, str(settings.ROOT))
     import bcrypt
 
-    from app.security import _prehash
+    from app.security.passwords import _prehash
 
     # The service's own hashing (HMAC pre-hash, then bcrypt), called directly at
-    # normal priority: app.security runs it in niced threads, which would add
+    # normal priority: app.security.passwords runs it in niced threads, which would add
     # whatever else the machine is doing to the baseline.
     salt = bcrypt.gensalt(rounds=rounds)
     hashed = bcrypt.hashpw(_prehash(settings.PASSWORD, salt), salt)

@@ -28,7 +28,7 @@ def measure(rounds: int = settings.BCRYPT_ROUNDS, samples: int = 15) -> dict:
     from app import create_app
     from app.extensions import db
     from app.models import User
-    from app.security import hash_password
+    from app.security.passwords import hash_password
 
     app = create_app({
         "APP_ENV": "testing", "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,

@@ -249,7 +249,7 @@ def mint_tokens(count: int, path: Path, with_email: bool = False) -> Path:
     from app.auth.sessions import start_session
     from app.extensions import db
     from app.models import User
-    from app.security import issue_access_token
+    from app.security.access_tokens import issue_access_token
 
     app = bench_app()
     lines = []

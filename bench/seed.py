@@ -50,7 +50,7 @@ def migrate() -> None:
 
 def password_hash() -> str:
     sys.path.insert(0, str(settings.ROOT))
-    from app.security import hash_password
+    from app.security.passwords import hash_password
 
     return hash_password(settings.PASSWORD, rounds=settings.BCRYPT_ROUNDS)
 

@@ -44,7 +44,7 @@ if not os.environ.get("JWT_SECRET_KEY", "").strip():
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 # Chosen by measurement (bench/, wrk on a 2-core machine; bench/README.md):
 # gthread, cores + 1 workers, 64 threads each. A login waits a quarter of a
-# second for its bcrypt hash (in app.security's niced hashing threads, holding
+# second for its bcrypt hash (in app.security.passwords' niced hashing threads, holding
 # no database connection), and at most PASSWORD_HASH_QUEUE_LIMIT (32) such
 # requests wait per worker, so half the threads stay free for every other
 # route. With 4 threads, 64 connections logging in took every thread and

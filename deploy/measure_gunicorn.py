@@ -39,7 +39,8 @@ def mint_token(env: dict) -> str:
     from app.auth.sessions import start_session
     from app.extensions import db
     from app.models import User
-    from app.security import hash_password, issue_access_token
+    from app.security.access_tokens import issue_access_token
+    from app.security.passwords import hash_password
 
     app = create_app({"APP_ENV": "testing", "DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": env["REDIS_URL"],
                       "JWT_SECRET_KEY": env["JWT_SECRET_KEY"], "BCRYPT_ROUNDS": 4})

@@ -197,7 +197,7 @@ def make_user(app):
     """Create a user straight in the database: `make_user(email=..., is_admin=True)`."""
     from app.extensions import db
     from app.models import User
-    from app.security import hash_password
+    from app.security.passwords import hash_password
 
     def _make(email=None, password=DEFAULT_PASSWORD, full_name="Test User", **attributes):
         with app.app_context():
@@ -219,7 +219,7 @@ def sign_in(app):
     from app.auth.sessions import start_session
     from app.extensions import db
     from app.models import User
-    from app.security import issue_access_token
+    from app.security.access_tokens import issue_access_token
 
     def _sign_in(user):
         with app.app_context():

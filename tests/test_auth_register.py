@@ -140,7 +140,7 @@ def test_unique_index_violation_after_the_precheck_is_409_not_500(app, client, m
     """The seed §12.1 race made deterministic: another connection inserts the
     same address between the service's pre-check and its insert."""
     from app.auth import service
-    from app.security import hash_password
+    from app.security.passwords import hash_password
 
     email = unique_email("late")
     other = create_engine(TEST_DATABASE_URL)
@@ -297,7 +297,7 @@ def test_expired_verification_token_is_400(app, client):
 def test_reset_password_token_cannot_verify_an_email(app, client, make_user):
     from app.extensions import db
     from app.models import UserToken, utcnow
-    from app.security import new_token
+    from app.security.tokens import new_token
 
     user = make_user(is_verified=False)
     plain, hashed = new_token()
@@ -325,7 +325,7 @@ def test_verification_token_of_a_deleted_account_is_400(app, client):
 def _change_email_token(app, user, new_email):
     from app.extensions import db
     from app.models import UserToken, utcnow
-    from app.security import new_token
+    from app.security.tokens import new_token
 
     plain, hashed = new_token()
     with app.app_context():

@@ -42,7 +42,8 @@ def served(postgres, redis_conn):
 
 def _signed_in_user(app, postgres) -> tuple[str, dict]:
     """A user and a session made straight in the private database, and its access token."""
-    from app.security import hash_password, issue_access_token
+    from app.security.access_tokens import issue_access_token
+    from app.security.passwords import hash_password
 
     email = f"pg-{uuid.uuid4().hex[:8]}@example.com"
     with psycopg.connect(host="127.0.0.1", port=postgres.port, user="postgres", dbname="postgres", autocommit=True) as conn:

@@ -1,7 +1,7 @@
 """The account changing while a sign-in, sign-up or password change waits for bcrypt.
 
 These requests hold no database transaction while the hash runs (see
-app.security), so the account they read before hashing may have changed by the
+app.security.passwords), so the account they read before hashing may have changed by the
 time the hash is done: the password changed or reset, the account deleted or
 disabled, the address taken. Each test makes that change over HTTP from
 another client, from inside the hash, and checks the request's outcome.
@@ -14,7 +14,7 @@ import threading
 import bcrypt
 import pytest
 
-from app import security
+from app.security import passwords
 from tests.auth_client import emailed_messages, fresh_ip, login, post, register, token_from_link
 from tests.conftest import DEFAULT_PASSWORD, unique_email
 
@@ -26,7 +26,7 @@ def during_hash(monkeypatch):
     """`during_hash(kind, action)`: run `action()` in another thread, to its end,
     right after the first bcrypt `kind` ("check" or "hash") of a request has
     finished, before that request goes on."""
-    real = security._hashing
+    real = passwords._hashing
 
     def _arm(kind, action):
         wanted = bcrypt.checkpw if kind == "check" else bcrypt.hashpw
@@ -54,7 +54,7 @@ def during_hash(monkeypatch):
                 assert not errors, errors
             return result
 
-        monkeypatch.setattr(security, "_hashing", hooked)
+        monkeypatch.setattr(passwords, "_hashing", hooked)
 
     return _arm
 

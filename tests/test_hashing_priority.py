@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from app import security
+from app.security import passwords
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread niceness is Linux's")
@@ -21,17 +21,17 @@ def test_password_hashing_runs_in_threads_niced_below_the_request_threads(app):
         seen["pid"] = os.getpid()
         return True
 
-    assert security._hashing(probe) is True
-    assert seen["nice"] == security.HASH_NICENESS
+    assert passwords._hashing(probe) is True
+    assert seen["nice"] == passwords.HASH_NICENESS
     assert os.getpriority(os.PRIO_PROCESS, 0) == 0 or seen["nice"] > os.getpriority(os.PRIO_PROCESS, 0)
 
 
 def test_hash_and_verify_still_agree_through_the_pool(app):
     with app.app_context():
-        hashed = security.hash_password("SecurePass123")
-    assert security.verify_password("SecurePass123", hashed)
-    assert not security.verify_password("SecurePass124", hashed)
-    assert not security.verify_password("SecurePass123", "not-a-hash")
+        hashed = passwords.hash_password("SecurePass123")
+    assert passwords.verify_password("SecurePass123", hashed)
+    assert not passwords.verify_password("SecurePass124", hashed)
+    assert not passwords.verify_password("SecurePass123", "not-a-hash")
 
 
 @pytest.fixture
@@ -41,13 +41,13 @@ def connections_held_while_hashing(monkeypatch):
     from app.extensions import db
 
     seen = []
-    real = security._hashing
+    real = passwords._hashing
 
     def watching(function, *args):
         seen.append(db.engine.pool.checkedout())
         return real(function, *args)
 
-    monkeypatch.setattr(security, "_hashing", watching)
+    monkeypatch.setattr(passwords, "_hashing", watching)
     return seen
 
 
@@ -59,7 +59,7 @@ def test_sign_in_and_sign_up_hold_no_database_connection_while_hashing(client, m
 
     user = make_user()
     connections_held_while_hashing.clear()
-    security._dummy_hashes.clear()  # made on first use, inside the request
+    passwords._dummy_hashes.clear()  # made on first use, inside the request
     assert login(client, user.email, ip="198.51.100.7").status_code == 200
     assert login(client, user.email, password="WrongPass999", ip="198.51.100.7").status_code == 401
     assert login(client, "nobody-here@example.com", ip="198.51.100.7").status_code == 401
@@ -91,7 +91,7 @@ def test_a_sign_in_beyond_the_hash_queue_limit_is_refused_at_once_with_503(app, 
         started.set()
         return release.wait(10)
 
-    holder = threading.Thread(target=security._hashing, args=(slow_hash,))
+    holder = threading.Thread(target=passwords._hashing, args=(slow_hash,))
     holder.start()
     try:
         assert started.wait(5)
@@ -114,7 +114,7 @@ def test_a_saturated_hash_queue_turns_sign_ins_away_before_they_touch_the_databa
     monkeypatch.setitem(app.config, "PASSWORD_HASH_QUEUE_LIMIT", 1)
     started, release = threading.Event(), threading.Event()
     statements = []
-    holder = threading.Thread(target=security._hashing, args=(lambda: started.set() or release.wait(10),))
+    holder = threading.Thread(target=passwords._hashing, args=(lambda: started.set() or release.wait(10),))
     holder.start()
     try:
         assert started.wait(5)

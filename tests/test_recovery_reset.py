@@ -191,7 +191,7 @@ def test_reset_confirms_the_email_address(app, client, make_user):
 def test_reset_voids_the_accounts_other_links(app, client, make_user):
     from app.extensions import db
     from app.models import UserToken, utcnow
-    from app.security import new_token
+    from app.security.tokens import new_token
 
     user = make_user()
     token = _link_for(app, client, user)

@@ -38,7 +38,8 @@ def fresh_admin_token(app):
     from app.auth.sessions import start_session
     from app.extensions import db
     from app.models import User
-    from app.security import hash_password, issue_access_token
+    from app.security.access_tokens import issue_access_token
+    from app.security.passwords import hash_password
 
     hashed = None
     current: dict = {}

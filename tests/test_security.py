@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import jwt
 import pytest
 
-from app.security import hash_password, verify_password
+from app.security.passwords import hash_password, verify_password
 from tests.conftest import TEST_SECRET
 
 
@@ -132,7 +132,7 @@ def test_expired_token_has_its_own_code(client, make_user, sign_in):
 
 def test_a_token_accepted_before_stops_working_the_moment_it_expires(client, make_user, sign_in, monkeypatch):
     """Verified tokens are cached per worker: the cache must not outlive `exp`."""
-    from app import security
+    from app.security import access_tokens
 
     user = make_user()
     sign_in(user)
@@ -140,7 +140,7 @@ def test_a_token_accepted_before_stops_working_the_moment_it_expires(client, mak
     token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=now, exp=now + timedelta(minutes=1)),
                        TEST_SECRET, algorithm="HS256")
     assert whoami(client, token).status_code == 200
-    monkeypatch.setattr(security, "_clock", lambda: now.timestamp() + 61)
+    monkeypatch.setattr(access_tokens, "_clock", lambda: now.timestamp() + 61)
     assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, OutboxMessage, User, UserToken, utcnow
-from app.security import hash_token
+from app.security.tokens import hash_token
 
 ME = "/api/v1/users/me"
 

@@ -37,7 +37,8 @@ from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
 from app.models import Session, User, UserToken, utcnow
-from app.security import hash_password, hash_token, new_token, verify_password
+from app.security.passwords import hash_password, verify_password
+from app.security.tokens import hash_token, new_token
 
 RESET_EMAIL_INTERVAL = timedelta(minutes=1)
 RESET_EMAILS_PER_HOUR = 5

@@ -22,15 +22,9 @@ from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import client_ip, db
 from app.models import Session, User, UserToken, utcnow
-from app.security import (
-    dummy_password_hash,
-    hash_password,
-    hash_token,
-    issue_access_token,
-    new_token,
-    refuse_when_hashing_is_saturated,
-    verify_password,
-)
+from app.security.access_tokens import issue_access_token
+from app.security.passwords import dummy_password_hash, hash_password, refuse_when_hashing_is_saturated, verify_password
+from app.security.tokens import hash_token, new_token
 from app.users.service import find_live_user_by_email
 
 # The unique index that keeps one live account per address (models.User).

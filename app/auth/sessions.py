@@ -2,7 +2,7 @@
 
 Ending a session is a database update in the caller's transaction; right
 after the commit the session's cache entry is overwritten with "revoked"
-(see `app.security`), so the very next request with its access token is
+(see `app.security.session_cache`), so the very next request with its access token is
 refused. Nothing here commits.
 """
 
@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session as OrmSession
 
 from app.extensions import client_ip, db
 from app.models import RefreshToken, Session, User, utcnow
-from app.security import hash_token, mark_sessions_revoked, new_token
+from app.security.session_cache import mark_sessions_revoked
+from app.security.tokens import hash_token, new_token
 
 _REVOKED_KEY = "gatehouse_revoked_sessions"
 

@@ -26,7 +26,9 @@ from app.extensions import db
 from app.fields import Email, FullName
 from app.models import User, UserToken, utcnow
 from app.pagination import page_of
-from app.security import hash_password, new_token, password_problems
+from app.security.password_rules import password_problems
+from app.security.passwords import hash_password
+from app.security.tokens import new_token
 from app.users import profile
 
 # An authenticated user may ask for at most this many email-change links per hour
