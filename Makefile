@@ -13,6 +13,13 @@ migrate:
 ci:         ## what CI runs, in a clean clone
 	rm -rf /tmp/gatehouse-ci && git clone -q . /tmp/gatehouse-ci && cd /tmp/gatehouse-ci && bash .ci/run
 
+.PHONY: clients
+clients:    ## openapi.json and both clients from the code (run it after adding or changing a route)
+	.venv/bin/flask --app wsgi openapi write
+	PATH="$(CURDIR)/.venv/bin:$$PATH" openapi-python-client generate --path openapi.json \
+	  --config clients/python/openapi-python-client.yaml --meta none --output-path clients/python/gatehouse_client --overwrite
+	cd clients/typescript && { test -d node_modules || npm ci --no-audit --no-fund; } && npm run --silent generate
+
 .PHONY: bench
 bench:      ## the benchmark (bench/README.md): seeds gatehouse_bench, runs wrk and Locust, writes bench/results/
 	.venv/bin/python -m pip install --quiet -r bench/requirements.txt

@@ -23,8 +23,11 @@ Every API route is a short decorator stack on a `Blueprint` of this module::
 - Request bodies are parsed by `RequestParser`: validation failures are 400
   (not webargs' 422) and JSON no client means (see `RequestParser.load_json`)
   is refused before any schema sees it.
-- Name view functions for what they do (`revoke_session`, `list_users`):
-  the OpenAPI operation is derived from the view function.
+- Name view functions for what they do, verb first (`revoke_session`,
+  `list_users`): the operation's summary is the docstring's first line and its
+  operationId, the generated clients' method name, the name in camelCase
+  (`revokeSession`), unless `route(..., operation_id="...")` says otherwise.
+  A published operationId never changes (docs/clients.md).
 """
 
 from __future__ import annotations
@@ -96,10 +99,28 @@ def _not_interoperable(data) -> str | None:
     return None
 
 
+def camel_case(name: str) -> str:
+    """`list_audit_events` -> `listAuditEvents`."""
+    first, *rest = name.split("_")
+    return first + "".join(word.capitalize() for word in rest)
+
+
 class Blueprint(flask_smorest.Blueprint):
     """flask-smorest's Blueprint with the project's parser, guards and error documentation."""
 
     ARGUMENTS_PARSER: ClassVar[FlaskParser] = RequestParser()
+
+    def route(self, rule, *, parameters=None, tags=None, operation_id: str | None = None, **options):
+        """flask-smorest's `route`, also naming the OpenAPI operation: its operationId is the
+        view function's name in camelCase (`get_me` -> `getMe`), or `operation_id` where that
+        reads badly. Generated clients call their methods by it (docs/clients.md): once
+        published, an operationId does not change (tests/test_openapi_document.py)."""
+        register = super().route(rule, parameters=parameters, tags=tags, **options)
+
+        def decorator(view):
+            return register(self.doc(operationId=operation_id or camel_case(view.__name__))(view))
+
+        return decorator
 
     def errors(self, *statuses: int):
         """Document error responses by status (`@blp.errors(404, 409)`): each one the

@@ -1,12 +1,16 @@
-"""Operator commands: `flask --app wsgi users ...`, `flask --app wsgi flags list|set|unset` (and the groups other modules add)."""
+"""Operator commands: `flask --app wsgi users ...`, `flask --app wsgi flags list|set|unset`,
+`flask --app wsgi openapi write|check` (and the groups other modules add)."""
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+
+from config import BASE_DIR
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 
@@ -107,9 +111,55 @@ def flags_unset(name: str, user: str | None) -> None:
     _echo_state(_flag_call(flags.unset_flag, name, _resolve_user(user)))
 
 
+openapi_cli = AppGroup("openapi", help="The OpenAPI document (openapi.json) the clients are generated from.")
+
+OPENAPI_PATH = BASE_DIR / "openapi.json"
+# What to run when the committed document or a generated client is out of date (docs/clients.md).
+REGENERATE_CLIENTS = "make clients"
+
+
+def render_openapi() -> str:
+    """The app's OpenAPI document (as served at /api/openapi.json) as openapi.json holds it:
+    keys sorted, two-space indent, a trailing newline -- the same text for the same API,
+    so that the document and the clients generated from it change only when the API does."""
+    from app.extensions import api
+
+    return json.dumps(api.spec.to_dict(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@openapi_cli.command("write")
+@click.argument("path", required=False, default=str(OPENAPI_PATH), type=click.Path(dir_okay=False, allow_dash=True))
+def openapi_write(path: str) -> None:
+    """Write the OpenAPI document to PATH (default: openapi.json at the repository root; - for stdout)."""
+    text = render_openapi()
+    if path == "-":
+        sys.stdout.write(text)
+        return
+    with open(path, "w", encoding="utf-8", newline="\n") as out:
+        out.write(text)
+    click.echo(f"wrote {path}", err=True)
+
+
+@openapi_cli.command("check")
+@click.argument("path", required=False, default=str(OPENAPI_PATH), type=click.Path(dir_okay=False))
+def openapi_check(path: str) -> None:
+    """Fail unless PATH (default: the committed openapi.json) is the document the app serves."""
+    try:
+        with open(path, encoding="utf-8") as committed:
+            current = committed.read() == render_openapi()
+    except FileNotFoundError:
+        current = False
+    if not current:
+        raise click.ClickException(f"{path} is not the API's current OpenAPI document: run `{REGENERATE_CLIENTS}` "
+                                   "and commit openapi.json and clients/.")
+    click.echo(f"{path} is up to date", err=True)
+
+
 def register_commands(app: Flask) -> None:
     from app.email.cli import email_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(email_cli)
     app.cli.add_command(flags_cli)
+    # In place of flask-smorest's own `openapi` group: a deterministic `write`, and `check`.
+    app.cli.add_command(openapi_cli)

@@ -56,7 +56,7 @@ class FlagUnsetQuerySchema(Schema):
     user_id = fields.UUID(metadata={"description": "Remove this user's override instead of the global value."})
 
 
-@blp.route("/flags")
+@blp.route("/flags", operation_id="getMyFlags")
 @blp.auth_required
 @blp.response(200, envelope(CallerFlagsSchema, name="CallerFlags"))
 def my_flags():
@@ -82,7 +82,7 @@ def get_flag(name):
     return {"data": flags.flag_state(name)}
 
 
-@blp.route("/admin/flags/<string:name>", methods=["PUT"])
+@blp.route("/admin/flags/<string:name>", methods=["PUT"], operation_id="setFlag")
 @blp.admin_required
 @blp.arguments(FlagUpdateSchema)
 @blp.response(200, envelope(FlagSchema))

@@ -38,7 +38,7 @@ class NotReadySchema(Schema):
     checks = fields.Nested(ChecksSchema, required=True)
 
 
-@blp.route("/health")
+@blp.route("/health", operation_id="getHealth")
 @blp.response(200, HealthSchema)
 def health():
     """Liveness: the process answers. Touches no database or cache."""
@@ -54,7 +54,7 @@ def _check(probe) -> str:
         return f"unhealthy: {type(exc).__name__}"
 
 
-@blp.route("/ready")
+@blp.route("/ready", operation_id="getReadiness")
 @blp.response(200, ReadySchema)
 @blp.alt_response(503, schema=NotReadySchema, description="A dependency is down; `checks` says which.",
                   headers=error_headers(503))
@@ -77,7 +77,7 @@ def ready():
     return response
 
 
-@blp.route("/metrics")
+@blp.route("/metrics", operation_id="getMetrics")
 @blp.response(200, {"type": "string"}, content_type="text/plain; version=0.0.4; charset=utf-8",
               description="Prometheus text format, merged across all gunicorn workers.")
 @blp.errors(401, 403)  # 401: METRICS_TOKEN is set and the Bearer token is not it; 403: not in METRICS_ALLOW

@@ -69,7 +69,7 @@ def get_my_profile():
     return {"data": profile.get_profile(g.user_id)}
 
 
-@blp.route("/me/profile", methods=["PUT"])
+@blp.route("/me/profile", methods=["PUT"], operation_id="replaceMyProfile")
 @blp.auth_required
 @blp.arguments(ProfileUpdateSchema)
 @blp.response(200, envelope(ProfileSchema))

@@ -1,0 +1,147 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .audit_event import AuditEvent
+from .audit_event_details import AuditEventDetails
+from .audit_event_type import AuditEventType
+from .audit_page import AuditPage
+from .audit_page_status import AuditPageStatus
+from .audit_pagination import AuditPagination
+from .caller_flags import CallerFlags
+from .caller_flags_envelope import CallerFlagsEnvelope
+from .caller_flags_envelope_status import CallerFlagsEnvelopeStatus
+from .caller_flags_flags import CallerFlagsFlags
+from .change_password_request import ChangePasswordRequest
+from .checks import Checks
+from .email_request import EmailRequest
+from .error_body import ErrorBody
+from .error_detail import ErrorDetail
+from .error_envelope import ErrorEnvelope
+from .error_envelope_status import ErrorEnvelopeStatus
+from .flag import Flag
+from .flag_envelope import FlagEnvelope
+from .flag_envelope_status import FlagEnvelopeStatus
+from .flag_list_envelope import FlagListEnvelope
+from .flag_list_envelope_status import FlagListEnvelopeStatus
+from .flag_source import FlagSource
+from .flag_update_request import FlagUpdateRequest
+from .health import Health
+from .health_status import HealthStatus
+from .login_request import LoginRequest
+from .login_result import LoginResult
+from .login_result_envelope import LoginResultEnvelope
+from .login_result_envelope_status import LoginResultEnvelopeStatus
+from .login_result_token_type import LoginResultTokenType
+from .me_update_request import MeUpdateRequest
+from .me_update_result import MeUpdateResult
+from .me_update_result_envelope import MeUpdateResultEnvelope
+from .me_update_result_envelope_status import MeUpdateResultEnvelopeStatus
+from .message_envelope import MessageEnvelope
+from .message_envelope_status import MessageEnvelopeStatus
+from .not_ready import NotReady
+from .not_ready_status import NotReadyStatus
+from .override import Override
+from .pagination import Pagination
+from .pagination_metadata import PaginationMetadata
+from .profile import Profile
+from .profile_envelope import ProfileEnvelope
+from .profile_envelope_status import ProfileEnvelopeStatus
+from .profile_preferences import ProfilePreferences
+from .profile_update_request import ProfileUpdateRequest
+from .profile_update_request_preferences import ProfileUpdateRequestPreferences
+from .ready import Ready
+from .ready_status import ReadyStatus
+from .refresh_request import RefreshRequest
+from .register_request import RegisterRequest
+from .registered_user import RegisteredUser
+from .registered_user_envelope import RegisteredUserEnvelope
+from .registered_user_envelope_status import RegisteredUserEnvelopeStatus
+from .reset_password_request import ResetPasswordRequest
+from .session import Session
+from .session_list_envelope import SessionListEnvelope
+from .session_list_envelope_status import SessionListEnvelopeStatus
+from .token_pair import TokenPair
+from .token_pair_envelope import TokenPairEnvelope
+from .token_pair_envelope_status import TokenPairEnvelopeStatus
+from .token_pair_token_type import TokenPairTokenType
+from .user import User
+from .user_envelope import UserEnvelope
+from .user_envelope_status import UserEnvelopeStatus
+from .user_list_sort import UserListSort
+from .user_page import UserPage
+from .user_page_status import UserPageStatus
+from .user_update_request import UserUpdateRequest
+from .verify_email_request import VerifyEmailRequest
+
+__all__ = (
+    "AuditEvent",
+    "AuditEventDetails",
+    "AuditEventType",
+    "AuditPage",
+    "AuditPageStatus",
+    "AuditPagination",
+    "CallerFlags",
+    "CallerFlagsEnvelope",
+    "CallerFlagsEnvelopeStatus",
+    "CallerFlagsFlags",
+    "ChangePasswordRequest",
+    "Checks",
+    "EmailRequest",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorEnvelope",
+    "ErrorEnvelopeStatus",
+    "Flag",
+    "FlagEnvelope",
+    "FlagEnvelopeStatus",
+    "FlagListEnvelope",
+    "FlagListEnvelopeStatus",
+    "FlagSource",
+    "FlagUpdateRequest",
+    "Health",
+    "HealthStatus",
+    "LoginRequest",
+    "LoginResult",
+    "LoginResultEnvelope",
+    "LoginResultEnvelopeStatus",
+    "LoginResultTokenType",
+    "MessageEnvelope",
+    "MessageEnvelopeStatus",
+    "MeUpdateRequest",
+    "MeUpdateResult",
+    "MeUpdateResultEnvelope",
+    "MeUpdateResultEnvelopeStatus",
+    "NotReady",
+    "NotReadyStatus",
+    "Override",
+    "Pagination",
+    "PaginationMetadata",
+    "Profile",
+    "ProfileEnvelope",
+    "ProfileEnvelopeStatus",
+    "ProfilePreferences",
+    "ProfileUpdateRequest",
+    "ProfileUpdateRequestPreferences",
+    "Ready",
+    "ReadyStatus",
+    "RefreshRequest",
+    "RegisteredUser",
+    "RegisteredUserEnvelope",
+    "RegisteredUserEnvelopeStatus",
+    "RegisterRequest",
+    "ResetPasswordRequest",
+    "Session",
+    "SessionListEnvelope",
+    "SessionListEnvelopeStatus",
+    "TokenPair",
+    "TokenPairEnvelope",
+    "TokenPairEnvelopeStatus",
+    "TokenPairTokenType",
+    "User",
+    "UserEnvelope",
+    "UserEnvelopeStatus",
+    "UserListSort",
+    "UserPage",
+    "UserPageStatus",
+    "UserUpdateRequest",
+    "VerifyEmailRequest",
+)

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..models.me_update_result_envelope_status import (
+    MeUpdateResultEnvelopeStatus,
+    check_me_update_result_envelope_status,
+)
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.me_update_result import MeUpdateResult
+
+
+T = TypeVar("T", bound="MeUpdateResultEnvelope")
+
+
+@_attrs_define
+class MeUpdateResultEnvelope:
+    """
+    Attributes:
+        data (MeUpdateResult):
+        status (MeUpdateResultEnvelopeStatus):  Default: 'success'.
+        message (str | Unset): A human-readable summary.
+    """
+
+    data: MeUpdateResult
+    status: MeUpdateResultEnvelopeStatus = "success"
+    message: str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data.to_dict()
+
+        status: str = self.status
+
+        message = self.message
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "data": data,
+                "status": status,
+            }
+        )
+        if message is not UNSET:
+            field_dict["message"] = message
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.me_update_result import MeUpdateResult  # noqa: PLC0415
+
+        d = dict(src_dict)
+        data = MeUpdateResult.from_dict(d.pop("data"))
+
+        status = check_me_update_result_envelope_status(d.pop("status"))
+
+        message = d.pop("message", UNSET)
+
+        me_update_result_envelope = cls(
+            data=data,
+            status=status,
+            message=message,
+        )
+
+        return me_update_result_envelope

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+
+from ..models.token_pair_envelope_status import TokenPairEnvelopeStatus, check_token_pair_envelope_status
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.token_pair import TokenPair
+
+
+T = TypeVar("T", bound="TokenPairEnvelope")
+
+
+@_attrs_define
+class TokenPairEnvelope:
+    """
+    Attributes:
+        data (TokenPair):
+        status (TokenPairEnvelopeStatus):  Default: 'success'.
+        message (str | Unset): A human-readable summary.
+    """
+
+    data: TokenPair
+    status: TokenPairEnvelopeStatus = "success"
+    message: str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.data.to_dict()
+
+        status: str = self.status
+
+        message = self.message
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "data": data,
+                "status": status,
+            }
+        )
+        if message is not UNSET:
+            field_dict["message"] = message
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.token_pair import TokenPair  # noqa: PLC0415
+
+        d = dict(src_dict)
+        data = TokenPair.from_dict(d.pop("data"))
+
+        status = check_token_pair_envelope_status(d.pop("status"))
+
+        message = d.pop("message", UNSET)
+
+        token_pair_envelope = cls(
+            data=data,
+            status=status,
+            message=message,
+        )
+
+        return token_pair_envelope
