@@ -162,6 +162,8 @@ def test_python_client_is_generated_from_the_committed_document(tmp_path):
     shutil.copy(PYTHON_CLIENT / "pyproject.toml", tmp_path / "pyproject.toml")
     output = tmp_path / "gatehouse_client"
     bin_dir = os.path.dirname(sys.executable)
+    assert os.path.exists(os.path.join(bin_dir, "openapi-python-client")), \
+        "openapi-python-client is missing: `.venv/bin/pip install -r requirements-dev.txt`"
     run = subprocess.run(
         [os.path.join(bin_dir, "openapi-python-client"), "generate", "--path", str(DOCUMENT),
          "--config", str(PYTHON_CLIENT / "openapi-python-client.yaml"), "--meta", "none", "--output-path", str(output)],
