@@ -335,6 +335,10 @@ def load_config(environ=None, **overrides) -> dict:
     if webhook_url and not webhook_secret:
         raise ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
 
+    mfa_issuer = _env(environ, "MFA_ISSUER", "Gatehouse")
+    if len(mfa_issuer) > 64 or ":" in mfa_issuer or not mfa_issuer.isprintable():
+        raise ConfigError("MFA_ISSUER must be at most 64 printable characters without ':'")
+
     is_sqlite = database_url.startswith("sqlite")
     statement_timeout_ms = 0 if is_sqlite else _int(environ, "DATABASE_STATEMENT_TIMEOUT_MS", 10000, minimum=0)
     # On PostgreSQL with a statement timeout, app.db_watchdog pings each
@@ -414,6 +418,10 @@ def load_config(environ=None, **overrides) -> dict:
         METRICS_TOKEN=_env(environ, "METRICS_TOKEN"),
         METRICS_ALLOW=_networks(environ, "METRICS_ALLOW"),
         FEATURE_FLAGS=_feature_flags(environ),
+        # Two-factor sign-in (docs/mfa.md): the name authenticator apps show, and
+        # whether admin routes want a session signed in with a second factor.
+        MFA_ISSUER=mfa_issuer,
+        MFA_REQUIRED_FOR_ADMINS=_bool(environ, "MFA_REQUIRED_FOR_ADMINS", False),
         MAINTENANCE_RETRY_AFTER=_int(environ, "MAINTENANCE_RETRY_AFTER", 120, minimum=1, maximum=86400),
         **_tracing(environ),
         STARTUP_WARNINGS=warnings,

@@ -45,7 +45,7 @@ from webargs.flaskparser import FlaskParser
 from app.errors import FORBIDDEN, MALFORMED_JSON, VALIDATION_FAILED, AppError
 from app.extensions import limiter
 from app.openapi import BEARER_SECURITY
-from app.security.guards import authenticate, current_user
+from app.security.guards import authenticate, current_user, require_admin_assurance
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -148,7 +148,9 @@ class Blueprint(flask_smorest.Blueprint):
         return guarded
 
     def admin_required(self, view):
-        """As `auth_required`, and 403 AUTH_FORBIDDEN_026 unless the user is an admin."""
+        """As `auth_required`, and 403 AUTH_FORBIDDEN_026 unless the user is an
+        admin; with MFA_REQUIRED_FOR_ADMINS, 403 AUTH_MFA_ENROLLMENT_REQUIRED_038
+        unless the session signed in with a second factor (docs/mfa.md)."""
         documented = self._bearer(view, 401, 403)
 
         @functools.wraps(documented)
@@ -157,6 +159,7 @@ class Blueprint(flask_smorest.Blueprint):
             user = current_user()
             if user is None or not user.is_admin:
                 raise AppError(FORBIDDEN)
+            require_admin_assurance()
             return documented(*args, **kwargs)
 
         return guarded

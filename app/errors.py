@@ -68,6 +68,12 @@ SESSION_NOT_FOUND = _register("AUTH_SESSION_NOT_FOUND_029", 404, "Session not fo
 FLAG_NOT_FOUND = _register("FLAG_NOT_FOUND_030", 404, "No such feature flag.")
 TOKEN_ALGORITHM_INVALID = _register("AUTH_TOKEN_ALGORITHM_INVALID_031", 401, "The access token must be signed with HS256.")
 TOKEN_SIGNATURE_INVALID = _register("AUTH_TOKEN_SIGNATURE_INVALID_032", 401, "The access token's signature does not verify.")
+MFA_CODE_INVALID = _register("AUTH_MFA_CODE_INVALID_034", 401, "The code is not valid.")
+MFA_TOKEN_INVALID = _register("AUTH_MFA_TOKEN_INVALID_035", 401, "The sign-in attempt has expired or ended; sign in again.")
+MFA_ALREADY_ENABLED = _register("AUTH_MFA_ALREADY_ENABLED_036", 409, "Two-factor sign-in is already on.")
+MFA_NOT_ENABLED = _register("AUTH_MFA_NOT_ENABLED_037", 409, "Two-factor sign-in is not on.")
+MFA_ENROLLMENT_REQUIRED = _register("AUTH_MFA_ENROLLMENT_REQUIRED_038", 403,
+                                    "Admin routes need a session signed in with a second factor.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")
 METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not served to this address.")
 

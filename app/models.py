@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
     Uuid,
@@ -137,6 +138,11 @@ class Session(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
     ip: Mapped[str | None] = mapped_column(String(45))
     user_agent: Mapped[str | None] = mapped_column(String(512))
+    # Authentication assurance level (docs/mfa.md): 1 = one factor (a password),
+    # 2 = a second factor or a passkey. Kept by refresh; access tokens carry it.
+    aal: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=1, server_default=text("1"))
+    # How the user proved who they are (RFC 8176 method names, space-separated, e.g. "pwd otp").
+    amr: Mapped[str] = mapped_column(String(64), nullable=False, default="pwd", server_default="pwd")
 
     user: Mapped[User] = relationship()
 
@@ -148,6 +154,28 @@ class Session(db.Model):
     def is_live(self, now: datetime | None = None) -> bool:
         now = now or utcnow()
         return self.revoked_at is None and self.expires_at > now
+
+    @property
+    def methods(self) -> list[str]:
+        """`amr` as a list, e.g. ["pwd", "otp"]."""
+        return self.amr.split()
+
+
+class SignInContext(db.Model):
+    """A device (browser and OS, from the User-Agent) and network (the /24 or
+    /64) an account has signed in from, and when it last did: a sign-in from a
+    pair not seen for 90 days is mailed to the user (app.auth.signin)."""
+
+    __tablename__ = "sign_in_contexts"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    device: Mapped[str] = mapped_column(String(128), nullable=False)
+    network: Mapped[str] = mapped_column(String(64), nullable=False)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    __table_args__ = (Index("uq_sign_in_contexts_user_device_network", "user_id", "device", "network", unique=True),)
 
 
 class RefreshToken(db.Model):
@@ -265,3 +293,4 @@ class AuditEvent(db.Model):
         Index("idx_audit_type_created", "event_type", "created_at"),
         Index("idx_audit_created", "created_at"),
     )
+

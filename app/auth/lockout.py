@@ -72,17 +72,22 @@ def record_account_failure(user_id, now: datetime):
     ).first()
 
 
-def _unchanged(user_id, password_hash: str):
+def _unchanged(user_id, password_hash: str | None):
     # The account as the password was checked against it: still live, same hash.
     # Checked inside the UPDATE, which holds the row lock until the sign-in commits,
     # so a password change, reset or deletion either ends the new session or sees it.
-    return (User.id == user_id, User.password_hash == password_hash, User.deleted_at.is_(None))
+    # (No hash: the sign-in did not use the password, e.g. a passkey.)
+    conditions = [User.id == user_id, User.deleted_at.is_(None)]
+    if password_hash is not None:
+        conditions.append(User.password_hash == password_hash)
+    return tuple(conditions)
 
 
-def record_success(user_id, password_hash: str, now: datetime) -> bool:
+def record_success(user_id, password_hash: str | None, now: datetime) -> bool:
     """Note a sign-in and clear the failure count; False (nothing written) if
     the account is locked, e.g. by a concurrent failure since it was read, or
-    its password changed or it was deleted since `password_hash` was checked."""
+    its password changed or it was deleted since `password_hash` was checked
+    (None: a sign-in without the password)."""
     return db.session.execute(
         update(User)
         .where(*_unchanged(user_id, password_hash), or_(User.locked_until.is_(None), User.locked_until <= now))
@@ -92,7 +97,7 @@ def record_success(user_id, password_hash: str, now: datetime) -> bool:
     ).first() is not None
 
 
-def record_success_during_lock(user_id, password_hash: str, now: datetime) -> bool:
+def record_success_during_lock(user_id, password_hash: str | None, now: datetime) -> bool:
     """Note a known client's sign-in; the lock stays for everyone else. False
     (nothing written) if the password changed or the account was deleted since
     `password_hash` was checked."""

@@ -95,4 +95,8 @@ class SessionSchema(Schema):
     expires_at = Timestamp(required=True)
     ip = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
+    aal = fields.Integer(required=True, metadata={
+        "enum": [1, 2], "description": "Assurance level: 1 = password only, 2 = a second factor or a passkey."})
+    amr = fields.List(fields.String(), required=True, metadata={
+        "description": "How the session signed in (RFC 8176 names, e.g. `pwd`, `otp`).", "example": ["pwd", "otp"]})
     current = fields.Boolean(required=True, metadata={"description": "True for the session of this request's token."})

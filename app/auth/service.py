@@ -17,12 +17,11 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, cache, errors
-from app.auth import lockout, sessions
+from app.auth import lockout, sessions, signin
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import client_ip, db
 from app.models import Session, User, UserToken, utcnow
-from app.security.access_tokens import issue_access_token
 from app.security.passwords import dummy_password_hash, hash_password, refuse_when_hashing_is_saturated, verify_password
 from app.security.tokens import hash_token, new_token
 from app.users.service import find_live_user_by_email
@@ -148,22 +147,19 @@ def resend_verification(email: str) -> None:
 # -------------------------------------------------------------- sign-in
 
 
-def _token_pair(user_id, session_id, refresh_token: str) -> dict:
-    access_token, lifetime = issue_access_token(user_id, session_id)
-    return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime,
-            "refresh_token": refresh_token}
-
-
 def login(email: str, password: str) -> dict:
-    """Check the credentials and start a session: the token pair and the user.
+    """Check the credentials and start a session: the token pair and the user,
+    or the second step when the account has two-factor sign-in on (see
+    app.auth.signin.complete_sign_in for the answer and the rules).
 
     The password is always checked at full bcrypt cost (against a dummy hash
     for an unknown email, and also while the account is locked), so that the
-    answer's timing says nothing. Unknown or deleted email and wrong password
-    are the same 401 AUTH_INVALID_CREDENTIALS_001; a disabled account is 403
-    only once its password verified; a locked account is 429
-    AUTH_ACCOUNT_LOCKED_022 with Retry-After, even with the right password,
-    except for a known client (see app.auth.lockout).
+    answer's timing says nothing; whether the account has two-factor sign-in
+    is only looked at once the password has verified. Unknown or deleted
+    email and wrong password are the same 401 AUTH_INVALID_CREDENTIALS_001; a
+    disabled account is 403 only once its password verified; a locked account
+    is 429 AUTH_ACCOUNT_LOCKED_022 with Retry-After, even with the right
+    password, except for a known client (see app.auth.lockout).
     """
     refuse_when_hashing_is_saturated()
     user = find_live_user_by_email(email)
@@ -174,56 +170,10 @@ def login(email: str, password: str) -> dict:
     password_ok = verify_password(password, known_hash or dummy_password_hash())
     if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
         _unknown_email_failure(email)
-    now = utcnow()
     if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
-        _wrong_password(user, now)
-    passes_lock = False
-    if lockout.is_locked(user, now):
-        passes_lock = lockout.known_client_may_pass(user.id, now)
-        if not passes_lock:
-            _locked(user, now)
-    if not user.is_active:
-        audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure", details={"reason": "disabled"})
-        db.session.commit()
-        raise AppError(errors.ACCOUNT_DISABLED)
-    if passes_lock:
-        recorded = lockout.record_success_during_lock(user.id, known_hash, now)
-    else:
-        recorded = lockout.record_success(user.id, known_hash, now)
-    if not recorded:  # locked by a concurrent failure, or password changed or account deleted, since read
-        db.session.refresh(user)
-        if user.is_deleted or user.password_hash != known_hash:
-            _fail(errors.INVALID_CREDENTIALS)
-        _locked(user, now)
-    session, refresh_token = sessions.start_session(user)
-    audit.record_event(audit.LOGIN_SUCCEEDED, user_id=user.id,
-                       details={"session_id": str(session.id), **({"during_lock": True} if passes_lock else {})})
-    db.session.commit()
-    return {**_token_pair(user.id, session.id, refresh_token), "user": db.session.get(User, user.id)}
-
-
-def _locked(user: User, now):
-    audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure")
-    db.session.commit()
-    raise lockout.locked_error((user.locked_until - now).total_seconds())
-
-
-def _wrong_password(user: User, now):
-    """Count the failure and answer 401, or 429 while the account is locked."""
-    counted = lockout.record_account_failure(user.id, now)
-    if counted is None:  # locked (perhaps by a concurrent failure since `user` was read)
-        db.session.refresh(user)
-        if lockout.is_locked(user, now):
-            lockout.record_client_failure(user.id)
-            _locked(user, now)
-    else:
-        audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure",
-                           details={"reason": "wrong_password", "failures": counted.failed_login_count})
-        if counted.locked_until is not None:
-            audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
-                               details={"until": counted.locked_until.isoformat()})
-    db.session.commit()
-    raise AppError(errors.INVALID_CREDENTIALS)
+        signin.count_failure(user, utcnow(), event_type=audit.LOGIN_FAILED, reason="wrong_password",
+                             error=errors.INVALID_CREDENTIALS)
+    return signin.complete_sign_in(user, amr=["pwd"], aal=signin.AAL1, method="password", password_hash=known_hash)
 
 
 def _unknown_email_failure(email: str):
@@ -285,9 +235,9 @@ def refresh(presented: str) -> dict:
             # Before the commit: a concurrent duplicate waits on the row lock until then.
             fingerprint = _client_fingerprint()
             cache.safe(lambda r: r.set(_spender_key(token_hash), fingerprint, ex=grace))
-        user_id, session_id = session.user_id, session.id
+        answer = signin.token_pair(session, child)  # the session keeps its level (aal, amr)
         db.session.commit()
-        return _token_pair(user_id, session_id, child)
+        return answer
 
     spent = sessions.find_refresh_token(token_hash)
     if spent is None or spent.used_at is None:  # unknown, or unused but expired
@@ -299,9 +249,9 @@ def refresh(presented: str) -> dict:
         spender = cache.safe(lambda r: r.get(_spender_key(token_hash)))
         if (successor is not None and successor.used_at is None and _session_usable(session, now)
                 and spender is not None and spender.decode() == _client_fingerprint()):
-            user_id, session_id = session.user_id, session.id
+            answer = signin.token_pair(session, child)
             db.session.rollback()  # nothing to write: the successor already exists
-            return _token_pair(user_id, session_id, child)
+            return answer
     sessions.end_sessions(Session.id == spent.session_id, reason="refresh_reuse")
     audit.record_event(audit.REFRESH_REUSE_DETECTED, user_id=session.user_id, outcome="failure",
                        details={"session_id": str(session.id)})
@@ -330,7 +280,7 @@ def list_sessions(user_id, current_session_id) -> list[dict]:
     """The user's live sessions, each flagged `current` if it is this request's."""
     return [
         {"id": s.id, "created_at": s.created_at, "last_used_at": s.last_used_at, "expires_at": s.expires_at,
-         "ip": s.ip, "user_agent": s.user_agent, "current": s.id == current_session_id}
+         "ip": s.ip, "user_agent": s.user_agent, "aal": s.aal, "amr": s.methods, "current": s.id == current_session_id}
         for s in sessions.live_sessions(user_id, utcnow())
     ]
 

@@ -25,11 +25,16 @@ from app.security.tokens import hash_token, new_token
 _REVOKED_KEY = "gatehouse_revoked_sessions"
 
 
-def start_session(user: User) -> tuple[Session, str]:
-    """A new session for `user` and its first refresh token (plain, for the client)."""
+def start_session(user: User, *, aal: int = 1, amr=("pwd",)) -> tuple[Session, str]:
+    """A new session for `user` and its first refresh token (plain, for the client).
+
+    Sign-ins start theirs through app.auth.signin, which sets the assurance
+    level `aal` and the methods `amr` (docs/mfa.md).
+    """
     now = utcnow()
     expires_at = now + timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
-    session = Session(user_id=user.id, created_at=now, last_used_at=now, expires_at=expires_at)
+    session = Session(user_id=user.id, created_at=now, last_used_at=now, expires_at=expires_at,
+                      aal=aal, amr=" ".join(amr))
     if has_request_context():
         session.ip = client_ip()[:45]
         session.user_agent = (request.user_agent.string or "")[:512] or None

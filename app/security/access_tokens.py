@@ -21,8 +21,12 @@ from app.errors import AppError
 JWT_ALGORITHM = "HS256"
 
 
-def issue_access_token(user_id, session_id) -> tuple[str, int]:
-    """A signed access token for `session_id`, and its lifetime in seconds."""
+def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",)) -> tuple[str, int]:
+    """A signed access token for `session_id`, and its lifetime in seconds.
+
+    It carries the session's assurance level (`aal`) and how the user signed
+    in (`amr`, RFC 8176 names), see docs/mfa.md.
+    """
     lifetime = int(current_app.config["JWT_EXPIRATION_HOURS"] * 3600)
     now = datetime.now(UTC)
     claims = {
@@ -32,6 +36,8 @@ def issue_access_token(user_id, session_id) -> tuple[str, int]:
         "exp": now + timedelta(seconds=lifetime),
         "jti": uuid.uuid4().hex,
         "type": "access",
+        "aal": aal,
+        "amr": list(amr),
     }
     token = jwt.encode(claims, current_app.config["JWT_SECRET_KEY"], algorithm=JWT_ALGORITHM)
     return token, lifetime

@@ -6,7 +6,7 @@ methods of the project Blueprint (app/blueprint.py).
 
 from __future__ import annotations
 
-from flask import g, request
+from flask import current_app, g, request
 
 from app import errors
 from app.errors import AppError
@@ -42,3 +42,11 @@ def current_user():
         user_id = g.get("user_id")
         g.current_user = db.session.get(User, user_id) if user_id else None
     return g.current_user
+
+
+def require_admin_assurance() -> None:
+    """With MFA_REQUIRED_FOR_ADMINS, 403 AUTH_MFA_ENROLLMENT_REQUIRED_038 unless
+    this request's session signed in with a second factor (aal 2, docs/mfa.md).
+    Called wherever an admin uses admin rights."""
+    if current_app.config.get("MFA_REQUIRED_FOR_ADMINS") and g.get("token_claims", {}).get("aal", 1) < 2:
+        raise AppError(errors.MFA_ENROLLMENT_REQUIRED)

@@ -26,6 +26,7 @@ from app.extensions import db
 from app.fields import Email, FullName
 from app.models import User, UserToken, utcnow
 from app.pagination import page_of
+from app.security.guards import require_admin_assurance
 from app.security.password_rules import password_problems
 from app.security.passwords import hash_password
 from app.security.tokens import new_token
@@ -98,8 +99,10 @@ def _account_for(actor_id: uuid.UUID, raw_id: str, *, for_update: bool = False) 
         raise AppError(errors.USER_NOT_FOUND) from None
     actor = _live_user(actor_id)
     target = _live_user(target_id, for_update=for_update)
-    if target.id != actor.id and not actor.is_admin:
-        raise AppError(errors.FORBIDDEN)
+    if target.id != actor.id:
+        if not actor.is_admin:
+            raise AppError(errors.FORBIDDEN)
+        require_admin_assurance()  # an admin acting on someone else's account
     return actor, target
 
 

@@ -815,6 +815,19 @@ export interface components {
             token: string;
         };
         Session: {
+            /**
+             * @description Assurance level: 1 = password only, 2 = a second factor or a passkey.
+             * @enum {integer}
+             */
+            aal: 1 | 2;
+            /**
+             * @description How the session signed in (RFC 8176 names, e.g. `pwd`, `otp`).
+             * @example [
+             *       "pwd",
+             *       "otp"
+             *     ]
+             */
+            amr: string[];
             /** Format: date-time */
             created_at: string;
             /** @description True for the session of this request's token. */
@@ -1018,8 +1031,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Events of this account. */
                 user_id?: string;
-                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`. */
-                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed";
+                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`. */
+                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in";
             };
             header?: never;
             path?: never;

@@ -57,6 +57,7 @@ from .registered_user_envelope import RegisteredUserEnvelope
 from .registered_user_envelope_status import RegisteredUserEnvelopeStatus
 from .reset_password_request import ResetPasswordRequest
 from .session import Session
+from .session_aal import SessionAal
 from .session_list_envelope import SessionListEnvelope
 from .session_list_envelope_status import SessionListEnvelopeStatus
 from .token_pair import TokenPair
@@ -130,6 +131,7 @@ __all__ = (
     "RegisterRequest",
     "ResetPasswordRequest",
     "Session",
+    "SessionAal",
     "SessionListEnvelope",
     "SessionListEnvelopeStatus",
     "TokenPair",

@@ -7,6 +7,8 @@ from uuid import UUID
 
 from attrs import define as _attrs_define
 
+from ..models.session_aal import SessionAal, check_session_aal
+
 T = TypeVar("T", bound="Session")
 
 
@@ -14,6 +16,8 @@ T = TypeVar("T", bound="Session")
 class Session:
     """
     Attributes:
+        aal (SessionAal): Assurance level: 1 = password only, 2 = a second factor or a passkey.
+        amr (list[str]): How the session signed in (RFC 8176 names, e.g. `pwd`, `otp`). Example: ['pwd', 'otp'].
         created_at (datetime.datetime):
         current (bool): True for the session of this request's token.
         expires_at (datetime.datetime):
@@ -23,6 +27,8 @@ class Session:
         user_agent (None | str):
     """
 
+    aal: SessionAal
+    amr: list[str]
     created_at: datetime.datetime
     current: bool
     expires_at: datetime.datetime
@@ -32,6 +38,10 @@ class Session:
     user_agent: None | str
 
     def to_dict(self) -> dict[str, Any]:
+        aal: int = self.aal
+
+        amr = self.amr
+
         created_at = self.created_at.isoformat()
 
         current = self.current
@@ -52,6 +62,8 @@ class Session:
 
         field_dict.update(
             {
+                "aal": aal,
+                "amr": amr,
                 "created_at": created_at,
                 "current": current,
                 "expires_at": expires_at,
@@ -67,6 +79,10 @@ class Session:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
+        aal = check_session_aal(d.pop("aal"))
+
+        amr = cast(list[str], d.pop("amr"))
+
         created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
 
         current = d.pop("current")
@@ -92,6 +108,8 @@ class Session:
         user_agent = _parse_user_agent(d.pop("user_agent"))
 
         session = cls(
+            aal=aal,
+            amr=amr,
             created_at=created_at,
             current=current,
             expires_at=expires_at,
