@@ -138,11 +138,11 @@ def _api_info() -> dict:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.audit_routes import blp as audit_blp
+    from app.audit.routes import blp as audit_blp
     from app.auth.routes import blp as auth_blp
     from app.docs import bp as docs_bp
     from app.extensions import api
-    from app.flags_routes import blp as flags_blp
+    from app.flags.routes import blp as flags_blp
     from app.health import blp as health_blp
     from app.users.routes import blp as users_blp
 
@@ -155,14 +155,20 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app.errors import PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, AppError
-    from app.flags import init_maintenance
+    from app import flags
+    from app.errors import MAINTENANCE, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, AppError
     from app.metrics import init_metrics
     from app.observability import init_request_tracking
 
     init_request_tracking(app)
     init_metrics(app)
-    init_maintenance(app)
+
+    @app.before_request
+    def _refuse_during_maintenance():
+        # 503 SERVER_MAINTENANCE_014 with Retry-After while maintenance mode is on.
+        if flags.is_exempt(request.path, request.method) or not flags.maintenance_active():
+            return
+        raise AppError(MAINTENANCE, headers={"Retry-After": str(app.config["MAINTENANCE_RETRY_AFTER"])})
 
     @app.before_request
     def _require_json_body():

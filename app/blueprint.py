@@ -35,14 +35,16 @@ from __future__ import annotations
 import functools
 import math
 import re
+import uuid
 from http import HTTPStatus
 from typing import ClassVar
 
 import flask_smorest
+from flask import g
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 
-from app.errors import FORBIDDEN, MALFORMED_JSON, VALIDATION_FAILED, AppError
+from app.errors import FORBIDDEN, MALFORMED_JSON, VALIDATION_FAILED, AppError, ErrorCode
 from app.extensions import limiter
 from app.openapi import BEARER_SECURITY
 from app.security.guards import authenticate, current_user, require_admin_assurance
@@ -159,7 +161,7 @@ class Blueprint(flask_smorest.Blueprint):
             user = current_user()
             if user is None or not user.is_admin:
                 raise AppError(FORBIDDEN)
-            require_admin_assurance()
+            require_admin_assurance(g.token_claims.get("aal"))
             return documented(*args, **kwargs)
 
         return guarded
@@ -179,3 +181,15 @@ class Blueprint(flask_smorest.Blueprint):
     def _bearer(self, view, *statuses: int):
         # The operation requires a Bearer token and may answer `statuses`.
         return self.doc(security=BEARER_SECURITY)(self.errors(*statuses)(view))
+
+
+def path_id(raw: str, not_found: ErrorCode) -> uuid.UUID:
+    """The id in a `<string:...>` path segment, parsed at the edge for the service.
+
+    A malformed id is answered like an unknown one (`not_found`, a 404 of the
+    catalogue), not with a validation error: to a client both name nothing.
+    """
+    try:
+        return uuid.UUID(raw)
+    except ValueError:
+        raise AppError(not_found) from None

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import sys
+import uuid
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from app.context import RequestContext
 from config import BASE_DIR
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -42,25 +44,21 @@ def create_admin(email: str, password_stdin: bool, full_name: str) -> None:
 flags_cli = AppGroup("flags", help="Feature flags and maintenance mode (stored in Redis).")
 
 
-def _resolve_user(user: str | None) -> str | None:
-    """A user id from `--user` (an id or an email), or None."""
+def _resolve_user(user: str | None) -> uuid.UUID | None:
+    """A user id from `--user` (an id or the email of a live account), or None."""
     if not user:
         return None
-    import uuid
-
-    from app.extensions import db
-    from app.models import User
+    from app.fields import normalize_email
+    from app.users.service import find_live_user_by_email
 
     try:
-        return str(uuid.UUID(user))
+        return uuid.UUID(user)
     except ValueError:
         pass
-    found = db.session.execute(
-        db.select(User.id).where(db.func.lower(User.email) == user.strip().lower(), User.deleted_at.is_(None))
-    ).scalar_one_or_none()
+    found = find_live_user_by_email(normalize_email(user))
     if found is None:
         raise click.ClickException(f"no user with email {user}")
-    return str(found)
+    return found.id
 
 
 def _flag_call(function, *args):
@@ -98,7 +96,7 @@ def flags_set(name: str, value: str, user: str | None) -> None:
     """Turn flag NAME on or off, for everyone or for one user."""
     from app import flags
 
-    _echo_state(_flag_call(flags.set_flag, name, value.lower() in ("on", "true"), _resolve_user(user)))
+    _echo_state(_flag_call(flags.set_flag, name, value.lower() in ("on", "true"), _resolve_user(user), RequestContext()))
 
 
 @flags_cli.command("unset")
@@ -108,7 +106,7 @@ def flags_unset(name: str, user: str | None) -> None:
     """Return flag NAME to its configured default, or drop one user's override."""
     from app import flags
 
-    _echo_state(_flag_call(flags.unset_flag, name, _resolve_user(user)))
+    _echo_state(_flag_call(flags.unset_flag, name, _resolve_user(user), RequestContext()))
 
 
 openapi_cli = AppGroup("openapi", help="The OpenAPI document (openapi.json) the clients are generated from.")

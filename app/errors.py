@@ -79,19 +79,23 @@ METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not ser
 
 
 class AppError(Exception):
-    """An expected failure with a catalogue code; rendered in the error envelope."""
+    """An expected failure with a catalogue code; rendered in the error envelope.
+
+    `extra` adds members beside `status` and `error` (e.g. /ready's `checks`).
+    """
 
     def __init__(self, error: ErrorCode, message: str | None = None, *, field: str | None = None,
-                 details: list[dict] | None = None, headers: dict | None = None):
+                 details: list[dict] | None = None, headers: dict | None = None, extra: dict | None = None):
         super().__init__(message or error.message)
         self.error = error
         self.message = message or error.message
         self.field = field
         self.details = details
         self.headers = headers or {}
+        self.extra = extra or {}
 
 
-def error_body(error: ErrorCode, message: str | None = None, *, field=None, details=None) -> dict:
+def error_body(error: ErrorCode, message: str | None = None, *, field=None, details=None, extra=None) -> dict:
     """The envelope of SPEC §4 for `error`."""
     from app.observability import current_request_id
 
@@ -103,11 +107,11 @@ def error_body(error: ErrorCode, message: str | None = None, *, field=None, deta
         "timestamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
         "trace_id": current_request_id(),
     }
-    return {"status": "error", "error": body}
+    return {"status": "error", "error": body, **(extra or {})}
 
 
-def error_response(error: ErrorCode, message=None, *, field=None, details=None, headers=None, status=None):
-    response = jsonify(error_body(error, message, field=field, details=details))
+def error_response(error: ErrorCode, message=None, *, field=None, details=None, headers=None, status=None, extra=None):
+    response = jsonify(error_body(error, message, field=field, details=details, extra=extra))
     response.status_code = status or error.status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -192,7 +196,8 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_app_error(exc: AppError):
-    return error_response(exc.error, exc.message, field=exc.field, details=exc.details, headers=exc.headers)
+    return error_response(exc.error, exc.message, field=exc.field, details=exc.details, headers=exc.headers,
+                          extra=exc.extra)
 
 
 def handle_database_unavailable(exc: Exception):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import jsonify
 from marshmallow import Schema, fields
 from sqlalchemy import text
 
 from app import cache, errors, metrics
 from app.blueprint import Blueprint
+from app.errors import AppError
 from app.extensions import db, redis_client
 from app.openapi import error_headers
 from app.responses import ErrorBodySchema
@@ -69,12 +69,7 @@ def ready():
     if all(value == "healthy" for value in checks.values()):
         return {"status": "ready", "checks": checks}
     db.session.rollback()
-    body = errors.error_body(errors.NOT_READY)
-    body["checks"] = checks
-    response = jsonify(body)
-    response.status_code = 503
-    response.headers["Retry-After"] = "5"
-    return response
+    raise AppError(errors.NOT_READY, headers={"Retry-After": "5"}, extra={"checks": checks})
 
 
 @blp.route("/metrics", operation_id="getMetrics")

@@ -7,7 +7,7 @@ them (prometheus-client's multiprocess mode). Without that variable (tests,
 `flask run`) the metrics live in this process only.
 
 Labels never carry a raw path or an id: `endpoint` is the route template
-(`/api/v1/users/<uuid:user_id>`) or `<unmatched>`, and a method nobody routes
+(`/api/v1/users/<string:user_id>`) or `<unmatched>`, and a method nobody routes
 is `OTHER`, so a client cannot grow the number of series.
 
 Queue depths and job outcomes are read from Redis, the outbox backlog and the

@@ -247,6 +247,7 @@ def mint_tokens(count: int, path: Path, with_email: bool = False) -> Path:
     """Sign in `count` seeded users directly (start_session + an access token, as
     login does after checking the password) and write their tokens to `path`."""
     from app.auth.sessions import start_session
+    from app.context import RequestContext
     from app.extensions import db
     from app.models import User
     from app.security.access_tokens import issue_access_token
@@ -257,7 +258,7 @@ def mint_tokens(count: int, path: Path, with_email: bool = False) -> Path:
         emails = [settings.EMAIL_FORMAT.format(n) for n in range(2, count + 2)]
         users = db.session.execute(db.select(User).where(User.email.in_(emails))).scalars().all()
         for user in users:
-            session, _ = start_session(user)
+            session, _ = start_session(user, RequestContext())
             db.session.flush()
             token, _ = issue_access_token(user.id, session.id)
             lines.append(f"{user.email} {token}" if with_email else token)

@@ -37,6 +37,7 @@ CONFIGS = [
 def mint_token(env: dict) -> str:
     from app import create_app
     from app.auth.sessions import start_session
+    from app.context import RequestContext
     from app.extensions import db
     from app.models import User
     from app.security.access_tokens import issue_access_token
@@ -49,7 +50,7 @@ def mint_token(env: dict) -> str:
                     full_name="Measure", is_verified=True)
         db.session.add(user)
         db.session.commit()
-        session, _ = start_session(user)
+        session, _ = start_session(user, RequestContext())
         db.session.commit()
         return issue_access_token(user.id, session.id)[0]
 

@@ -217,13 +217,14 @@ def sign_in(app):
     """Start a real session for `user` and return its Authorization header
     (and the session id / refresh token as attributes of the dict)."""
     from app.auth.sessions import start_session
+    from app.context import RequestContext
     from app.extensions import db
     from app.models import User
     from app.security.access_tokens import issue_access_token
 
     def _sign_in(user):
         with app.app_context():
-            session, refresh_token = start_session(db.session.get(User, user.id))
+            session, refresh_token = start_session(db.session.get(User, user.id), RequestContext())
             db.session.commit()
             token, _ = issue_access_token(user.id, session.id)
             headers = {"Authorization": f"Bearer {token}"}

@@ -22,11 +22,12 @@ def admin_headers(make_user, sign_in):
 def record(app):
     """`record(event_type, user_id=..., at=datetime)` stores an audit event (as a service would)."""
     from app import audit
+    from app.context import RequestContext
     from app.extensions import db
 
     def _record(event_type, user_id=None, at=None, outcome="success", details=None):
         with app.app_context():
-            event = audit.record_event(event_type, user_id=user_id, outcome=outcome, details=details)
+            event = audit.record_event(event_type, ctx=RequestContext(), user_id=user_id, outcome=outcome, details=details)
             if at is not None:
                 event.created_at = at
             db.session.commit()

@@ -36,6 +36,7 @@ SEED = os.environ.get("FUZZ_SEED")
 def fresh_admin_token(app):
     """`headers(fresh)`: an Authorization header of a signed-in admin."""
     from app.auth.sessions import start_session
+    from app.context import RequestContext
     from app.extensions import db
     from app.models import User
     from app.security.access_tokens import issue_access_token
@@ -56,7 +57,7 @@ def fresh_admin_token(app):
                         is_verified=True, is_admin=True)
             db.session.add(user)
             db.session.flush()
-            session, _ = start_session(user)
+            session, _ = start_session(user, RequestContext())
             db.session.commit()
             token, _ = issue_access_token(user.id, session.id)
         current["header"] = {"Authorization": f"Bearer {token}"}

@@ -60,6 +60,7 @@ def test_refresh_keeps_the_sessions_level(app, client, make_user):
 def session_at(app):
     """`session_at(user, aal)`: the Authorization header of a new session of `user` at that level."""
     from app.auth.sessions import start_session
+    from app.context import RequestContext
     from app.extensions import db
     from app.models import User
     from app.security.access_tokens import issue_access_token
@@ -67,7 +68,7 @@ def session_at(app):
     def _start(user, aal):
         amr = ("pwd", "otp") if aal == 2 else ("pwd",)
         with app.app_context():
-            session, _ = start_session(db.session.get(User, user.id), aal=aal, amr=amr)
+            session, _ = start_session(db.session.get(User, user.id), RequestContext(), aal=aal, amr=amr)
             db.session.commit()
             token, _ = issue_access_token(user.id, session.id, aal=aal, amr=amr)
         return bearer(token)

@@ -31,10 +31,11 @@ def receiver(app, monkeypatch):
 def record(app, event_type="auth.login_failed", user_id=None, outcome="failure", details=None):
     """Record an audit event the way a service does; returns (event id, outbox id)."""
     from app import audit
+    from app.context import RequestContext
     from app.extensions import db
 
     with app.app_context():
-        event = audit.record_event(event_type, user_id=user_id, outcome=outcome, details=details or {"reason": "x"})
+        event = audit.record_event(event_type, ctx=RequestContext(), user_id=user_id, outcome=outcome, details=details or {"reason": "x"})
         db.session.commit()
         outbox = db.session.query(OutboxMessage).filter_by(kind=OutboxMessage.KIND_WEBHOOK).all()
         [message] = [m for m in outbox if m.payload["event"]["id"] == str(event.id)]
@@ -132,11 +133,12 @@ def test_refused_event_goes_to_notification_dlq(app, receiver, status):
 
 def test_no_webhook_is_queued_without_webhook_url(app):
     from app import audit
+    from app.context import RequestContext
     from app.extensions import db
 
     assert app.config["WEBHOOK_URL"] is None
     with app.app_context():
-        audit.record_event(audit.LOGOUT)
+        audit.record_event(audit.LOGOUT, ctx=RequestContext())
         db.session.commit()
         assert db.session.query(OutboxMessage).count() == 0
 

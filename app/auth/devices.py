@@ -16,11 +16,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import has_request_context, request
 from sqlalchemy import delete, select, update
 from ua_parser import parse
 
-from app.extensions import client_ip, db
+from app.context import RequestContext
+from app.extensions import db
 from app.models import SignInContext
 
 NEW_SIGN_IN_DAYS = 90
@@ -61,12 +61,11 @@ def network_of(ip: str) -> str:
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
 
 
-def current_origin() -> Origin:
-    """The origin of the current request (UNKNOWN outside one)."""
-    if not has_request_context():
+def origin_of(ctx: RequestContext) -> Origin:
+    """Where the call of `ctx` comes from (UNKNOWN outside a request)."""
+    if ctx.ip is None:
         return Origin(UNKNOWN, UNKNOWN, UNKNOWN)
-    ip = client_ip()
-    return Origin(describe_device(request.user_agent.string or ""), network_of(ip), ip)
+    return Origin(describe_device(ctx.user_agent or ""), network_of(ctx.ip), ctx.ip)
 
 
 def remember(user_id, origin: Origin, now: datetime) -> bool:

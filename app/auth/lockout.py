@@ -26,8 +26,9 @@ from flask import current_app
 from sqlalchemy import and_, case, or_, select, update
 
 from app import cache, errors
+from app.context import RequestContext
 from app.errors import AppError
-from app.extensions import client_ip, db
+from app.extensions import db
 from app.models import Session, User
 
 KNOWN_CLIENT_DAYS = 90
@@ -129,8 +130,8 @@ def _address_key(email: str) -> str:
     return cache.key("auth", "login_failures", hashlib.sha256(email.encode("utf-8")).hexdigest()[:32], "count")
 
 
-def _client_key(user_id) -> str:
-    address = hashlib.sha256(client_ip().encode("utf-8")).hexdigest()[:16]
+def _client_key(user_id, ctx: RequestContext) -> str:
+    address = hashlib.sha256((ctx.ip or "unknown").encode("utf-8")).hexdigest()[:16]
     return cache.key("auth", "login_failures", f"{user_id}:{address}", "count")
 
 
@@ -144,18 +145,18 @@ def record_unknown_email_failure(email: str):
     return max(counted[1], 1)
 
 
-def record_client_failure(user_id) -> None:
-    """Count a wrong password from this client against a locked account."""
-    _count(_client_key(user_id))
+def record_client_failure(user_id, ctx: RequestContext) -> None:
+    """Count a wrong password from the client of `ctx` against a locked account."""
+    _count(_client_key(user_id, ctx))
 
 
-def known_client_may_pass(user_id, now: datetime) -> bool:
-    """Whether this client may sign in (right password) although the account is locked."""
-    failures = cache.safe(lambda r: int(r.get(_client_key(user_id)) or 0))
+def known_client_may_pass(user_id, now: datetime, ctx: RequestContext) -> bool:
+    """Whether the client of `ctx` may sign in (right password) although the account is locked."""
+    failures = cache.safe(lambda r: int(r.get(_client_key(user_id, ctx)) or 0))
     if failures is None or failures >= current_app.config["LOCKOUT_THRESHOLD"]:
         return False
     since = now - timedelta(days=KNOWN_CLIENT_DAYS)
     return db.session.execute(
-        select(Session.id).where(Session.user_id == user_id, Session.ip == client_ip()[:45], Session.created_at > since)
+        select(Session.id).where(Session.user_id == user_id, Session.ip == (ctx.ip or "unknown")[:45], Session.created_at > since)
         .limit(1)
     ).first() is not None

@@ -33,6 +33,7 @@ from sqlalchemy import and_, case, exists, func, select, update
 
 from app import audit, errors
 from app.auth import lockout, sessions
+from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
@@ -64,7 +65,7 @@ def _void_reset_links(user_id, now) -> None:
 # ------------------------------------------------------- forgot password
 
 
-def request_password_reset(email: str) -> None:
+def request_password_reset(email: str, ctx: RequestContext) -> None:
     """Email a single-use reset link valid RESET_TOKEN_TTL_HOURS to the live,
     active account using `email`, unless the address had one within
     RESET_EMAIL_INTERVAL or RESET_EMAILS_PER_HOUR within the hour.
@@ -90,14 +91,14 @@ def request_password_reset(email: str) -> None:
     ).one()
     if not eligible:
         reason = "unknown_email" if user is None else "disabled"
-        audit.record_event(audit.PASSWORD_RESET_REQUESTED, user_id=user.id if user else None, outcome="failure",
+        audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id if user else None, outcome="failure",
                            details={"reason": reason, "email": email})
     elif last_hour >= RESET_EMAILS_PER_HOUR or (latest is not None and now - latest < RESET_EMAIL_INTERVAL):
-        audit.record_event(audit.PASSWORD_RESET_REQUESTED, user_id=user.id, outcome="failure",
+        audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"reason": "rate_limited"})
     else:
         _send_reset_link(user, now)
-        audit.record_event(audit.PASSWORD_RESET_REQUESTED, user_id=user.id)
+        audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id)
     db.session.commit()  # (the outbox enqueues the email right after it)
     # Sleeping after the commit holds no database connection.
     time.sleep(max(0.0, current_app.config["FORGOT_PASSWORD_MIN_SECONDS"] - (time.monotonic() - started)))
@@ -129,7 +130,7 @@ def _live_reset_token(token_hash: str, now):
     )
 
 
-def reset_password(token: str, new_password: str) -> None:
+def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     """Set a new password with an emailed reset link.
 
     The link is spent by one conditional UPDATE (of two concurrent uses
@@ -162,7 +163,7 @@ def reset_password(token: str, new_password: str) -> None:
     refusal = _refusal(user, spent.new_email)
     if refusal:
         # The link stays spent: it must never become a way back into the account.
-        audit.record_event(audit.PASSWORD_RESET, user_id=spent.user_id, outcome="failure", details={"reason": refusal})
+        audit.record_event(audit.PASSWORD_RESET, ctx=ctx, user_id=spent.user_id, outcome="failure", details={"reason": refusal})
         db.session.commit()
         raise AppError(errors.RESET_TOKEN_INVALID, field="token")
 
@@ -174,9 +175,9 @@ def reset_password(token: str, new_password: str) -> None:
     user.locked_until = None
     _void_reset_links(user.id, now)
     ended = sessions.end_user_sessions(user.id, reason="password_reset")
-    audit.record_event(audit.PASSWORD_RESET, user_id=user.id, details={"sessions_ended": len(ended)})
+    audit.record_event(audit.PASSWORD_RESET, ctx=ctx, user_id=user.id, details={"sessions_ended": len(ended)})
     if not was_verified:
-        audit.record_event(audit.VERIFIED, user_id=user.id, details={"by": "password_reset"})
+        audit.record_event(audit.VERIFIED, ctx=ctx, user_id=user.id, details={"by": "password_reset"})
     queue_email(user.email, "password_changed", {"full_name": user.full_name})
     db.session.commit()
 
@@ -194,7 +195,7 @@ def _refusal(user: User | None, mailed_to: str | None) -> str | None:
 # ------------------------------------------------------- change password
 
 
-def change_password(user_id, session_id, current_password: str, new_password: str) -> None:
+def change_password(user_id, session_id, current_password: str, new_password: str, ctx: RequestContext) -> None:
     """Replace the signed-in user's password, given the current one.
 
     A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts
@@ -213,9 +214,9 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     password_ok = verify_password(current_password, old_hash)
     now = utcnow()
     if not password_ok:
-        _wrong_current_password(user, now)
-    if lockout.is_locked(user, now) and not lockout.known_client_may_pass(user.id, now):
-        audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
+        _wrong_current_password(user, now, ctx)
+    if lockout.is_locked(user, now) and not lockout.known_client_may_pass(user.id, now, ctx):
+        audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"during": "change_password"})
         db.session.commit()
         raise lockout.locked_error((user.locked_until - now).total_seconds())
@@ -247,27 +248,27 @@ def change_password(user_id, session_id, current_password: str, new_password: st
         _fail(errors.PASSWORD_INCORRECT, field="current_password")
     _void_reset_links(user_id, now)
     ended = sessions.end_user_sessions(user_id, reason="password_changed", keep=session_id)
-    audit.record_event(audit.PASSWORD_CHANGED, user_id=user_id, details={"sessions_ended": len(ended)})
+    audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details={"sessions_ended": len(ended)})
     queue_email(changed.email, "password_changed", {"full_name": changed.full_name})
     db.session.commit()
 
 
-def _wrong_current_password(user: User, now):
+def _wrong_current_password(user: User, now, ctx: RequestContext):
     """Count the failure toward the lockout; 400, or 429 while the account is locked."""
     counted = lockout.record_account_failure(user.id, now)
     if counted is None:  # locked (perhaps by a concurrent failure since `user` was read)
         db.session.refresh(user)
         if lockout.is_locked(user, now):
-            lockout.record_client_failure(user.id)
-            audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
+            lockout.record_client_failure(user.id, ctx)
+            audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
                                details={"during": "change_password"})
             db.session.commit()
             raise lockout.locked_error((user.locked_until - now).total_seconds())
     else:
-        audit.record_event(audit.PASSWORD_CHANGED, user_id=user.id, outcome="failure",
+        audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"reason": "wrong_current_password", "failures": counted.failed_login_count})
         if counted.locked_until is not None:
-            audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
+            audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
                                details={"until": counted.locked_until.isoformat()})
     db.session.commit()
     raise AppError(errors.PASSWORD_INCORRECT, field="current_password")

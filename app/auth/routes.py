@@ -4,8 +4,7 @@ Every route without a Bearer token is limited per client IP
 (`Blueprint.rate_limited`, app/blueprint.py).
 """
 
-from flask import g
-
+from app import errors
 from app.auth import recovery, service
 from app.auth.schemas import (
     ChangePasswordSchema,
@@ -20,7 +19,8 @@ from app.auth.schemas import (
     TokenPairSchema,
     VerifyEmailSchema,
 )
-from app.blueprint import Blueprint
+from app.blueprint import Blueprint, path_id
+from app.context import request_context
 from app.responses import envelope
 from app.users.schemas import UserSchema
 
@@ -47,7 +47,7 @@ def register(body):
     409 AUTH_EMAIL_EXISTS_003 when a live account uses the address; 429 after
     5 registrations a minute from one IP.
     """
-    return {"data": service.register_user(body["email"], body["password"], body["full_name"]),
+    return {"data": service.register_user(body["email"], body["password"], body["full_name"], request_context()),
             "message": "Registration successful. Please check your email to verify your account."}
 
 
@@ -63,7 +63,7 @@ def verify_email(body):
     409 AUTH_EMAIL_EXISTS_003 if that address was taken meanwhile. A bad,
     used or expired token is 400 AUTH_VERIFICATION_TOKEN_INVALID_023.
     """
-    return {"data": service.verify_email(body["token"]), "message": "Email verified."}
+    return {"data": service.verify_email(body["token"], request_context()), "message": "Email verified."}
 
 
 @blp.route("/resend-verification", methods=["POST"])
@@ -90,7 +90,7 @@ def login(body):
     minutes for this email, until the lock lifts (an address the account
     signed in from before still gets in with the right password).
     """
-    return {"data": service.login(body["email"], body["password"]), "message": "Signed in."}
+    return {"data": service.login(body["email"], body["password"], request_context()), "message": "Signed in."}
 
 
 @blp.route("/refresh", methods=["POST"])
@@ -105,7 +105,7 @@ def refresh(body):
     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
     AUTH_SESSION_REVOKED_018 (the session has ended).
     """
-    return {"data": service.refresh(body["refresh_token"]), "message": "Tokens refreshed."}
+    return {"data": service.refresh(body["refresh_token"], request_context()), "message": "Tokens refreshed."}
 
 
 @blp.route("/logout", methods=["POST"])
@@ -113,7 +113,8 @@ def refresh(body):
 @blp.response(204)
 def logout():
     """End this session; its access and refresh tokens stop working at once."""
-    service.logout(g.user_id, g.session_id)
+    ctx = request_context()
+    service.logout(ctx.user_id, ctx.session_id, ctx)
 
 
 @blp.route("/logout-all", methods=["POST"])
@@ -121,7 +122,8 @@ def logout():
 @blp.response(204)
 def logout_all():
     """End every session of the signed-in user."""
-    service.logout_all(g.user_id)
+    ctx = request_context()
+    service.logout_all(ctx.user_id, ctx)
 
 
 @blp.route("/sessions", methods=["GET"])
@@ -129,7 +131,8 @@ def logout_all():
 @blp.response(200, envelope(SessionSchema, many=True))
 def list_sessions():
     """The signed-in user's live sessions."""
-    return {"data": service.list_sessions(g.user_id, g.session_id)}
+    ctx = request_context()
+    return {"data": service.list_sessions(ctx.user_id, ctx.session_id)}
 
 
 @blp.route("/sessions/<session_id>", methods=["DELETE"])
@@ -138,7 +141,8 @@ def list_sessions():
 @blp.errors(404)
 def revoke_session(session_id):
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise)."""
-    service.revoke_session(g.user_id, session_id)
+    ctx = request_context()
+    service.revoke_session(ctx.user_id, path_id(session_id, errors.SESSION_NOT_FOUND), ctx)
 
 
 @blp.route("/forgot-password", methods=["POST"])
@@ -153,7 +157,7 @@ def forgot_password(body):
     within the hour), in which case no new email is sent. 429 after 3
     requests a minute from one IP.
     """
-    recovery.request_password_reset(body["email"])
+    recovery.request_password_reset(body["email"], request_context())
     return {"message": "If an account uses this address, a password reset link is on its way."}
 
 
@@ -169,7 +173,7 @@ def reset_password(body):
     password follows the registration rules (400 REQUEST_VALIDATION_FAILED_004).
     A reset also confirms the email address and lifts a sign-in lockout.
     """
-    recovery.reset_password(body["token"], body["new_password"])
+    recovery.reset_password(body["token"], body["new_password"], request_context())
     return {"message": "Your password has been reset. Sign in with the new password."}
 
 
@@ -185,5 +189,6 @@ def change_password(body):
     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
     Retry-After while the account is locked).
     """
-    recovery.change_password(g.user_id, g.session_id, body["current_password"], body["new_password"])
+    ctx = request_context()
+    recovery.change_password(ctx.user_id, ctx.session_id, body["current_password"], body["new_password"], ctx)
     return {"message": "Your password has been changed. Your other sessions have been signed out."}

@@ -12,15 +12,16 @@ import hashlib
 import uuid
 from datetime import timedelta
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, cache, errors
 from app.auth import lockout, sessions, signin
+from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
-from app.extensions import client_ip, db
+from app.extensions import db
 from app.models import Session, User, UserToken, utcnow
 from app.security.passwords import dummy_password_hash, hash_password, refuse_when_hashing_is_saturated, verify_password
 from app.security.tokens import hash_token, new_token
@@ -50,7 +51,7 @@ def _fail(error, **kwargs):
 # -------------------------------------------------------------- sign-up
 
 
-def register_user(email: str, password: str, full_name: str) -> User:
+def register_user(email: str, password: str, full_name: str, ctx: RequestContext) -> User:
     """Create an unverified account and queue its verification email (seed §2.1.4, §4.1).
 
     One transaction: the user, its verification token, the outbox email and
@@ -66,7 +67,7 @@ def register_user(email: str, password: str, full_name: str) -> User:
     db.session.add(user)
     _flush_unless_email_taken()
     _send_verification(user)
-    audit.record_event(audit.REGISTERED, user_id=user.id)
+    audit.record_event(audit.REGISTERED, ctx=ctx, user_id=user.id)
     db.session.commit()
     return user
 
@@ -84,7 +85,7 @@ def _send_verification(user: User) -> None:
     })
 
 
-def verify_email(token: str) -> User:
+def verify_email(token: str, ctx: RequestContext) -> User:
     """Consume a verify_email or change_email token and apply it.
 
     verify_email marks the account verified; change_email moves the account
@@ -113,10 +114,10 @@ def verify_email(token: str) -> User:
         user.email = row.new_email
         user.is_verified = True
         _flush_unless_email_taken()
-        audit.record_event(audit.EMAIL_CHANGED, user_id=user.id, details={"from": old_email, "to": row.new_email})
+        audit.record_event(audit.EMAIL_CHANGED, ctx=ctx, user_id=user.id, details={"from": old_email, "to": row.new_email})
     else:
         user.is_verified = True
-        audit.record_event(audit.VERIFIED, user_id=user.id)
+        audit.record_event(audit.VERIFIED, ctx=ctx, user_id=user.id)
     db.session.commit()
     return user
 
@@ -147,7 +148,7 @@ def resend_verification(email: str) -> None:
 # -------------------------------------------------------------- sign-in
 
 
-def login(email: str, password: str) -> dict:
+def login(email: str, password: str, ctx: RequestContext) -> dict:
     """Check the credentials and start a session: the token pair and the user,
     or the second step when the account has two-factor sign-in on (see
     app.auth.signin.complete_sign_in for the answer and the rules).
@@ -169,22 +170,22 @@ def login(email: str, password: str) -> dict:
     db.session.rollback()
     password_ok = verify_password(password, known_hash or dummy_password_hash())
     if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
-        _unknown_email_failure(email)
+        _unknown_email_failure(email, ctx)
     if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
-        signin.count_failure(user, utcnow(), event_type=audit.LOGIN_FAILED, reason="wrong_password",
+        signin.count_failure(user, utcnow(), ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password",
                              error=errors.INVALID_CREDENTIALS)
-    return signin.complete_sign_in(user, amr=["pwd"], aal=signin.AAL1, method="password", password_hash=known_hash)
+    return signin.complete_sign_in(user, ctx, amr=["pwd"], aal=signin.AAL1, method="password", password_hash=known_hash)
 
 
-def _unknown_email_failure(email: str):
+def _unknown_email_failure(email: str, ctx: RequestContext):
     """Answer 401 for an address without an account, or 429 once it has
     failed as often as locks a real account."""
     retry_after = lockout.record_unknown_email_failure(email)
     if retry_after is not None:
-        audit.record_event(audit.LOGIN_LOCKED, outcome="failure", details={"email": email})
+        audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, outcome="failure", details={"email": email})
         db.session.commit()
         raise lockout.locked_error(retry_after)
-    audit.record_event(audit.LOGIN_FAILED, outcome="failure", details={"reason": "unknown_email", "email": email})
+    audit.record_event(audit.LOGIN_FAILED, ctx=ctx, outcome="failure", details={"reason": "unknown_email", "email": email})
     db.session.commit()
     raise AppError(errors.INVALID_CREDENTIALS)
 
@@ -199,10 +200,10 @@ def _session_usable(session: Session | None, now) -> bool:
     return user is not None and user.is_active and not user.is_deleted
 
 
-def _client_fingerprint() -> str:
+def _client_fingerprint(ctx: RequestContext) -> str:
     # "The same client" for the grace window: same address (after the trusted
     # proxies) and same User-Agent as the request that spent the token.
-    seen = f"{client_ip()}|{request.user_agent.string or ''}"
+    seen = f"{ctx.ip}|{ctx.user_agent or ''}"
     return hashlib.sha256(seen.encode("utf-8")).hexdigest()
 
 
@@ -210,7 +211,7 @@ def _spender_key(token_hash: str) -> str:
     return cache.key("auth", "refresh", token_hash[:32], "spent_by")
 
 
-def refresh(presented: str) -> dict:
+def refresh(presented: str, ctx: RequestContext) -> dict:
     """Rotate a refresh token: a new pair for the same session; the old token is spent.
 
     Presenting a spent token again revokes the whole session (401
@@ -233,7 +234,7 @@ def refresh(presented: str) -> dict:
         session.last_used_at = now
         if grace > 0:
             # Before the commit: a concurrent duplicate waits on the row lock until then.
-            fingerprint = _client_fingerprint()
+            fingerprint = _client_fingerprint(ctx)
             cache.safe(lambda r: r.set(_spender_key(token_hash), fingerprint, ex=grace))
         answer = signin.token_pair(session, child)  # the session keeps its level (aal, amr)
         db.session.commit()
@@ -248,12 +249,12 @@ def refresh(presented: str) -> dict:
         successor = sessions.find_refresh_token(hash_token(child), session_id=spent.session_id)
         spender = cache.safe(lambda r: r.get(_spender_key(token_hash)))
         if (successor is not None and successor.used_at is None and _session_usable(session, now)
-                and spender is not None and spender.decode() == _client_fingerprint()):
+                and spender is not None and spender.decode() == _client_fingerprint(ctx)):
             answer = signin.token_pair(session, child)
             db.session.rollback()  # nothing to write: the successor already exists
             return answer
     sessions.end_sessions(Session.id == spent.session_id, reason="refresh_reuse")
-    audit.record_event(audit.REFRESH_REUSE_DETECTED, user_id=session.user_id, outcome="failure",
+    audit.record_event(audit.REFRESH_REUSE_DETECTED, ctx=ctx, user_id=session.user_id, outcome="failure",
                        details={"session_id": str(session.id)})
     db.session.commit()
     raise AppError(errors.REFRESH_REUSED, field="refresh_token")
@@ -262,17 +263,17 @@ def refresh(presented: str) -> dict:
 # ------------------------------------------------------------- sessions
 
 
-def logout(user_id, session_id) -> None:
+def logout(user_id, session_id, ctx: RequestContext) -> None:
     """End the caller's session: its access and refresh tokens stop at once."""
     sessions.end_sessions(Session.id == session_id, Session.user_id == user_id, reason="logout")
-    audit.record_event(audit.LOGOUT, user_id=user_id, details={"session_id": str(session_id)})
+    audit.record_event(audit.LOGOUT, ctx=ctx, user_id=user_id, details={"session_id": str(session_id)})
     db.session.commit()
 
 
-def logout_all(user_id) -> None:
+def logout_all(user_id, ctx: RequestContext) -> None:
     """End every session of the user, this one included."""
     ended = sessions.end_user_sessions(user_id, reason="logout_all")
-    audit.record_event(audit.LOGOUT_ALL, user_id=user_id, details={"sessions": len(ended)})
+    audit.record_event(audit.LOGOUT_ALL, ctx=ctx, user_id=user_id, details={"sessions": len(ended)})
     db.session.commit()
 
 
@@ -285,15 +286,11 @@ def list_sessions(user_id, current_session_id) -> list[dict]:
     ]
 
 
-def revoke_session(user_id, session_id: str) -> None:
+def revoke_session(user_id, sid: uuid.UUID, ctx: RequestContext) -> None:
     """End one of the user's own live sessions; 404 AUTH_SESSION_NOT_FOUND_029
-    for a malformed id, another user's session or one already ended."""
-    try:
-        sid = uuid.UUID(session_id)
-    except ValueError:
-        raise AppError(errors.SESSION_NOT_FOUND) from None
+    for another user's session or one already ended."""
     if not sessions.end_sessions(Session.id == sid, Session.user_id == user_id, Session.expires_at > utcnow(),
                                  reason="revoked"):
         _fail(errors.SESSION_NOT_FOUND)
-    audit.record_event(audit.SESSION_REVOKED, user_id=user_id, details={"session_id": str(sid)})
+    audit.record_event(audit.SESSION_REVOKED, ctx=ctx, user_id=user_id, details={"session_id": str(sid)})
     db.session.commit()

@@ -13,11 +13,12 @@ import hashlib
 import hmac
 from datetime import timedelta
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session as OrmSession
 
-from app.extensions import client_ip, db
+from app.context import RequestContext
+from app.extensions import db
 from app.models import RefreshToken, Session, User, utcnow
 from app.security.session_cache import mark_sessions_revoked
 from app.security.tokens import hash_token, new_token
@@ -25,8 +26,8 @@ from app.security.tokens import hash_token, new_token
 _REVOKED_KEY = "gatehouse_revoked_sessions"
 
 
-def start_session(user: User, *, aal: int = 1, amr=("pwd",)) -> tuple[Session, str]:
-    """A new session for `user` and its first refresh token (plain, for the client).
+def start_session(user: User, ctx: RequestContext, *, aal: int = 1, amr=("pwd",)) -> tuple[Session, str]:
+    """A new session for `user` from the client of `ctx`, and its first refresh token (plain, for the client).
 
     Sign-ins start theirs through app.auth.signin, which sets the assurance
     level `aal` and the methods `amr` (docs/mfa.md).
@@ -35,9 +36,9 @@ def start_session(user: User, *, aal: int = 1, amr=("pwd",)) -> tuple[Session, s
     expires_at = now + timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
     session = Session(user_id=user.id, created_at=now, last_used_at=now, expires_at=expires_at,
                       aal=aal, amr=" ".join(amr))
-    if has_request_context():
-        session.ip = client_ip()[:45]
-        session.user_agent = (request.user_agent.string or "")[:512] or None
+    if ctx.ip is not None:
+        session.ip = ctx.ip[:45]
+        session.user_agent = (ctx.user_agent or "")[:512] or None
     db.session.add(session)
     db.session.flush()
     token, token_hash = new_token()

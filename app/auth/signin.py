@@ -28,6 +28,7 @@ from typing import NoReturn
 
 from app import audit, errors
 from app.auth import devices, lockout, sessions
+from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError, ErrorCode
 from app.extensions import db
@@ -47,9 +48,9 @@ def token_pair(session, refresh_token: str) -> dict:
             "refresh_token": refresh_token}
 
 
-def complete_sign_in(user: User, *, amr: Sequence[str], aal: int, method: str,
+def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal: int, method: str,
                      password_hash: str | None = None) -> dict:
-    """Finish a sign-in whose proof the caller has checked; commits.
+    """Finish a sign-in from the client of `ctx` whose proof the caller has checked; commits.
 
     `amr`: what was proved (RFC 8176 names: "pwd", "otp", "hwk", ...); `aal`:
     AAL2 when it includes a second factor or a passkey, else AAL1; `method`:
@@ -67,16 +68,16 @@ def complete_sign_in(user: User, *, amr: Sequence[str], aal: int, method: str,
     now = utcnow()
     if user.is_deleted:
         _fail(errors.INVALID_CREDENTIALS)
-    passes_lock = refuse_if_locked(user, now)
+    passes_lock = refuse_if_locked(user, now, ctx)
     if not user.is_active:
-        audit.record_event(audit.LOGIN_FAILED, user_id=user.id, outcome="failure",
+        audit.record_event(audit.LOGIN_FAILED, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"reason": "disabled", "method": method})
         db.session.commit()
         raise AppError(errors.ACCOUNT_DISABLED)
     if aal < AAL2:
         methods = factors.enrolled_methods(user.id)
         if methods:
-            return _second_step(user, amr, methods, method, password_hash)
+            return _second_step(user, ctx, amr, methods, method, password_hash)
 
     if passes_lock:
         recorded = lockout.record_success_during_lock(user.id, password_hash, now)
@@ -86,45 +87,46 @@ def complete_sign_in(user: User, *, amr: Sequence[str], aal: int, method: str,
         db.session.refresh(user)
         if user.is_deleted or (password_hash is not None and user.password_hash != password_hash):
             _fail(errors.INVALID_CREDENTIALS)
-        _locked(user, now)
-    session, refresh_token = sessions.start_session(user, aal=aal, amr=amr)
-    origin = devices.current_origin()
+        _locked(user, now, ctx)
+    session, refresh_token = sessions.start_session(user, ctx, aal=aal, amr=amr)
+    origin = devices.origin_of(ctx)
     if devices.remember(user.id, origin, now):
         queue_email(user.email, "new_sign_in", {
             "full_name": user.full_name, "device": origin.device, "ip": origin.ip,
             "at": now.strftime("%Y-%m-%d %H:%M UTC"),
         })
-        audit.record_event(audit.NEW_SIGN_IN, user_id=user.id,
+        audit.record_event(audit.NEW_SIGN_IN, ctx=ctx, user_id=user.id,
                            details={"session_id": str(session.id), "device": origin.device, "network": origin.network})
     details = {"session_id": str(session.id), "method": method, "aal": aal, "amr": list(amr)}
     if passes_lock:
         details["during_lock"] = True
-    audit.record_event(audit.LOGIN_SUCCEEDED, user_id=user.id, details=details)
+    audit.record_event(audit.LOGIN_SUCCEEDED, ctx=ctx, user_id=user.id, details=details)
     answer = token_pair(session, refresh_token)
     db.session.commit()
     return {**answer, "user": db.session.get(User, user.id)}
 
 
-def _second_step(user: User, amr, methods: list[str], method: str, password_hash: str | None) -> dict:
+def _second_step(user: User, ctx: RequestContext, amr, methods: list[str], method: str,
+                 password_hash: str | None) -> dict:
     from app.mfa import challenge
 
     token, lifetime = challenge.issue(user, amr=amr, password_hash=password_hash)
-    audit.record_event(audit.MFA_REQUIRED, user_id=user.id, details={"method": method, "methods": methods})
+    audit.record_event(audit.MFA_REQUIRED, ctx=ctx, user_id=user.id, details={"method": method, "methods": methods})
     db.session.commit()
     return {"mfa_required": True, "mfa_token": token, "methods": methods, "expires_in": lifetime}
 
 
-def refuse_if_locked(user: User, now) -> bool:
+def refuse_if_locked(user: User, now, ctx: RequestContext) -> bool:
     """429 AUTH_ACCOUNT_LOCKED_022 (committing its audit event) while the
-    account is locked, unless this client may pass the lock: then True."""
+    account is locked, unless the client of `ctx` may pass the lock: then True."""
     if not lockout.is_locked(user, now):
         return False
-    if lockout.known_client_may_pass(user.id, now):
+    if lockout.known_client_may_pass(user.id, now, ctx):
         return True
-    _locked(user, now)
+    _locked(user, now, ctx)
 
 
-def count_failure(user: User, now, *, event_type: str, reason: str, error: ErrorCode,
+def count_failure(user: User, now, ctx: RequestContext, *, event_type: str, reason: str, error: ErrorCode,
                   field: str | None = None) -> NoReturn:
     """Count a wrong password or code toward the account lockout, record
     `event_type` (failure, with `reason`), commit and raise `error`; or 429
@@ -134,20 +136,20 @@ def count_failure(user: User, now, *, event_type: str, reason: str, error: Error
     if counted is None:  # locked (perhaps by a concurrent failure since `user` was read)
         db.session.refresh(user)
         if lockout.is_locked(user, now):
-            lockout.record_client_failure(user.id)
-            _locked(user, now)
+            lockout.record_client_failure(user.id, ctx)
+            _locked(user, now, ctx)
     else:
-        audit.record_event(event_type, user_id=user.id, outcome="failure",
+        audit.record_event(event_type, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"reason": reason, "failures": counted.failed_login_count})
         if counted.locked_until is not None:
-            audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure",
+            audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
                                details={"until": counted.locked_until.isoformat()})
     db.session.commit()
     raise AppError(error, field=field)
 
 
-def _locked(user: User, now) -> NoReturn:
-    audit.record_event(audit.LOGIN_LOCKED, user_id=user.id, outcome="failure")
+def _locked(user: User, now, ctx: RequestContext) -> NoReturn:
+    audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure")
     db.session.commit()
     raise lockout.locked_error((user.locked_until - now).total_seconds())
 

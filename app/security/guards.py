@@ -44,9 +44,9 @@ def current_user():
     return g.current_user
 
 
-def require_admin_assurance() -> None:
+def require_admin_assurance(aal: int | None) -> None:
     """With MFA_REQUIRED_FOR_ADMINS, 403 AUTH_MFA_ENROLLMENT_REQUIRED_038 unless
-    this request's session signed in with a second factor (aal 2, docs/mfa.md).
-    Called wherever an admin uses admin rights."""
-    if current_app.config.get("MFA_REQUIRED_FOR_ADMINS") and g.get("token_claims", {}).get("aal", 1) < 2:
+    the caller's session (of assurance level `aal`) signed in with a second
+    factor (aal 2, docs/mfa.md). Called wherever an admin uses admin rights."""
+    if current_app.config.get("MFA_REQUIRED_FOR_ADMINS") and (aal or 1) < 2:
         raise AppError(errors.MFA_ENROLLMENT_REQUIRED)

@@ -1,9 +1,10 @@
 """Users routes: the caller's account and profile, and the admin view of users."""
 
-from flask import g
 from marshmallow import RAISE
 
-from app.blueprint import Blueprint
+from app import errors
+from app.blueprint import Blueprint, path_id
+from app.context import request_context
 from app.pagination import PAGINATION_HEADER, paged_response
 from app.responses import envelope
 from app.users import profile, service
@@ -29,7 +30,7 @@ blp = Blueprint("users", __name__, description="Accounts, profiles and the admin
 @blp.errors(404)
 def get_me():
     """Your account."""
-    return {"data": service.get_account(g.user_id)}
+    return {"data": service.get_account(request_context().user_id)}
 
 
 @blp.route("/me", methods=["PATCH"])
@@ -44,10 +45,10 @@ def update_me(changes):
     (POST /api/v1/auth/verify-email); until then the account keeps its
     current email, and a notice goes to that address.
     """
-    result = service.update_account(g.user_id, changes)
-    pending_email = result[1]
-    message = (f"A confirmation link was sent to {pending_email}; your email changes once it is used."
-               if pending_email else "Your account was updated.")
+    ctx = request_context()
+    result = service.update_account(ctx.user_id, changes, ctx)
+    message = (f"A confirmation link was sent to {result.pending_email}; your email changes once it is used."
+               if result.pending_email else "Your account was updated.")
     return {"data": result, "message": message}
 
 
@@ -57,7 +58,8 @@ def update_me(changes):
 @blp.errors(404)
 def delete_me():
     """Delete your account: every session ends and the email may register again."""
-    service.delete_account(g.user_id)
+    ctx = request_context()
+    service.delete_account(ctx.user_id, ctx)
     return {"message": "Your account was deleted."}
 
 
@@ -66,7 +68,7 @@ def delete_me():
 @blp.response(200, envelope(ProfileSchema))
 def get_my_profile():
     """Your profile (nulls and an empty `preferences` until first written)."""
-    return {"data": profile.get_profile(g.user_id)}
+    return {"data": profile.get_profile(request_context().user_id)}
 
 
 @blp.route("/me/profile", methods=["PUT"], operation_id="replaceMyProfile")
@@ -76,7 +78,7 @@ def get_my_profile():
 @blp.errors(404)
 def put_my_profile(values):
     """Replace your profile; a field left out goes back to its default."""
-    return {"data": profile.replace_profile(g.user_id, values), "message": "Your profile was saved."}
+    return {"data": profile.replace_profile(request_context().user_id, values), "message": "Your profile was saved."}
 
 
 # ------------------------------------------------------- the admin view
@@ -97,7 +99,8 @@ def list_users(**query):
 @blp.errors(403, 404)  # 403: not your account and you are not an admin; 404 USER_NOT_FOUND_002
 def get_user(user_id):
     """An account: your own, or any (admin)."""
-    return {"data": service.get_user(g.user_id, user_id)}
+    ctx = request_context()
+    return {"data": service.get_user(ctx.user_id, path_id(user_id, errors.USER_NOT_FOUND), ctx)}
 
 
 @blp.route("/<string:user_id>", methods=["PATCH"])
@@ -110,7 +113,9 @@ def update_user(changes, user_id):
 
     Setting is_active to false ends that user's sessions at once.
     """
-    return {"data": service.update_user(g.user_id, user_id, changes), "message": "The account was updated."}
+    ctx = request_context()
+    user = service.update_user(ctx.user_id, path_id(user_id, errors.USER_NOT_FOUND), changes, ctx)
+    return {"data": user, "message": "The account was updated."}
 
 
 @blp.route("/<string:user_id>", methods=["DELETE"])
@@ -119,5 +124,6 @@ def update_user(changes, user_id):
 @blp.errors(403, 404, 409)  # 409 USER_SELF_DELETION_028: an admin deletes their own account via /me
 def delete_user(user_id):
     """Delete an account (soft delete): its sessions end and its email may register again."""
-    service.delete_user(g.user_id, user_id)
+    ctx = request_context()
+    service.delete_user(ctx.user_id, path_id(user_id, errors.USER_NOT_FOUND), ctx)
     return {"message": "The account was deleted."}

@@ -60,7 +60,7 @@ class UserSchema(Schema):
 class MeUpdateResultSchema(UserSchema):
     """The account after PATCH /me; `pending_email` is set while an email change awaits confirmation.
 
-    Dumps the `(user, pending_email)` pair that `update_account` returns.
+    Dumps the `AccountUpdate` that `update_account` returns.
     """
 
     pending_email = fields.String(
@@ -71,8 +71,8 @@ class MeUpdateResultSchema(UserSchema):
 
     @pre_dump
     def _unpack(self, result, **kwargs):
-        user, pending_email = result
-        return {**{name: getattr(user, name) for name in UserSchema._declared_fields}, "pending_email": pending_email}
+        user = result.user
+        return {**{name: getattr(user, name) for name in UserSchema._declared_fields}, "pending_email": result.pending_email}
 
 
 class ProfileSchema(Schema):

@@ -1,7 +1,7 @@
 """User accounts: reading, updating, deleting, the admin list and admin operations.
 
 Who may touch an account (`_account_for`): the account's owner or an admin.
-As SPEC §5/§6 say, an unknown, deleted or malformed id is 404
+As SPEC §5/§6 say, an unknown or deleted id (the routes answer a malformed one the same) is 404
 USER_NOT_FOUND_002 to everyone (a deleted user "is 404 to others"), and a
 live account of someone else is 403 for a non-admin. Ids are random UUIDs,
 so the 403/404 difference does not make accounts enumerable.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import account_cache, audit, errors
 from app.auth.sessions import end_user_sessions
+from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
@@ -91,18 +93,15 @@ def _live_user(user_id: uuid.UUID, *, for_update: bool = False) -> User:
     return user
 
 
-def _account_for(actor_id: uuid.UUID, raw_id: str, *, for_update: bool = False) -> tuple[User, User]:
-    """(actor, target) when the actor may act on the account `raw_id`; else 403/404 (see module doc)."""
-    try:
-        target_id = uuid.UUID(raw_id)
-    except (ValueError, TypeError, AttributeError):
-        raise AppError(errors.USER_NOT_FOUND) from None
+def _account_for(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext, *,
+                 for_update: bool = False) -> tuple[User, User]:
+    """(actor, target) when the actor may act on the account `target_id`; else 403/404 (see module doc)."""
     actor = _live_user(actor_id)
     target = _live_user(target_id, for_update=for_update)
     if target.id != actor.id:
         if not actor.is_admin:
             raise AppError(errors.FORBIDDEN)
-        require_admin_assurance()  # an admin acting on someone else's account
+        require_admin_assurance(ctx.aal)  # an admin acting on someone else's account
     return actor, target
 
 
@@ -120,36 +119,45 @@ def get_account(user_id: uuid.UUID) -> User | dict:
     return user
 
 
-def get_user(actor_id: uuid.UUID, raw_id: str) -> User:
-    """The account `raw_id` as seen by `actor_id` (its owner or an admin)."""
-    return _account_for(actor_id, raw_id)[1]
+def get_user(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext) -> User:
+    """The account `target_id` as seen by `actor_id` (its owner or an admin)."""
+    return _account_for(actor_id, target_id, ctx)[1]
 
 
 # ----------------------------------------------------------------- updates
 
 
-def update_account(user_id: uuid.UUID, changes: dict) -> tuple[User, str | None]:
+@dataclass(frozen=True)
+class AccountUpdate:
+    """What PATCH /me did: the account, and the new email awaiting confirmation (or None)."""
+
+    user: User
+    pending_email: str | None
+
+
+def update_account(user_id: uuid.UUID, changes: dict, ctx: RequestContext) -> AccountUpdate:
     """Apply PATCH /me. A new email is not applied: a confirmation link goes to
     it (and a notice to the current address) and the account keeps its email
-    until the link is used. Returns (user, the pending new email or None)."""
+    until the link is used."""
     user = _live_user(user_id, for_update=True)
     changed = _set_full_name(user, changes)
     pending_email = None
     new_email = changes.get("email")
     if new_email is not None and new_email != user.email.lower():
-        _request_email_change(user, new_email)
+        _request_email_change(user, new_email, ctx)
         pending_email = new_email
     if changed:
-        audit.record_event(audit.ACCOUNT_UPDATED, user_id=user.id, details={"fields": changed, "by": str(user.id)})
+        audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id,
+                           details={"fields": changed, "by": str(user.id)})
     db.session.commit()
-    return user, pending_email
+    return AccountUpdate(user, pending_email)
 
 
-def update_user(actor_id: uuid.UUID, raw_id: str, changes: dict) -> User:
+def update_user(actor_id: uuid.UUID, target_id: uuid.UUID, changes: dict, ctx: RequestContext) -> User:
     """Apply PATCH /{user_id}: the owner may change full_name; an admin also the
     flags. Disabling ends the user's sessions at once. An admin cannot remove
     their own admin right (409) or disable themselves (409)."""
-    actor, user = _account_for(actor_id, raw_id, for_update=True)
+    actor, user = _account_for(actor_id, target_id, ctx, for_update=True)
     flags = {name: changes[name] for name in ("is_active", "is_verified", "is_admin") if name in changes}
     if flags and not actor.is_admin:
         raise AppError(errors.FORBIDDEN, "Only an admin may change is_active, is_verified or is_admin.",
@@ -167,9 +175,10 @@ def update_user(actor_id: uuid.UUID, raw_id: str, changes: dict) -> User:
             changed.append(name)
     if "is_active" in changed and not user.is_active:
         end_user_sessions(user.id, reason="account_disabled")
-        audit.record_event(audit.ACCOUNT_DISABLED, user_id=user.id, details={"by": str(actor.id)})
+        audit.record_event(audit.ACCOUNT_DISABLED, ctx=ctx, user_id=user.id, details={"by": str(actor.id)})
     if changed:
-        audit.record_event(audit.ACCOUNT_UPDATED, user_id=user.id, details={"fields": changed, "by": str(actor.id)})
+        audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id,
+                           details={"fields": changed, "by": str(actor.id)})
     db.session.commit()
     return user
 
@@ -181,7 +190,7 @@ def _set_full_name(user: User, changes: dict) -> list[str]:
     return []
 
 
-def _request_email_change(user: User, new_email: str) -> None:
+def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> None:
     # A clear 409 now; the unique index on live emails still decides at confirmation.
     if find_live_user_by_email(new_email) is not None:
         raise AppError(errors.EMAIL_EXISTS, field="email")
@@ -203,7 +212,7 @@ def _request_email_change(user: User, new_email: str) -> None:
     queue_email(new_email, "change_email_confirm",
                 {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours})
     queue_email(user.email, "change_email_notice", {"full_name": user.full_name, "new_email": new_email})
-    audit.record_event(audit.EMAIL_CHANGE_REQUESTED, user_id=user.id, details={"new_email": new_email})
+    audit.record_event(audit.EMAIL_CHANGE_REQUESTED, ctx=ctx, user_id=user.id, details={"new_email": new_email})
 
 
 def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
@@ -224,22 +233,22 @@ def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
 # ---------------------------------------------------------------- deletion
 
 
-def delete_account(user_id: uuid.UUID) -> None:
+def delete_account(user_id: uuid.UUID, ctx: RequestContext) -> None:
     """Soft-delete the caller's own account (DELETE /me)."""
     user = _live_user(user_id, for_update=True)
-    _soft_delete(user, by=user.id)
+    _soft_delete(user, by=user.id, ctx=ctx)
 
 
-def delete_user(actor_id: uuid.UUID, raw_id: str) -> None:
-    """Soft-delete the account `raw_id` (its owner, or an admin; an admin's own
+def delete_user(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext) -> None:
+    """Soft-delete the account `target_id` (its owner, or an admin; an admin's own
     account only through DELETE /me, so that it is never deleted by a slip of an id)."""
-    actor, user = _account_for(actor_id, raw_id, for_update=True)
+    actor, user = _account_for(actor_id, target_id, ctx, for_update=True)
     if user.id == actor.id and actor.is_admin:
         raise AppError(errors.SELF_DELETION)
-    _soft_delete(user, by=actor.id)
+    _soft_delete(user, by=actor.id, ctx=ctx)
 
 
-def _soft_delete(user: User, *, by: uuid.UUID) -> None:
+def _soft_delete(user: User, *, by: uuid.UUID, ctx: RequestContext) -> None:
     # Seed §2.1.5: the row stays (deleted_at); the partial unique index frees
     # the email; every session and every emailed link of the account ends.
     now = utcnow()
@@ -251,7 +260,7 @@ def _soft_delete(user: User, *, by: uuid.UUID) -> None:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    audit.record_event(audit.ACCOUNT_DELETED, user_id=user.id, details={"by": str(by)})
+    audit.record_event(audit.ACCOUNT_DELETED, ctx=ctx, user_id=user.id, details={"by": str(by)})
     db.session.commit()
     profile.invalidate(user.id)
 

@@ -25,9 +25,10 @@ import logging
 import time
 import uuid
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import current_app
 
 from app import cache, errors
+from app.context import RequestContext
 from app.errors import AppError
 from app.extensions import db
 
@@ -152,13 +153,13 @@ def all_flag_states() -> list[dict]:
     return list(states.values())
 
 
-def _check_user(name: str, user_id) -> str:
+def _check_user(name: str, user_id: uuid.UUID) -> str:
     from app.models import User
 
     if name == MAINTENANCE:
         raise AppError(errors.VALIDATION_FAILED, "maintenance_mode applies to everyone; it has no per-user override.",
                        field="user_id", details=[{"field": "user_id", "message": "Not allowed for maintenance_mode."}])
-    user = db.session.get(User, uuid.UUID(str(user_id)))
+    user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         raise AppError(errors.USER_NOT_FOUND, field="user_id")
     return str(user.id)
@@ -169,17 +170,16 @@ def _write(operation) -> None:
         raise AppError(errors.SERVICE_UNAVAILABLE, headers={"Retry-After": "5"})
 
 
-def _audit(name: str, enabled: bool | None, user_id: str | None) -> None:
+def _audit(name: str, enabled: bool | None, user_id: str | None, ctx: RequestContext) -> None:
     # Best effort: the change has already taken effect, and maintenance mode
     # is typically switched on precisely while the database is unavailable.
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.audit import FLAG_CHANGED, record_event
 
-    actor = g.get("user_id") if has_request_context() else None
     try:
-        record_event(FLAG_CHANGED, user_id=actor, details={
-            "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if has_request_context() else "cli",
+        record_event(FLAG_CHANGED, ctx=ctx, user_id=ctx.user_id, details={
+            "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if ctx.from_request else "cli",
         })
         db.session.commit()
     except SQLAlchemyError as exc:
@@ -187,9 +187,10 @@ def _audit(name: str, enabled: bool | None, user_id: str | None) -> None:
         log.error("flag %s changed but not audited: database unavailable (%s)", name, type(exc).__name__)
 
 
-def set_flag(name: str, enabled: bool, user_id=None) -> dict:
+def set_flag(name: str, enabled: bool, user_id: uuid.UUID | None, ctx: RequestContext) -> dict:
     """Turn flag `name` on or off, for everyone or (with `user_id`) for one
-    user. Audited. 404 unknown flag or user; 503 when Redis is down."""
+    user. Audited (the actor is `ctx.user_id`). 404 unknown flag or user; 503
+    when Redis is down."""
     _require_known(name)
     target = _check_user(name, user_id) if user_id else None
     value = TRUE if enabled else FALSE
@@ -199,22 +200,22 @@ def set_flag(name: str, enabled: bool, user_id=None) -> dict:
         _write(lambda r: r.set(_global_key(name), value))
     if name == MAINTENANCE:
         _remember_maintenance(enabled)
-    _audit(name, enabled, target)
+    _audit(name, enabled, target, ctx)
     return flag_state(name)
 
 
-def unset_flag(name: str, user_id=None) -> dict:
-    """Drop the global value (back to the default) or one user's override."""
+def unset_flag(name: str, user_id: uuid.UUID | None, ctx: RequestContext) -> dict:
+    """Drop the global value (back to the default) or one user's override. Audited."""
     _require_known(name)
     if user_id:
-        target = str(uuid.UUID(str(user_id)))
+        target = str(user_id)
         _write(lambda r: r.hdel(_users_key(name), target))
     else:
         target = None
         _write(lambda r: r.delete(_global_key(name)))
         if name == MAINTENANCE:
             _remember_maintenance(defaults()[MAINTENANCE])
-    _audit(name, None, target)
+    _audit(name, None, target, ctx)
     return flag_state(name)
 
 
@@ -251,13 +252,3 @@ def maintenance_active() -> bool:
 def is_exempt(path: str, method: str) -> bool:
     """Requests served during maintenance."""
     return method == "OPTIONS" or path in EXEMPT_PATHS or path.startswith(EXEMPT_PREFIXES)
-
-
-def init_maintenance(app: Flask) -> None:
-    """Answer 503 SERVER_MAINTENANCE_014 with Retry-After while maintenance mode is on."""
-
-    @app.before_request
-    def _refuse_during_maintenance():
-        if is_exempt(request.path, request.method) or not maintenance_active():
-            return
-        raise AppError(errors.MAINTENANCE, headers={"Retry-After": str(current_app.config["MAINTENANCE_RETRY_AFTER"])})

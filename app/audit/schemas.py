@@ -1,15 +1,12 @@
-"""GET /api/v1/admin/audit: the audit trail of security events, for admins."""
+"""Schemas of the audit trail's admin route: its query and one page of events."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from marshmallow import Schema, fields, validate
 
-from app import audit
-from app.blueprint import Blueprint
+from app.audit import events
 from app.fields import Timestamp
-from app.pagination import PAGINATION_HEADER, CreatedRangeQuerySchema, paged_response
-
-blp = Blueprint("audit", __name__, description="The audit trail of security events (admin).")
+from app.pagination import CreatedRangeQuerySchema
 
 
 class AuditQuerySchema(CreatedRangeQuerySchema):
@@ -18,8 +15,8 @@ class AuditQuerySchema(CreatedRangeQuerySchema):
     user_id = fields.UUID(metadata={"description": "Events of this account."})
     event_type = fields.String(
         # One of the known types (documented as an enum): arbitrary text, NUL included, was a 500.
-        validate=validate.OneOf(audit.EVENT_TYPES),
-        metadata={"description": "One event type: " + ", ".join(f"`{t}`" for t in audit.EVENT_TYPES) + "."},
+        validate=validate.OneOf(events.EVENT_TYPES),
+        metadata={"description": "One event type: " + ", ".join(f"`{t}`" for t in events.EVENT_TYPES) + "."},
     )
 
 
@@ -29,7 +26,7 @@ class AuditEventSchema(Schema):
 
     id = fields.UUID(required=True)
     user_id = fields.UUID(required=True, allow_none=True, metadata={"description": "Null when no account is known."})
-    event_type = fields.String(required=True, metadata={"example": audit.LOGIN_FAILED})
+    event_type = fields.String(required=True, metadata={"example": events.LOGIN_FAILED})
     outcome = fields.String(required=True, metadata={"example": "failure"})
     ip = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
@@ -57,12 +54,3 @@ class AuditPageSchema(Schema):
     data = fields.List(fields.Nested(AuditEventSchema), required=True)
     pagination = fields.Nested(AuditPaginationSchema, required=True)
     message = fields.String()
-
-
-@blp.route("/audit", methods=["GET"])
-@blp.admin_required
-@blp.arguments(AuditQuerySchema, location="query", unknown=RAISE, as_kwargs=True)
-@blp.response(200, AuditPageSchema, headers=PAGINATION_HEADER)
-def list_audit_events(**query):
-    """Security events, newest first (admin): paged, filtered by account, type and time."""
-    return paged_response(*audit.list_events(**query))

@@ -5,52 +5,24 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from flask import current_app, has_request_context, request
+from flask import current_app
 
-from app.extensions import client_ip, db
+from app.context import RequestContext
+from app.extensions import db
 from app.models import AuditEvent, utcnow
 from app.pagination import page_of
 
-# The event types recorded; the admin audit endpoint filters on these.
-REGISTERED = "user.registered"
-VERIFIED = "user.verified"
-LOGIN_SUCCEEDED = "auth.login_succeeded"
-LOGIN_FAILED = "auth.login_failed"
-LOGIN_LOCKED = "auth.login_locked"
-REFRESH_REUSE_DETECTED = "auth.refresh_reuse_detected"
-LOGOUT = "auth.logout"
-LOGOUT_ALL = "auth.logout_all"
-SESSION_REVOKED = "auth.session_revoked"
-PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
-PASSWORD_RESET = "auth.password_reset"
-PASSWORD_CHANGED = "auth.password_changed"
-EMAIL_CHANGED = "user.email_changed"
-EMAIL_CHANGE_REQUESTED = "user.email_change_requested"
-ACCOUNT_UPDATED = "user.updated"
-ACCOUNT_DISABLED = "user.disabled"
-ACCOUNT_DELETED = "user.deleted"
-FLAG_CHANGED = "flag.changed"
-# Two-factor sign-in (docs/mfa.md).
-MFA_REQUIRED = "auth.mfa_required"
-NEW_SIGN_IN = "auth.new_sign_in"
-EVENT_TYPES = (
-    REGISTERED, VERIFIED, LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_LOCKED, REFRESH_REUSE_DETECTED, LOGOUT, LOGOUT_ALL,
-    SESSION_REVOKED, PASSWORD_RESET, PASSWORD_CHANGED, EMAIL_CHANGED, EMAIL_CHANGE_REQUESTED, ACCOUNT_UPDATED,
-    ACCOUNT_DISABLED, ACCOUNT_DELETED, PASSWORD_RESET_REQUESTED, FLAG_CHANGED, MFA_REQUIRED, NEW_SIGN_IN,
-)
 
-
-def record_event(event_type: str, *, user_id=None, outcome: str = "success", details: dict | None = None) -> AuditEvent:
+def record_event(event_type: str, *, ctx: RequestContext, user_id=None, outcome: str = "success",
+                 details: dict | None = None) -> AuditEvent:
     """Add an audit event to the current transaction (the caller commits).
 
-    IP and user agent come from the current request when there is one. When
+    IP and user agent are those of `ctx` (none from the CLI or a job). When
     WEBHOOK_URL is set the event is also queued for the webhook, in the same
     transaction.
     """
-    ip = user_agent = None
-    if has_request_context():
-        ip = client_ip()
-        user_agent = (request.user_agent.string or "")[:512] or None
+    ip = ctx.ip
+    user_agent = (ctx.user_agent or "")[:512] or None
     event = AuditEvent(
         id=uuid.uuid4(), user_id=user_id, event_type=event_type, outcome=outcome,
         ip=ip, user_agent=user_agent, details=details or {}, created_at=utcnow(),

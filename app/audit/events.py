@@ -1,0 +1,31 @@
+"""The audit event types: `{area}.{what happened}`.
+
+Add a new type here and to EVENT_TYPES (the admin route's filter accepts only these).
+"""
+
+REGISTERED = "user.registered"
+VERIFIED = "user.verified"
+LOGIN_SUCCEEDED = "auth.login_succeeded"
+LOGIN_FAILED = "auth.login_failed"
+LOGIN_LOCKED = "auth.login_locked"
+REFRESH_REUSE_DETECTED = "auth.refresh_reuse_detected"
+LOGOUT = "auth.logout"
+LOGOUT_ALL = "auth.logout_all"
+SESSION_REVOKED = "auth.session_revoked"
+PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
+PASSWORD_RESET = "auth.password_reset"
+PASSWORD_CHANGED = "auth.password_changed"
+EMAIL_CHANGED = "user.email_changed"
+EMAIL_CHANGE_REQUESTED = "user.email_change_requested"
+ACCOUNT_UPDATED = "user.updated"
+ACCOUNT_DISABLED = "user.disabled"
+ACCOUNT_DELETED = "user.deleted"
+FLAG_CHANGED = "flag.changed"
+# Two-factor sign-in (docs/mfa.md).
+MFA_REQUIRED = "auth.mfa_required"
+NEW_SIGN_IN = "auth.new_sign_in"
+EVENT_TYPES = (
+    REGISTERED, VERIFIED, LOGIN_SUCCEEDED, LOGIN_FAILED, LOGIN_LOCKED, REFRESH_REUSE_DETECTED, LOGOUT, LOGOUT_ALL,
+    SESSION_REVOKED, PASSWORD_RESET, PASSWORD_CHANGED, EMAIL_CHANGED, EMAIL_CHANGE_REQUESTED, ACCOUNT_UPDATED,
+    ACCOUNT_DISABLED, ACCOUNT_DELETED, PASSWORD_RESET_REQUESTED, FLAG_CHANGED, MFA_REQUIRED, NEW_SIGN_IN,
+)
