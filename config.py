@@ -389,6 +389,8 @@ def load_config(environ=None, **overrides) -> dict:
         # Off by default (SPEC §5: a spent refresh token presented again ends its
         # session). When set, a duplicate refresh from the same client within this
         # many seconds gets the same new pair (clients that race their own refresh).
+        # A session is fresh this long after its user last proved who they are (app.auth.fresh).
+        REAUTH_MAX_AGE_SECONDS=_int(environ, "REAUTH_MAX_AGE_SECONDS", 300, minimum=1, maximum=86400),
         REFRESH_GRACE_SECONDS=_int(environ, "REFRESH_GRACE_SECONDS", 0, minimum=0, maximum=60),
         BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         PASSWORD_HASH_QUEUE_LIMIT=_int(environ, "PASSWORD_HASH_QUEUE_LIMIT", 32, minimum=0),

@@ -166,6 +166,22 @@ class Blueprint(flask_smorest.Blueprint):
 
         return guarded
 
+    def fresh_session_required(self, view):
+        """As `auth_required`, and 403 AUTH_REAUTH_REQUIRED_033 unless the session
+        is fresh: its user proved who they are within REAUTH_MAX_AGE_SECONDS
+        (a sign-in or POST /auth/reauthenticate; app.auth.fresh)."""
+        from app.auth.fresh import require_fresh_session
+
+        documented = self._bearer(view, 401, 403)
+
+        @functools.wraps(documented)
+        def guarded(*args, **kwargs):
+            authenticate()
+            require_fresh_session()
+            return documented(*args, **kwargs)
+
+        return guarded
+
     def rate_limited(self, limit: str):
         """Limit the route per client IP (`"5 per minute"`; 429 with Retry-After beyond it).
 

@@ -68,6 +68,8 @@ SESSION_NOT_FOUND = _register("AUTH_SESSION_NOT_FOUND_029", 404, "Session not fo
 FLAG_NOT_FOUND = _register("FLAG_NOT_FOUND_030", 404, "No such feature flag.")
 TOKEN_ALGORITHM_INVALID = _register("AUTH_TOKEN_ALGORITHM_INVALID_031", 401, "The access token must be signed with HS256.")
 TOKEN_SIGNATURE_INVALID = _register("AUTH_TOKEN_SIGNATURE_INVALID_032", 401, "The access token's signature does not verify.")
+REAUTH_REQUIRED = _register("AUTH_REAUTH_REQUIRED_033", 403,
+                            "This action needs a recent sign-in: confirm your password (POST /api/v1/auth/reauthenticate).")
 MFA_CODE_INVALID = _register("AUTH_MFA_CODE_INVALID_034", 401, "The code is not valid.")
 MFA_TOKEN_INVALID = _register("AUTH_MFA_TOKEN_INVALID_035", 401, "The sign-in attempt has expired or ended; sign in again.")
 MFA_ALREADY_ENABLED = _register("AUTH_MFA_ALREADY_ENABLED_036", 409, "Two-factor sign-in is already on.")

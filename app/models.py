@@ -133,6 +133,10 @@ class Session(db.Model):
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     created_at: Mapped[datetime] = _created_at()
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, server_default=func.now())
+    # When the user last proved who they are on this session (sign-in, re-authentication, later a
+    # second factor): the session is fresh for REAUTH_MAX_AGE_SECONDS after it (app.auth.fresh).
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
+                                                       server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(32))

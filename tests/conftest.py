@@ -226,7 +226,7 @@ def sign_in(app):
         with app.app_context():
             session, refresh_token = start_session(db.session.get(User, user.id), RequestContext())
             db.session.commit()
-            token, _ = issue_access_token(user.id, session.id)
+            token, _ = issue_access_token(user.id, session.id, auth_time=session.authenticated_at)
             headers = {"Authorization": f"Bearer {token}"}
             _sign_in.last = {"session_id": session.id, "refresh_token": refresh_token, "access_token": token}
             return headers

@@ -20,7 +20,9 @@ CONTRACT_TEMPLATES = [
      "Reset your password"),
     ("change_email_confirm", {"full_name": "Ada", "link": "https://app.example/verify-email?token=t0k",
                               "new_email": "new@example.com", "expires_in_hours": 48}, "Confirm your new email address"),
-    ("change_email_notice", {"full_name": "Ada", "new_email": "new@example.com"}, "Your email address is about to change"),
+    ("change_email_notice", {"full_name": "Ada", "new_email": "new@example.com",
+                             "link": "https://app.example/reset-password?token=t0k", "expires_in_hours": 1},
+     "Your email address is about to change"),
     ("password_changed", {"full_name": "Ada"}, "Your password was changed"),
 ]
 

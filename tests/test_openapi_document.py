@@ -42,6 +42,7 @@ STABLE_OPERATION_IDS = {
     ("post", "/api/v1/auth/forgot-password"): "forgotPassword",
     ("post", "/api/v1/auth/reset-password"): "resetPassword",
     ("post", "/api/v1/auth/change-password"): "changePassword",
+    ("post", "/api/v1/auth/reauthenticate"): "reauthenticate",
     ("get", "/api/v1/users/me"): "getMe",
     ("patch", "/api/v1/users/me"): "updateMe",
     ("delete", "/api/v1/users/me"): "deleteMe",

@@ -15,10 +15,12 @@ from app.security.tokens import hash_token
 ME = "/api/v1/users/me"
 
 
-def tokens(app, user_id):
+def tokens(app, user_id, purpose=UserToken.PURPOSE_CHANGE_EMAIL):
+    """The account's email-change links (the notice's reset link is another purpose)."""
     with app.app_context():
         rows = list(db.session.scalars(
-            select(UserToken).where(UserToken.user_id == user_id).order_by(UserToken.created_at)))
+            select(UserToken).where(UserToken.user_id == user_id, UserToken.purpose == purpose)
+            .order_by(UserToken.created_at)))
         for row in rows:
             db.session.expunge(row)
         return rows
@@ -55,8 +57,15 @@ def test_new_email_gets_a_link_old_email_a_notice_and_the_account_keeps_its_emai
     plain = parse_qs(link.query)["token"][0]
     assert hash_token(plain) == token.token_hash  # only the hash is stored
     assert plain not in token.token_hash
+    # The notice says how to secure the account: a reset link for the current address.
+    reset_link = notice["context"].pop("link")
     assert notice == {"to": "old@example.com", "template": "change_email_notice",
-                      "context": {"full_name": "Ada Lovelace", "new_email": "new@example.com"}}
+                      "context": {"full_name": "Ada Lovelace", "new_email": "new@example.com",
+                                  "expires_in_hours": app.config["RESET_TOKEN_TTL_HOURS"]}}
+    [reset] = tokens(app, user.id, UserToken.PURPOSE_RESET_PASSWORD)
+    assert reset_link.startswith(app.config["FRONTEND_URL"] + "/reset-password?token=")
+    assert hash_token(parse_qs(urlsplit(reset_link).query)["token"][0]) == reset.token_hash
+    assert reset.new_email == "old@example.com" and reset.used_at is None
 
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.event_type == "user.email_change_requested"))

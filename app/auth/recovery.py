@@ -15,6 +15,8 @@ email exists if and only if the change committed.
   most one link per address per RESET_EMAIL_INTERVAL and
   RESET_EMAILS_PER_HOUR an hour, counted in the database (no Redis needed).
 - A new link voids the account's older unused ones: only the latest works.
+- A reset or a password change voids every unused emailed link of the
+  account (verification and email change included; app.auth.links).
 - A link is bound to the address it was mailed to (kept in the token's
   `new_email`): if the account's email changed since, the link is void.
 - Resetting proves the mailbox, so it also marks the email verified, clears a
@@ -33,6 +35,7 @@ from sqlalchemy import and_, case, exists, func, select, update
 
 from app import audit, errors
 from app.auth import lockout, sessions
+from app.auth.links import void_pending_links
 from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
@@ -50,16 +53,6 @@ _NOBODY = uuid.UUID(int=0)
 def _fail(error, **kwargs):
     db.session.rollback()
     raise AppError(error, **kwargs)
-
-
-def _void_reset_links(user_id, now) -> None:
-    db.session.execute(
-        update(UserToken)
-        .where(UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_RESET_PASSWORD,
-               UserToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
 
 
 # ------------------------------------------------------- forgot password
@@ -104,17 +97,21 @@ def request_password_reset(email: str, ctx: RequestContext) -> None:
     time.sleep(max(0.0, current_app.config["FORGOT_PASSWORD_MIN_SECONDS"] - (time.monotonic() - started)))
 
 
-def _send_reset_link(user: User, now) -> None:
-    config = current_app.config
-    hours = config["RESET_TOKEN_TTL_HOURS"]
-    _void_reset_links(user.id, now)
+def new_reset_link(user: User, now) -> str:
+    """A reset link for `user`, bound to the address it is mailed to (the
+    account's current one); the account's older unused reset links die."""
+    void_pending_links(user.id, now, purposes=(UserToken.PURPOSE_RESET_PASSWORD,))
     token, token_hash = new_token()
     db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_RESET_PASSWORD, token_hash=token_hash,
-                             new_email=user.email, created_at=now, expires_at=now + timedelta(hours=hours)))
+                             new_email=user.email, created_at=now,
+                             expires_at=now + timedelta(hours=current_app.config["RESET_TOKEN_TTL_HOURS"])))
+    return f"{current_app.config['FRONTEND_URL']}/reset-password?token={token}"
+
+
+def _send_reset_link(user: User, now) -> None:
+    link = new_reset_link(user, now)
     queue_email(user.email, "reset_password", {
-        "full_name": user.full_name,
-        "link": f"{config['FRONTEND_URL']}/reset-password?token={token}",
-        "expires_in_hours": hours,
+        "full_name": user.full_name, "link": link, "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"],
     })
 
 
@@ -173,7 +170,8 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     user.failed_login_count = 0
     user.failed_login_window_start = None
     user.locked_until = None
-    _void_reset_links(user.id, now)
+    # Every emailed link dies with the old password (a pending email change included).
+    void_pending_links(user.id, now)
     ended = sessions.end_user_sessions(user.id, reason="password_reset")
     audit.record_event(audit.PASSWORD_RESET, ctx=ctx, user_id=user.id, details={"sessions_ended": len(ended)})
     if not was_verified:
@@ -246,7 +244,7 @@ def change_password(user_id, session_id, current_password: str, new_password: st
         if live is None:
             _fail(errors.SESSION_REVOKED)
         _fail(errors.PASSWORD_INCORRECT, field="current_password")
-    _void_reset_links(user_id, now)
+    void_pending_links(user_id, now)
     ended = sessions.end_user_sessions(user_id, reason="password_changed", keep=session_id)
     audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details={"sessions_ended": len(ended)})
     queue_email(changed.email, "password_changed", {"full_name": changed.full_name})

@@ -5,12 +5,13 @@ Every route without a Bearer token is limited per client IP
 """
 
 from app import errors
-from app.auth import recovery, service
+from app.auth import fresh, recovery, service
 from app.auth.schemas import (
     ChangePasswordSchema,
     EmailOnlySchema,
     LoginResultSchema,
     LoginSchema,
+    ReauthenticateSchema,
     RefreshSchema,
     RegisteredUserSchema,
     RegisterSchema,
@@ -34,6 +35,7 @@ VERIFY_LIMIT = "10 per minute"
 RESEND_LIMIT = "3 per minute"
 FORGOT_LIMIT = "3 per minute"
 RESET_LIMIT = "10 per minute"
+REAUTH_LIMIT = "10 per minute"
 
 
 @blp.route("/register", methods=["POST"])
@@ -106,6 +108,28 @@ def refresh(body):
     AUTH_SESSION_REVOKED_018 (the session has ended).
     """
     return {"data": service.refresh(body["refresh_token"], request_context()), "message": "Tokens refreshed."}
+
+
+@blp.route("/reauthenticate", methods=["POST"])
+@blp.auth_required
+@blp.rate_limited(REAUTH_LIMIT)
+@blp.arguments(ReauthenticateSchema)
+@blp.response(200, envelope(TokenPairSchema))
+@blp.errors(503)  # 503: too many password hashes queued
+def reauthenticate(body):
+    """Confirm your password: a new token pair for this session, now fresh.
+
+    Changing the email and deleting the account (and other sensitive actions)
+    need a session whose user proved who they are within the last
+    REAUTH_MAX_AGE_SECONDS (5 minutes by default), else 403
+    AUTH_REAUTH_REQUIRED_033. A wrong password is 401
+    AUTH_INVALID_CREDENTIALS_001 and counts toward the account lockout (429
+    AUTH_ACCOUNT_LOCKED_022 while locked). The previous refresh token is spent.
+    """
+    ctx = request_context()
+    factors = {name: value for name, value in body.items() if name != "password"}
+    return {"data": fresh.reauthenticate(ctx.user_id, ctx.session_id, body["password"], factors, ctx),
+            "message": "Identity confirmed."}
 
 
 @blp.route("/logout", methods=["POST"])

@@ -64,6 +64,12 @@ class ChangePasswordSchema(Schema):
     new_password = Password(required=True)
 
 
+class ReauthenticateSchema(Schema):
+    # Not checked against the password rules: the current password may predate them.
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
+                             metadata={"example": "SecurePass123"})
+
+
 # ---------------------------------------------------------------- responses
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import audit, cache, errors
 from app.auth import lockout, sessions, signin
+from app.auth.links import void_pending_links
 from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
@@ -90,8 +91,9 @@ def verify_email(token: str, ctx: RequestContext) -> User:
 
     verify_email marks the account verified; change_email moves the account
     to the token's new address (verified), 409 AUTH_EMAIL_EXISTS_003 if a
-    live account took that address meanwhile. A bad, used or expired token,
-    or one whose account is gone, is 400 AUTH_VERIFICATION_TOKEN_INVALID_023.
+    live account took that address meanwhile. A bad, used, expired or voided
+    token (app.auth.links), or one whose account is deleted or disabled, is
+    400 AUTH_VERIFICATION_TOKEN_INVALID_023.
     """
     now = utcnow()
     row = db.session.execute(
@@ -107,7 +109,7 @@ def verify_email(token: str, ctx: RequestContext) -> User:
         .execution_options(synchronize_session=False)
     ).first()
     user = db.session.get(User, row.user_id) if row else None
-    if user is None or user.is_deleted:
+    if user is None or user.is_deleted or not user.is_active:  # a disabled or deleted account verifies nothing
         _fail(errors.VERIFICATION_TOKEN_INVALID, field="token")
     if row.purpose == UserToken.PURPOSE_CHANGE_EMAIL:
         old_email = user.email
@@ -271,8 +273,10 @@ def logout(user_id, session_id, ctx: RequestContext) -> None:
 
 
 def logout_all(user_id, ctx: RequestContext) -> None:
-    """End every session of the user, this one included."""
+    """End every session of the user, this one included, and void every
+    unused emailed link of the account (a pending email change included)."""
     ended = sessions.end_user_sessions(user_id, reason="logout_all")
+    void_pending_links(user_id)
     audit.record_event(audit.LOGOUT_ALL, ctx=ctx, user_id=user_id, details={"sessions": len(ended)})
     db.session.commit()
 

@@ -42,8 +42,10 @@ AAL2 = 2  # a second factor on top, or a passkey
 
 def token_pair(session, refresh_token: str) -> dict:
     """The token part of a login answer: an access token carrying the
-    session's `aal` and `amr`, and `refresh_token`."""
-    access_token, lifetime = issue_access_token(session.user_id, session.id, aal=session.aal, amr=session.methods)
+    session's `aal` and `amr` and when its user last proved who they are
+    (`auth_time`, app.auth.fresh), and `refresh_token`."""
+    access_token, lifetime = issue_access_token(session.user_id, session.id, aal=session.aal, amr=session.methods,
+                                                auth_time=session.authenticated_at)
     return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime,
             "refresh_token": refresh_token}
 

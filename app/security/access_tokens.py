@@ -21,11 +21,15 @@ from app.errors import AppError
 JWT_ALGORITHM = "HS256"
 
 
-def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",)) -> tuple[str, int]:
+def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",),
+                       auth_time: datetime | None = None) -> tuple[str, int]:
     """A signed access token for `session_id`, and its lifetime in seconds.
 
     It carries the session's assurance level (`aal`) and how the user signed
-    in (`amr`, RFC 8176 names), see docs/mfa.md.
+    in (`amr`, RFC 8176 names), see docs/mfa.md; and `auth_time` (OpenID
+    Connect's claim name, Unix seconds), when the user last proved who they
+    are on this session: `app.auth.fresh` decides from it whether the token
+    may do sensitive things. Without it the token is never fresh.
     """
     lifetime = int(current_app.config["JWT_EXPIRATION_HOURS"] * 3600)
     now = datetime.now(UTC)
@@ -39,6 +43,8 @@ def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",)) -> tu
         "aal": aal,
         "amr": list(amr),
     }
+    if auth_time is not None:
+        claims["auth_time"] = int(auth_time.timestamp())
     token = jwt.encode(claims, current_app.config["JWT_SECRET_KEY"], algorithm=JWT_ALGORITHM)
     return token, lifetime
 

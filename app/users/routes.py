@@ -3,6 +3,7 @@
 from marshmallow import RAISE
 
 from app import errors
+from app.auth.fresh import require_fresh_session
 from app.blueprint import Blueprint, path_id
 from app.context import request_context
 from app.pagination import PAGINATION_HEADER, paged_response
@@ -37,14 +38,19 @@ def get_me():
 @blp.auth_required
 @blp.arguments(MeUpdateSchema)
 @blp.response(200, envelope(MeUpdateResultSchema))
-@blp.errors(404, 409, 429)  # 409 AUTH_EMAIL_EXISTS_003; 429: too many email changes in the last hour
+@blp.errors(403, 404, 409, 429)  # 403 AUTH_REAUTH_REQUIRED_033 (email without a fresh session);
+# 409 AUTH_EMAIL_EXISTS_003; 429: too many email changes in the last hour
 def update_me(changes):
     """Change your name, or ask to change your email.
 
-    A new email takes effect only when the link sent to it is used
-    (POST /api/v1/auth/verify-email); until then the account keeps its
-    current email, and a notice goes to that address.
+    A new email needs a fresh session (a sign-in or POST
+    /api/v1/auth/reauthenticate within REAUTH_MAX_AGE_SECONDS, else 403
+    AUTH_REAUTH_REQUIRED_033) and takes effect only when the link sent to it
+    is used (POST /api/v1/auth/verify-email); until then the account keeps
+    its current email, and a notice goes to that address.
     """
+    if "email" in changes:
+        require_fresh_session()
     ctx = request_context()
     result = service.update_account(ctx.user_id, changes, ctx)
     message = (f"A confirmation link was sent to {result.pending_email}; your email changes once it is used."
@@ -53,11 +59,14 @@ def update_me(changes):
 
 
 @blp.route("/me", methods=["DELETE"])
-@blp.auth_required
+@blp.fresh_session_required
 @blp.response(200, envelope(None))
 @blp.errors(404)
 def delete_me():
-    """Delete your account: every session ends and the email may register again."""
+    """Delete your account: every session ends and the email may register again.
+
+    Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033 otherwise).
+    """
     ctx = request_context()
     service.delete_account(ctx.user_id, ctx)
     return {"message": "Your account was deleted."}

@@ -20,6 +20,8 @@ from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from app import account_cache, audit, errors
+from app.auth import recovery
+from app.auth.links import void_pending_links
 from app.auth.sessions import end_user_sessions
 from app.context import RequestContext
 from app.email.outbox import queue_email
@@ -175,6 +177,7 @@ def update_user(actor_id: uuid.UUID, target_id: uuid.UUID, changes: dict, ctx: R
             changed.append(name)
     if "is_active" in changed and not user.is_active:
         end_user_sessions(user.id, reason="account_disabled")
+        void_pending_links(user.id)
         audit.record_event(audit.ACCOUNT_DISABLED, ctx=ctx, user_id=user.id, details={"by": str(actor.id)})
     if changed:
         audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id,
@@ -191,11 +194,12 @@ def _set_full_name(user: User, changes: dict) -> list[str]:
 
 
 def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> None:
+    now = utcnow()
+    # The per-account limit first: past it, nobody learns whether an address is taken.
+    _limit_email_changes(user.id, now)
     # A clear 409 now; the unique index on live emails still decides at confirmation.
     if find_live_user_by_email(new_email) is not None:
         raise AppError(errors.EMAIL_EXISTS, field="email")
-    now = utcnow()
-    _limit_email_changes(user.id, now)
     # Only the latest link works: an older one may point at an address the user no longer wants.
     db.session.execute(
         update(UserToken)
@@ -211,7 +215,11 @@ def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> No
     link = f"{current_app.config['FRONTEND_URL']}/verify-email?token={token}"
     queue_email(new_email, "change_email_confirm",
                 {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours})
-    queue_email(user.email, "change_email_notice", {"full_name": user.full_name, "new_email": new_email})
+    # The notice tells the owner how to take the account back: a reset link (to this,
+    # the current address), which ends every session and voids this change's link.
+    queue_email(user.email, "change_email_notice", {
+        "full_name": user.full_name, "new_email": new_email, "link": recovery.new_reset_link(user, now),
+        "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"]})
     audit.record_event(audit.EMAIL_CHANGE_REQUESTED, ctx=ctx, user_id=user.id, details={"new_email": new_email})
 
 
@@ -254,12 +262,7 @@ def _soft_delete(user: User, *, by: uuid.UUID, ctx: RequestContext) -> None:
     now = utcnow()
     user.deleted_at = now
     end_user_sessions(user.id, reason="account_deleted")
-    db.session.execute(
-        update(UserToken)
-        .where(UserToken.user_id == user.id, UserToken.used_at.is_(None))
-        .values(used_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    void_pending_links(user.id, now)
     audit.record_event(audit.ACCOUNT_DELETED, ctx=ctx, user_id=user.id, details={"by": str(by)})
     db.session.commit()
     profile.invalidate(user.id)

@@ -167,6 +167,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/reauthenticate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm your password: a new token pair for this session, now fresh.
+         * @description Changing the email and deleting the account (and other sensitive actions)
+         *     need a session whose user proved who they are within the last
+         *     REAUTH_MAX_AGE_SECONDS (5 minutes by default), else 403
+         *     AUTH_REAUTH_REQUIRED_033. A wrong password is 401
+         *     AUTH_INVALID_CREDENTIALS_001 and counts toward the account lockout (429
+         *     AUTH_ACCOUNT_LOCKED_022 while locked). The previous refresh token is spent.
+         */
+        post: operations["reauthenticate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
@@ -352,15 +377,20 @@ export interface paths {
         get: operations["getMe"];
         put?: never;
         post?: never;
-        /** Delete your account: every session ends and the email may register again. */
+        /**
+         * Delete your account: every session ends and the email may register again.
+         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033 otherwise).
+         */
         delete: operations["deleteMe"];
         options?: never;
         head?: never;
         /**
          * Change your name, or ask to change your email.
-         * @description A new email takes effect only when the link sent to it is used
-         *     (POST /api/v1/auth/verify-email); until then the account keeps its
-         *     current email, and a notice goes to that address.
+         * @description A new email needs a fresh session (a sign-in or POST
+         *     /api/v1/auth/reauthenticate within REAUTH_MAX_AGE_SECONDS, else 403
+         *     AUTH_REAUTH_REQUIRED_033) and takes effect only when the link sent to it
+         *     is used (POST /api/v1/auth/verify-email); until then the account keeps
+         *     its current email, and a notice goes to that address.
          */
         patch: operations["updateMe"];
         trace?: never;
@@ -764,6 +794,10 @@ export interface components {
             /** @enum {string} */
             status: "ready";
         };
+        Reauthenticate: {
+            /** @example SecurePass123 */
+            password: string;
+        };
         Refresh: {
             refresh_token: string;
         };
@@ -1031,8 +1065,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Events of this account. */
                 user_id?: string;
-                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`. */
-                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in";
+                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`. */
+                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted";
             };
             header?: never;
             path?: never;
@@ -1294,6 +1328,35 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    reauthenticate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reauthenticate"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenPairEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -1585,6 +1648,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
@@ -1613,6 +1677,7 @@ export interface operations {
             };
             400: components["responses"]["BAD_REQUEST"];
             401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];
             409: components["responses"]["CONFLICT"];
             429: components["responses"]["TOO_MANY_REQUESTS"];

@@ -50,6 +50,7 @@ from .profile_update_request import ProfileUpdateRequest
 from .profile_update_request_preferences import ProfileUpdateRequestPreferences
 from .ready import Ready
 from .ready_status import ReadyStatus
+from .reauthenticate import Reauthenticate
 from .refresh_request import RefreshRequest
 from .register_request import RegisterRequest
 from .registered_user import RegisteredUser
@@ -124,6 +125,7 @@ __all__ = (
     "ProfileUpdateRequestPreferences",
     "Ready",
     "ReadyStatus",
+    "Reauthenticate",
     "RefreshRequest",
     "RegisteredUser",
     "RegisteredUserEnvelope",

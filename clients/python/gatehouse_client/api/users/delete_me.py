@@ -32,6 +32,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorEnvelope.from_dict(response.json())
 
@@ -59,6 +64,8 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | MessageEnvelope]:
     """Delete your account: every session ends and the email may register again.
 
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033 otherwise).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -82,6 +89,8 @@ def sync(
 ) -> ErrorEnvelope | MessageEnvelope | None:
     """Delete your account: every session ends and the email may register again.
 
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033 otherwise).
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -100,6 +109,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[ErrorEnvelope | MessageEnvelope]:
     """Delete your account: every session ends and the email may register again.
+
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -121,6 +132,8 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> ErrorEnvelope | MessageEnvelope | None:
     """Delete your account: every session ends and the email may register again.
+
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033 otherwise).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

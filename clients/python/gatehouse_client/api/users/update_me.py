@@ -47,6 +47,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 404:
         response_404 = ErrorEnvelope.from_dict(response.json())
 
@@ -85,9 +90,11 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | MeUpdateResultEnvelope]:
     """Change your name, or ask to change your email.
 
-     A new email takes effect only when the link sent to it is used
-    (POST /api/v1/auth/verify-email); until then the account keeps its
-    current email, and a notice goes to that address.
+     A new email needs a fresh session (a sign-in or POST
+    /api/v1/auth/reauthenticate within REAUTH_MAX_AGE_SECONDS, else 403
+    AUTH_REAUTH_REQUIRED_033) and takes effect only when the link sent to it
+    is used (POST /api/v1/auth/verify-email); until then the account keeps
+    its current email, and a notice goes to that address.
 
     Args:
         body (MeUpdateRequest):
@@ -118,9 +125,11 @@ def sync(
 ) -> ErrorEnvelope | MeUpdateResultEnvelope | None:
     """Change your name, or ask to change your email.
 
-     A new email takes effect only when the link sent to it is used
-    (POST /api/v1/auth/verify-email); until then the account keeps its
-    current email, and a notice goes to that address.
+     A new email needs a fresh session (a sign-in or POST
+    /api/v1/auth/reauthenticate within REAUTH_MAX_AGE_SECONDS, else 403
+    AUTH_REAUTH_REQUIRED_033) and takes effect only when the link sent to it
+    is used (POST /api/v1/auth/verify-email); until then the account keeps
+    its current email, and a notice goes to that address.
 
     Args:
         body (MeUpdateRequest):
@@ -146,9 +155,11 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | MeUpdateResultEnvelope]:
     """Change your name, or ask to change your email.
 
-     A new email takes effect only when the link sent to it is used
-    (POST /api/v1/auth/verify-email); until then the account keeps its
-    current email, and a notice goes to that address.
+     A new email needs a fresh session (a sign-in or POST
+    /api/v1/auth/reauthenticate within REAUTH_MAX_AGE_SECONDS, else 403
+    AUTH_REAUTH_REQUIRED_033) and takes effect only when the link sent to it
+    is used (POST /api/v1/auth/verify-email); until then the account keeps
+    its current email, and a notice goes to that address.
 
     Args:
         body (MeUpdateRequest):
@@ -177,9 +188,11 @@ async def asyncio(
 ) -> ErrorEnvelope | MeUpdateResultEnvelope | None:
     """Change your name, or ask to change your email.
 
-     A new email takes effect only when the link sent to it is used
-    (POST /api/v1/auth/verify-email); until then the account keeps its
-    current email, and a notice goes to that address.
+     A new email needs a fresh session (a sign-in or POST
+    /api/v1/auth/reauthenticate within REAUTH_MAX_AGE_SECONDS, else 403
+    AUTH_REAUTH_REQUIRED_033) and takes effect only when the link sent to it
+    is used (POST /api/v1/auth/verify-email); until then the account keeps
+    its current email, and a notice goes to that address.
 
     Args:
         body (MeUpdateRequest):
