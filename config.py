@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
-# Short environment names used as the first part of every Redis key (seed §5.4).
+# Short environment names used as the first part of every Redis key (docs/architecture.md §4).
 KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
 MAX_LIFETIME_HOURS = 10 * 365 * 24
 # Set by deploy/gunicorn.conf.py when JWT_SECRET_KEY is not (never read in production).
@@ -118,7 +118,7 @@ def _redis_url(environ, app_env):
     return raw
 
 
-# The flags of seed §8.2; FEATURE_FLAGS may change their defaults and add more.
+# The built-in flags (README: Feature flags); FEATURE_FLAGS may change their defaults and add more.
 DEFAULT_FEATURE_FLAGS = {"enable_new_ui": False, "maintenance_mode": False}
 _FLAG_NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -257,14 +257,14 @@ class Config:
     # its timing does not tell which addresses have accounts (sending takes a few ms more).
     FORGOT_PASSWORD_MIN_SECONDS = 0.1
 
-    # A job not started within its TTL expires (seed §8.3: email 1 h, notifications 30 min).
+    # A job not started within its TTL expires (docs/architecture.md §5: email 1 h, notifications 30 min).
     EMAIL_JOB_TTL_SECONDS = 3600
     NOTIFICATION_JOB_TTL_SECONDS = 1800
     EMAIL_QUEUE = "email_queue"
     EMAIL_DLQ = "email_dead_letter_queue"
     NOTIFICATION_QUEUE = "notification_queue"
     NOTIFICATION_DLQ = "notification_dlq"
-    # Transient failures are retried this many times, after EMAIL_RETRY_BASE_SECONDS * 2^n (seed §2.2).
+    # Transient failures are retried this many times, after EMAIL_RETRY_BASE_SECONDS * 2^n (docs/architecture.md §5).
     EMAIL_MAX_RETRIES = 3
     # An attempt (SMTP conversation or webhook POST) is killed after this long; its lease lasts a little longer.
     EMAIL_JOB_TIMEOUT_SECONDS = 60
@@ -386,7 +386,7 @@ def load_config(environ=None, **overrides) -> dict:
         # At most ten years: beyond that an expiry date cannot be computed.
         JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
         SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
-        # Off by default (SPEC §5: a spent refresh token presented again ends its
+        # Off by default (docs/architecture.md §3: a spent refresh token presented again ends its
         # session). When set, a duplicate refresh from the same client within this
         # many seconds gets the same new pair (clients that race their own refresh).
         # A session is fresh this long after its user last proved who they are (app.auth.fresh).

@@ -84,7 +84,7 @@ def register_extensions(app: Flask) -> None:
     if app.config["REDIS_URL"]:
         from app.extensions import redis_options
 
-        # The counters follow the seed's key pattern: `{env}:api:rate_limit:` then
+        # The counters follow the key pattern of docs/architecture.md §4: `{env}:api:rate_limit:` then
         # the limiter's own `LIMITER/<client ip>/<endpoint>/<limit>`.
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
             **redis_options(app.config["REDIS_SOCKET_TIMEOUT"]),

@@ -2,7 +2,7 @@
 state in the one round trip that authenticates a request (see
 `app.security.session_cache.session_is_live`), so that GET /users/me touches no database.
 
-Keys (seed pattern): `{env}:user:cache:user:{id}:account` holds
+Keys (docs/architecture.md §4): `{env}:user:cache:user:{id}:account` holds
 `{"v": version, "g": generation, "data": {...}}`; `...:account_version` is
 bumped after every commit that changed the user's row, and the global
 `{env}:user:cache:accounts:generation` after a bulk UPDATE/DELETE of users

@@ -1,6 +1,6 @@
 """Redis keys, TTLs and fail-soft access.
 
-Every key is built by `key()` with the seed's pattern
+Every key is built by `key()` with the pattern of docs/architecture.md §4,
 `{environment}:{service}:{resource}:{identifier}:{attribute}`. Redis is a
 cache here, never the only copy: when it is unreachable, `safe()` returns the
 fallback and callers read the database instead. After a failure Redis is

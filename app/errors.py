@@ -98,7 +98,7 @@ class AppError(Exception):
 
 
 def error_body(error: ErrorCode, message: str | None = None, *, field=None, details=None, extra=None) -> dict:
-    """The envelope of SPEC §4 for `error`."""
+    """The error envelope of docs/api.md §1 for `error`."""
     from app.observability import current_request_id
 
     body = {

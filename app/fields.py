@@ -69,7 +69,7 @@ class FullName(fields.String):
 
 
 class Timestamp(fields.DateTime):
-    """A moment in UTC written as RFC 3339 with a `Z`, as the seed's examples
+    """A moment in UTC written as RFC 3339 with a `Z`, as docs/api.md's examples
     are (`2026-11-26T10:00:00.123456Z`); naive values are taken as UTC."""
 
     def _serialize(self, value, attr, obj, **kwargs):

@@ -1,4 +1,4 @@
-"""Prometheus metrics (seed §10.1), correct across gunicorn workers.
+"""Prometheus metrics (README, Operations), correct across gunicorn workers.
 
 Under gunicorn, `deploy/gunicorn.conf.py` sets `PROMETHEUS_MULTIPROC_DIR`
 before any worker imports this module, so every worker writes its samples to

@@ -65,7 +65,7 @@ def _created_at():
 
 
 def _updated_at():
-    # On PostgreSQL the trigger of seed §5.2 also maintains it for raw SQL updates.
+    # On PostgreSQL the trigger of migration 0001 also maintains it for raw SQL updates.
     return mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, server_default=func.now()
     )
@@ -95,7 +95,7 @@ class User(db.Model):
     profile: Mapped[UserProfile | None] = relationship(back_populates="user", uselist=False, lazy="select")
 
     __table_args__ = (
-        # Uniqueness among live accounts only (seed §2.1.5 soft delete, §12.1 race).
+        # Uniqueness among live accounts only (soft delete and the registration race, docs/architecture.md §1).
         Index(
             "uq_users_email_live",
             func.lower(email),

@@ -1,4 +1,4 @@
-"""Request ids, JSON logs (seed §10.2), the one-line-per-request access log,
+"""Request ids, JSON logs (README, Operations), the one-line-per-request access log,
 and the job-outcome counter that RQ jobs report to.
 
 Metrics live in `app.metrics`, tracing in `app.tracing`; this module imports
@@ -62,7 +62,7 @@ def current_user_id() -> str | None:
 
 
 class JSONFormatter(logging.Formatter):
-    """One JSON object per line with the fields of seed §10.2."""
+    """One JSON object per line with the fields the README lists (Operations: Logs)."""
 
     RESERVED = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 

@@ -1,4 +1,4 @@
-"""The success envelope of SPEC §4 and the error envelope's schema for OpenAPI.
+"""The success envelope of docs/api.md §1 and the error envelope's schema for OpenAPI.
 
 A route returns `{"data": ..., "message": ...}` and declares
 `@blp.response(200, envelope(DataSchema))`; the envelope adds

@@ -3,7 +3,7 @@
 `OTEL_TRACES_EXPORTER=otlp` (or just `OTEL_EXPORTER_OTLP_ENDPOINT`) exports
 over OTLP/HTTP, `console` prints spans; the SDK reads the other OTEL_*
 variables itself (sampler, headers, resource attributes). Instrumented: Flask,
-SQLAlchemy, Redis and requests, with the span names of seed §10.3:
+SQLAlchemy, Redis and requests, with the span names of docs/architecture.md §4 and the README (Operations):
 
     HTTP POST /api/v1/auth/login            (the route template, never the raw path)
       ├─ DB SELECT users

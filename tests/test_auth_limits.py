@@ -54,7 +54,7 @@ def test_without_trusted_proxies_x_forwarded_for_is_ignored(client):
 def test_limits_are_shared_through_redis_with_a_60_second_ttl(client, redis_conn):
     post(client, "/register", _body("/register"), ip="192.0.2.40")
     [key] = redis_conn.keys("*192.0.2.40*")
-    assert key.decode().startswith("test:api:rate_limit:")  # the seed's {env}:{service}:{resource}: pattern
+    assert key.decode().startswith("test:api:rate_limit:")  # the {env}:{service}:{resource}: pattern of docs/architecture.md §4
     assert 0 < redis_conn.ttl(key) <= 60
 
 
@@ -84,7 +84,7 @@ def _routes_answering_without_a_token(app, client):
 
 
 def test_every_route_answering_without_a_token_is_limited_per_ip(app, client):
-    """SPEC §6: per-IP limits on every unauthenticated endpoint, whatever its body."""
+    """docs/architecture.md §6: per-IP limits on every unauthenticated endpoint, whatever its body."""
     routes = _routes_answering_without_a_token(app, client)
     assert ("POST", "/api/v1/auth/register") in routes and ("POST", "/api/v1/auth/login") in routes
     unlimited = []

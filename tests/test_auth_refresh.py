@@ -80,7 +80,7 @@ def test_refresh_token_reuse_revokes_the_session_after_the_grace_window(app, cli
 
 
 def test_used_refresh_token_presented_again_at_once_revokes_the_session_by_default(app, client, make_user):
-    # SPEC §5: the old refresh token stops working, and presenting it again
+    # docs/architecture.md §3: the old refresh token stops working, and presenting it again
     # ends the whole session -- also right away, from the same client (the
     # grace window for concurrent duplicates is off unless configured).
     assert app.config["REFRESH_GRACE_SECONDS"] == 0

@@ -137,7 +137,7 @@ def test_twenty_simultaneous_registrations_of_one_email_give_one_201_and_409s(ap
 
 
 def test_unique_index_violation_after_the_precheck_is_409_not_500(app, client, monkeypatch):
-    """The seed §12.1 race made deterministic: another connection inserts the
+    """The registration race (docs/architecture.md §1) made deterministic: another connection inserts the
     same address between the service's pre-check and its insert."""
     from app.auth import service
     from app.security.passwords import hash_password

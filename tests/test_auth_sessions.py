@@ -160,7 +160,7 @@ def test_session_state_is_cached_under_the_seed_key_pattern(app, client, make_us
     sid = jwt.decode(data["access_token"], TEST_SECRET, algorithms=["HS256"])["sid"]
     key = f"test:auth:session:{sid}:state"
     assert redis_conn.exists(key)
-    # The seed's 24 h TTL (the session itself lasts 24 h here, so the cap is not what bounds it).
+    # The 24 h TTL of docs/architecture.md §4 (the session itself lasts 24 h here, so the cap is not what bounds it).
     assert 24 * 3600 - 60 < redis_conn.ttl(key) <= 24 * 3600
     client.post(f"{API}/logout", headers=bearer(data["access_token"]))
     assert redis_conn.get(key) == b"revoked"

@@ -1,6 +1,6 @@
 """Deployment files, validated as far as this machine allows (it has no
 container engine): docker-compose.yml parses and wires the services, the
-Dockerfile is the seed's (slim, non-root, HEALTHCHECK, gunicorn), gunicorn's
+Dockerfile is what the README says (slim, non-root, HEALTHCHECK, gunicorn), gunicorn's
 config loads, nginx -t accepts deploy/nginx.conf, and the image's commands
 run here as plain processes (nginx in front of gunicorn included)."""
 

@@ -1,4 +1,4 @@
-"""Every error, whatever raised it, is rendered in the SPEC §4 envelope."""
+"""Every error, whatever raised it, is rendered in the envelope of docs/api.md §1."""
 
 import json
 import logging

@@ -1,4 +1,4 @@
-"""Feature flags (seed §8.2): defaults from configuration, global values and
+"""Feature flags (docs/architecture.md §4): defaults from configuration, global values and
 per-user overrides in Redis, the admin routes, the CLI, and maintenance mode."""
 
 import time

@@ -1,5 +1,5 @@
 """Logs under a real gunicorn: every line (gunicorn's master and workers, the
-app) is one JSON object with the seed §10.2 fields, trace_id and user_id are
+app) is one JSON object with the fields the README lists, trace_id and user_id are
 filled when known, and no password, token, Authorization value or secret
 ever appears, even at DEBUG. (The RQ worker's JSON lines are pinned in
 test_email_worker.py.)

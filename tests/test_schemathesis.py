@@ -67,7 +67,7 @@ def fresh_admin_token(app):
     return _mint
 
 
-# 400s that SPEC prescribes for well-formed requests: a bad, used or expired
+# 400s that docs/api.md prescribes for well-formed requests: a bad, used or expired
 # emailed token, and a wrong current password.
 SEMANTIC_400 = {"AUTH_VERIFICATION_TOKEN_INVALID_023", "AUTH_RESET_TOKEN_INVALID_024", "AUTH_PASSWORD_INCORRECT_025"}
 
@@ -147,7 +147,7 @@ def _fuzz(operation, mode, headers, counter) -> str | None:
         excluded = []
         if response.status_code == 400 and _error_code(response) in SEMANTIC_400:
             # Well-formed, but the token or the current password is wrong: the
-            # 400 that SPEC prescribes, not a schema the document fails to state.
+            # 400 that docs/api.md prescribes, not a schema the document fails to state.
             excluded.append(positive_data_acceptance)
         case.validate_response(response, headers=sent, excluded_checks=excluded)
 

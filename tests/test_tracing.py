@@ -1,4 +1,4 @@
-"""OpenTelemetry: off by default; when on, spans named as seed §10.3 and the
+"""OpenTelemetry: off by default; when on, spans named as the README says (Operations: Tracing) and the
 trace id of an incoming traceparent is the trace_id of logs and errors."""
 
 import logging

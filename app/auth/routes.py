@@ -27,7 +27,7 @@ from app.users.schemas import UserSchema
 
 blp = Blueprint("auth", __name__, description="Sign-up, sign-in, sessions and account recovery.")
 
-# Per client IP (seed §6.1 fixes register's).
+# Per client IP (docs/architecture.md §6).
 REGISTER_LIMIT = "5 per minute"
 LOGIN_LIMIT = "10 per minute"
 REFRESH_LIMIT = "30 per minute"

@@ -74,7 +74,7 @@ class ReauthenticateSchema(Schema):
 
 
 class RegisteredUserSchema(Schema):
-    """Exactly the body of seed §6.1."""
+    """The body of a registration (docs/api.md §4): exactly these fields."""
 
     user_id = fields.UUID(attribute="id", required=True)
     email = fields.String(required=True)

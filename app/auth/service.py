@@ -53,12 +53,12 @@ def _fail(error, **kwargs):
 
 
 def register_user(email: str, password: str, full_name: str, ctx: RequestContext) -> User:
-    """Create an unverified account and queue its verification email (seed §2.1.4, §4.1).
+    """Create an unverified account and queue its verification email (docs/architecture.md §5: through the outbox).
 
     One transaction: the user, its verification token, the outbox email and
     the audit event are committed together or not at all. A taken address is
     409 AUTH_EMAIL_EXISTS_003 whether the pre-check or, in a race, the unique
-    index catches it (seed §12.1).
+    index catches it (docs/architecture.md §1).
     """
     refuse_when_hashing_is_saturated()
     if find_live_user_by_email(email) is not None:

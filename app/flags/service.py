@@ -1,4 +1,4 @@
-"""Feature flags (seed §8.2) and maintenance mode.
+"""Feature flags (docs/architecture.md §4, README: Feature flags) and maintenance mode.
 
 The flags that exist are those of configuration: `enable_new_ui` and
 `maintenance_mode` (both off), plus any that `FEATURE_FLAGS`

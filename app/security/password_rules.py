@@ -7,7 +7,7 @@ PASSWORD_MAX_LENGTH = 128
 
 
 def password_problems(password: str) -> list[str]:
-    """What makes `password` unacceptable (seed §15.1); empty when it is fine."""
+    """What makes `password` unacceptable (docs/api.md §4: 8-128 characters, an uppercase letter, a digit); empty when it is fine."""
     problems = []
     if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
         problems.append(f"Password must be {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters long.")

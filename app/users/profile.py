@@ -1,6 +1,6 @@
 """The caller's profile (avatar, bio, preferences) and its Redis cache.
 
-Reads go through Redis under the seed's key
+Reads go through Redis under the key
 `{env}:user:cache:user:{id}:profile` for PROFILE_CACHE_TTL_SECONDS; when Redis
 is down they go to the database. Every write deletes the entry after its
 commit.

@@ -1,7 +1,7 @@
 """User accounts: reading, updating, deleting, the admin list and admin operations.
 
 Who may touch an account (`_account_for`): the account's owner or an admin.
-As SPEC §5/§6 say, an unknown or deleted id (the routes answer a malformed one the same) is 404
+As docs/api.md §4 says, an unknown or deleted id (the routes answer a malformed one the same) is 404
 USER_NOT_FOUND_002 to everyone (a deleted user "is 404 to others"), and a
 live account of someone else is 403 for a non-admin. Ids are random UUIDs,
 so the 403/404 difference does not make accounts enumerable.

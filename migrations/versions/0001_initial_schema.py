@@ -6,7 +6,7 @@ Create Date: 2026-11-26
 
 Hand-edited after autogenerate: plain DateTime(timezone=True) instead of the
 app's type decorator (migrations must not import the app), gen_random_uuid()
-defaults, and on PostgreSQL the updated_at trigger of seed §5.2 and trigram
+defaults, and on PostgreSQL the updated_at trigger and trigram
 indexes for the admin search.
 """
 
@@ -55,7 +55,7 @@ def upgrade():
         _ts("updated_at", nullable=False, now=True),
         _ts("deleted_at"),
     )
-    # Unique among live accounts, case-insensitively (seed §12.1: the database decides races).
+    # Unique among live accounts, case-insensitively (docs/architecture.md §1: the database decides races).
     op.create_index(
         "uq_users_email_live", "users", [sa.literal_column("lower(email)")], unique=True,
         postgresql_where=sa.text("deleted_at IS NULL"), sqlite_where=sa.text("deleted_at IS NULL"),
