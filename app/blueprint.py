@@ -190,7 +190,11 @@ class Blueprint(flask_smorest.Blueprint):
         """
 
         def decorator(view):
-            return limiter.limit(limit)(self.errors(429)(view))
+            limited = limiter.limit(limit)(self.errors(429)(view))
+            # functools.wraps copies this onto every wrapper above, so the route's
+            # view function says it has a limit (skip_unlimited_routes reads it).
+            limited.rate_limited = True
+            return limited
 
         return decorator
 

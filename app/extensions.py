@@ -83,4 +83,18 @@ migrate = Migrate()
 api = Api()
 redis_store = RedisConnection()
 limiter = Limiter(key_func=client_ip)
+
+
+@limiter.request_filter
+def skip_unlimited_routes() -> bool:
+    """True (skip the limiter) on a route without a limit of its own.
+
+    Gatehouse sets no default or application-wide limits, so such a route has
+    nothing to count; without this filter Flask-Limiter would still resolve
+    and evaluate an empty set of limits on every request (about a twentieth of
+    the CPU an authenticated GET costs, bench/README.md). Routes are limited
+    only through Blueprint.rate_limited, which marks their view function
+    (tests/test_blueprint.py checks that the marks and the limiter agree)."""
+    view = current_app.view_functions.get(request.endpoint)
+    return view is not None and not getattr(view, "rate_limited", False)
 cors = CORS()

@@ -68,3 +68,18 @@ def test_a_request_failing_validation_counts_toward_the_rate_limit(client):
                 for _ in range(4)]
     assert statuses[:3] == [400, 400, 400]
     assert statuses[3] == 429
+
+
+def test_the_limiter_skips_exactly_the_routes_without_a_limit(app):
+    """skip_unlimited_routes trusts Blueprint.rate_limited's mark: every route
+    Flask-Limiter limits carries it, and no other route does."""
+    from flask_limiter.util import get_qualified_name
+
+    from app.extensions import limiter
+
+    marked = {get_qualified_name(view) for view in app.view_functions.values() if getattr(view, "rate_limited", False)}
+    assert marked == limiter._marked_for_limiting
+    assert "login" in {name.rsplit(".", 1)[-1] for name in marked}
+    # No default or application-wide limit exists that the filter would skip.
+    assert not limiter.limit_manager._default_limits and not limiter.limit_manager._application_limits
+
