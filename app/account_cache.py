@@ -6,9 +6,10 @@ Keys (docs/architecture.md §4): `{env}:user:cache:user:{id}:account` holds
 `{"v": version, "g": generation, "data": {...}}`; `...:account_version` is
 bumped after every commit that changed the user's row, and the global
 `{env}:user:cache:accounts:generation` after a bulk UPDATE/DELETE of users
-(whose ids the ORM does not know). A snapshot counts only while both numbers
-match, so a reader that loaded the row just before a write cannot leave a
-stale snapshot behind: the write's bump makes it void. When Redis is down
+that does not say which account it touches (see `touching`). A snapshot
+counts only while both numbers match, so a reader that loaded the row just
+before a write cannot leave a stale snapshot behind: the write's bump makes
+it void. When Redis is down
 nothing is cached and the database answers; on Redis's return every snapshot
 is dropped (writes made meanwhile bumped no version).
 """
@@ -22,14 +23,13 @@ from datetime import datetime
 from flask import current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BinaryExpression, BindParameter, BooleanClauseList
 
 from app import cache
+from app.commit_hooks import AfterCommit
 
 FIELDS = ("id", "email", "full_name", "is_verified", "is_active", "is_admin", "created_at", "updated_at", "deleted_at")
-_CHANGED_KEY = "gatehouse_changed_accounts"
-_ALL = "*"
+ALL = "*"
+"""`changed(ALL)`: every account may have changed."""
 
 
 def entry_key(user_id) -> str:
@@ -104,7 +104,7 @@ def _invalidate(ids) -> None:
     def _bump(r):
         pipe = r.pipeline(transaction=False)
         for user_id in ids:
-            if user_id == _ALL:
+            if user_id == ALL:
                 pipe.incr(generation_key())
             else:
                 pipe.incr(version_key(user_id))
@@ -115,16 +115,42 @@ def _invalidate(ids) -> None:
 
 
 # ----------------------------------------------- invalidation on every write
+#
+# A changed account's snapshot is voided after the commit (docs/architecture.md §4):
+# - a User changed through the ORM (new, modified or deleted objects) is noticed at flush;
+# - a bulk UPDATE/DELETE of users says which account it touches, in the service that
+#   runs it: `.execution_options(**account_cache.touching(user_id))`. One that says
+#   nothing may have touched any account, so every snapshot is voided (correct, but it
+#   empties the cache: mark the statements of hot paths);
+# - anything else (raw SQL) calls `changed(user_id)` / `changed(ALL)` itself.
+
+
+def _void_snapshots(ids) -> None:
+    if has_app_context():
+        _invalidate(ids)
+
+
+_changed_accounts = AfterCommit("changed_accounts", _void_snapshots, unique=True)
+_TOUCHES = "gatehouse_account"
+
+
+def changed(user_id, session=None) -> None:
+    """Void `user_id`'s snapshot (`ALL`: every snapshot) once the current transaction commits."""
+    _changed_accounts.add(user_id, session)
+
+
+def touching(user_id) -> dict:
+    """Execution options of a bulk UPDATE/DELETE of users that touches only `user_id`'s row."""
+    return {_TOUCHES: user_id}
 
 
 @event.listens_for(OrmSession, "after_flush")
 def _collect_changed(session, flush_context):
     from app.models import User
 
-    changed = session.info.setdefault(_CHANGED_KEY, set())
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, User) and obj.id is not None:
-            changed.add(obj.id)
+            changed(obj.id, session)
 
 
 @event.listens_for(OrmSession, "do_orm_execute")
@@ -132,33 +158,7 @@ def _collect_bulk(state):
     from app.models import User
 
     if (state.is_update or state.is_delete) and state.bind_mapper is not None and state.bind_mapper.class_ is User:
-        pinned = _pinned_user_id(state.statement.whereclause, User.__table__.c.id)
-        state.session.info.setdefault(_CHANGED_KEY, set()).add(pinned or _ALL)
-
-
-def _pinned_user_id(where, id_column):
-    """The one user id a bulk UPDATE/DELETE can touch, when its WHERE clause is
-    `users.id = <value> [AND ...]` (sign-in bookkeeping, password changes):
-    then only that account's snapshot is voided, not every account's. None
-    when the statement may touch more rows (void them all)."""
-    terms = list(where.clauses) if isinstance(where, BooleanClauseList) and where.operator is operators.and_ else [where]
-    for term in terms:
-        if (isinstance(term, BinaryExpression) and term.operator is operators.eq and term.left.compare(id_column)
-                and isinstance(term.right, BindParameter) and term.right.value is not None):
-            return term.right.value
-    return None
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _publish(session):
-    changed = session.info.pop(_CHANGED_KEY, None)
-    if changed and has_app_context():
-        _invalidate(changed)
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _forget(session):
-    session.info.pop(_CHANGED_KEY, None)
+        changed(state.execution_options.get(_TOUCHES) or ALL, state.session)
 
 
 def _forget_all(client) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from flask import Flask, g, has_request_context, jsonify
 from sqlalchemy.exc import OperationalError
@@ -95,6 +96,16 @@ class AppError(Exception):
         self.details = details
         self.headers = headers or {}
         self.extra = extra or {}
+
+
+def fail(error: ErrorCode, message: str | None = None, **kwargs) -> NoReturn:
+    """Refuse: roll back the current transaction of `db.session`, then raise
+    `AppError(error, message, **kwargs)`. A service refuses this way when its
+    transaction may hold writes that must not outlive the refusal."""
+    from app.extensions import db
+
+    db.session.rollback()
+    raise AppError(error, message, **kwargs)
 
 
 def error_body(error: ErrorCode, message: str | None = None, *, field=None, details=None, extra=None) -> dict:

@@ -1,4 +1,4 @@
-"""Marshmallow fields shared by the auth and users schemas."""
+"""Marshmallow fields shared by the schemas of every blueprint."""
 
 from __future__ import annotations
 
@@ -93,3 +93,12 @@ class UTCMoment(fields.DateTime):
             return moment.astimezone(UTC)
         except OverflowError:
             raise self.make_error("invalid", input=value, obj_type=self.OBJ_TYPE) from None
+
+
+class StrictBoolean(fields.Boolean):
+    """JSON `true` or `false` only (marshmallow's Boolean also takes 1, "yes", "on", ...)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid")
+        return value

@@ -46,6 +46,29 @@ class CreatedRangeQuerySchema(PageQuerySchema):
             raise ValidationError("Must not be earlier than created_after.", field_name="created_before")
 
 
+def page_schema(name: str, item_schema: type[Schema], *, pagination_name: str, counted: str) -> type[Schema]:
+    """The response schema of a paged list, `{status, data: [item_schema], pagination, message}`.
+
+    `name` and `pagination_name` are the schema classes' names (their OpenAPI
+    component names, kept as published); `counted` names what `total` counts.
+    """
+    pagination = type(pagination_name, (Schema,), {
+        "Meta": type("Meta", (), {"ordered": True}),
+        "page": fields.Integer(required=True),
+        "page_size": fields.Integer(required=True),
+        "total": fields.Integer(required=True, metadata={"description": f"{counted} matching the filters."}),
+        "total_pages": fields.Integer(required=True),
+    })
+    return type(name, (Schema,), {
+        "__doc__": "One page of a list; the same `pagination` is in the X-Pagination header.",
+        "Meta": type("Meta", (), {"ordered": True}),
+        "status": fields.Constant("success", required=True, metadata={"enum": ["success"]}),
+        "data": fields.List(fields.Nested(item_schema), required=True),
+        "pagination": fields.Nested(pagination, required=True),
+        "message": fields.String(),
+    })
+
+
 def page_of(model, conditions: list, order_by: tuple, page: int, page_size: int) -> tuple[list, dict]:
     """The rows of `model` matching `conditions` on page `page`, and the
     pagination metadata {page, page_size, total, total_pages}.

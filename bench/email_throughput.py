@@ -103,7 +103,7 @@ def main() -> None:
     from app import create_app
     from app.email.outbox import queue_email
     from app.extensions import db
-    from tests.conftest import ensure_database, free_port
+    from tests.helpers import ensure_database, free_port
 
     ensure_database(DATABASE_URL)
     redis.Redis.from_url(REDIS_URL).flushdb()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from urllib.parse import parse_qs, urlsplit
 
-from tests.conftest import DEFAULT_PASSWORD, unique_email
+from tests.helpers import DEFAULT_PASSWORD, unique_email
 
 API = "/api/v1/auth"
 _ips = itertools.count(1)

@@ -8,106 +8,33 @@ TEST_DATABASE_URL / TEST_REDIS_URL.
 Do not hold an app context open while calling the test client: Flask would
 reuse it for the request and `g` would leak between requests. Use
 `with app.app_context():` blocks (or the `in_app` helper) for direct DB work.
+
+What tests share besides fixtures (settings, test values, the probe
+blueprint) is in tests/helpers; import it from there.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from contextlib import contextmanager
-from pathlib import Path
 
-import psycopg
 import pytest
 import redis
-from marshmallow import Schema, fields, validate
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
-from app.blueprint import Blueprint
-
-ROOT = Path(__file__).resolve().parent.parent
-# Under pytest-xdist each worker gets its own database and Redis DB, so that
-# workers never see each other's rows or keys.
-_XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
-_WORKER_INDEX = int(_XDIST_WORKER[2:]) if _XDIST_WORKER.startswith("gw") else 0
-_BASE_DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gatehouse_test"
+# Re-exported: tests written before tests/helpers existed import these from here.
+from tests.helpers import (  # noqa: F401
+    DEFAULT_PASSWORD,
+    ROOT,
+    TEST_DATABASE_URL,
+    TEST_ENCRYPTION_KEY,
+    TEST_REDIS_URL,
+    TEST_SECRET,
+    ensure_database,
+    free_port,
+    test_config,
+    unique_email,
 )
-TEST_DATABASE_URL = _BASE_DATABASE_URL + (f"_{_XDIST_WORKER}" if _WORKER_INDEX else "")
-_BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
-if _WORKER_INDEX:
-    _redis_base, _redis_db = _BASE_REDIS_URL.rsplit("/", 1)
-    # Worker 1 uses base-7 (15 -> 8, 14 -> 7, ...), so that runs based on
-    # different DBs among 9-15 never share one.
-    TEST_REDIS_URL = f"{_redis_base}/{(int(_redis_db) - 7 * _WORKER_INDEX) % 16}"
-else:
-    TEST_REDIS_URL = _BASE_REDIS_URL
-TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
-# ENCRYPTION_KEYS of the tests (one base64url 32-byte key), for the app and the processes tests start.
-TEST_ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="
-
-
-def ensure_database(url: str) -> None:
-    """Create the database named in `url` if it does not exist yet."""
-    parsed = make_url(url)
-    conninfo = dict(host=parsed.host or "127.0.0.1", port=parsed.port or 5432,
-                    user=parsed.username or "postgres", dbname="postgres", autocommit=True)
-    if parsed.password:
-        conninfo["password"] = parsed.password
-    with psycopg.connect(**conninfo) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{parsed.database}"')
-
-
-def test_config(**overrides) -> dict:
-    settings = {
-        "APP_ENV": "testing",
-        "DATABASE_URL": TEST_DATABASE_URL,
-        "REDIS_URL": TEST_REDIS_URL,
-        "JWT_SECRET_KEY": TEST_SECRET,
-        "ENCRYPTION_KEYS": [TEST_ENCRYPTION_KEY],
-        "BCRYPT_ROUNDS": 4,
-        "RATELIMIT_ENABLED": True,
-        "MAIL_BACKEND": "console",
-    }
-    settings.update(overrides)
-    return settings
-
-
-# --- a test-only blueprint exercising the error machinery independently of features
-probe = Blueprint("probe", __name__, url_prefix="/api/v1/_probe")
-
-
-class ProbeSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(min=2))
-    age = fields.Integer(required=True)
-    nested = fields.Nested(
-        type("ProbeNested", (Schema,), {"inner": fields.Integer(required=True)}), required=False
-    )
-
-
-@probe.route("/echo", methods=["POST"])
-@probe.arguments(ProbeSchema)
-@probe.response(200)
-def probe_echo(body):
-    return {"status": "success", "data": body}
-
-
-@probe.route("/whoami")
-@probe.auth_required
-@probe.response(200)
-def probe_whoami():
-    from flask import g
-
-    return {"status": "success", "data": {"user_id": str(g.user_id), "session_id": str(g.session_id)}}
-
-
-@probe.route("/boom")
-def probe_boom():
-    raise RuntimeError("secret-db-password=hunter2 SELECT * FROM users")
+from tests.helpers.probe import probe
 
 
 @pytest.fixture(scope="session")
@@ -177,19 +104,6 @@ def in_app(app):
 @pytest.fixture
 def redis_conn():
     return redis.Redis.from_url(TEST_REDIS_URL)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def unique_email(prefix: str = "user") -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
-
-
-DEFAULT_PASSWORD = "SecurePass123"
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, free_port
+from tests.helpers import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, free_port
 
 
 class LiveServer:

@@ -10,7 +10,7 @@ import time
 
 from aiosmtpd.controller import Controller
 
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 class Mailbox:

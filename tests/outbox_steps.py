@@ -11,7 +11,7 @@ import uuid
 import redis
 from rq import SimpleWorker
 
-from tests.conftest import TEST_REDIS_URL
+from tests.helpers import TEST_REDIS_URL
 
 VERIFY_CONTEXT = {"full_name": "Ada Lovelace", "link": "http://localhost:5000/verify-email?token=SeCrEtToKeN123",
                   "expires_in_hours": 48}

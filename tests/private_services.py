@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from tests.conftest import ROOT, TEST_ENCRYPTION_KEY, TEST_SECRET, free_port
+from tests.helpers import ROOT, TEST_ENCRYPTION_KEY, TEST_SECRET, free_port
 
 
 def wait_for_port(port: int, timeout: float = 20.0) -> None:

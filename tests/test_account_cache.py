@@ -136,3 +136,30 @@ def test_a_bulk_update_that_may_touch_several_accounts_voids_every_snapshot(app,
                            .values(full_name="Either After"))
         db.session.commit()
     assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Either After"
+
+
+def test_a_bulk_update_naming_its_account_voids_that_snapshot_only(app, client, make_user, sign_in):
+    """A service's bulk UPDATE says which account it touches (account_cache.touching);
+    one that does not may have touched any, and voids every snapshot."""
+    from app import account_cache
+    from app.extensions import db
+    from app.models import User
+
+    changed, bystander = make_user(full_name="Named Before"), make_user(full_name="Bystander")
+    changed_headers, bystander_headers = sign_in(changed), sign_in(bystander)
+    client.get("/api/v1/users/me", headers=changed_headers)
+    client.get("/api/v1/users/me", headers=bystander_headers)
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == changed.id).values(full_name="Named After")
+                           .execution_options(**account_cache.touching(changed.id)))
+        db.session.commit()
+    assert client.get("/api/v1/users/me", headers=changed_headers).get_json()["data"]["full_name"] == "Named After"
+    with counted_queries(app) as statements:
+        assert client.get("/api/v1/users/me", headers=bystander_headers).status_code == 200
+    assert statements == []
+    with app.app_context():  # the same statement without the mark: every snapshot goes
+        db.session.execute(update(User).where(User.id == changed.id).values(full_name="Unnamed After"))
+        db.session.commit()
+    with counted_queries(app) as statements:
+        assert client.get("/api/v1/users/me", headers=bystander_headers).status_code == 200
+    assert statements != []

@@ -7,7 +7,7 @@ test_auth_processes.py.
 import pytest
 
 from tests.auth_client import post
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 
 
 def _body(path):

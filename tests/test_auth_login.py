@@ -10,7 +10,7 @@ import pytest
 
 from app import audit
 from tests.auth_client import audit_events, bearer, fresh_ip, get_user, login, post, set_user, signed_in
-from tests.conftest import DEFAULT_PASSWORD, TEST_SECRET, unique_email
+from tests.helpers import DEFAULT_PASSWORD, TEST_SECRET, unique_email
 
 
 def test_login_answers_tokens_and_the_user(app, client, make_user):
@@ -229,7 +229,7 @@ def test_without_redis_nobody_passes_a_lock(app, client, make_user):
 
     from app import cache
     from app.extensions import redis_options
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     user = make_user()
     home = "198.51.100.70"

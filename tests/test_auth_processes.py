@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, TEST_REDIS_URL, unique_email
+from tests.helpers import DEFAULT_PASSWORD, TEST_DATABASE_URL, TEST_REDIS_URL, unique_email
 from tests.private_services import Gunicorn, PrivateRedis, service_env
 
 pytestmark = pytest.mark.slow

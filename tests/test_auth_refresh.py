@@ -9,7 +9,7 @@ import pytest
 
 from app import audit
 from tests.auth_client import audit_events, bearer, post, refresh, signed_in
-from tests.conftest import TEST_SECRET
+from tests.helpers import TEST_SECRET
 
 SESSIONS = "/api/v1/auth/sessions"
 

@@ -18,7 +18,7 @@ from tests.auth_client import (
     register,
     verification_token,
 )
-from tests.conftest import TEST_DATABASE_URL, unique_email
+from tests.helpers import TEST_DATABASE_URL, unique_email
 
 REGISTERED_MESSAGE = "Registration successful. Please check your email to verify your account."
 

@@ -66,7 +66,7 @@ def test_sessions_lists_live_sessions_with_the_current_one_flagged(client, make_
     assert len(current) == 1
     import jwt
 
-    from tests.conftest import TEST_SECRET
+    from tests.helpers import TEST_SECRET
 
     sid = jwt.decode(second["access_token"], TEST_SECRET, algorithms=["HS256"])["sid"]
     assert current[0]["id"] == sid
@@ -153,7 +153,7 @@ def test_disabled_account_token_is_refused_when_read_from_the_database(app, clie
 def test_session_state_is_cached_under_the_seed_key_pattern(app, client, make_user, redis_conn):
     import jwt
 
-    from tests.conftest import TEST_SECRET
+    from tests.helpers import TEST_SECRET
 
     data = signed_in(client, make_user().email)
     _whoami(client, data)

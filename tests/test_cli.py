@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import User
 from app.security.passwords import verify_password
-from tests.conftest import DEFAULT_PASSWORD, ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET
+from tests.helpers import DEFAULT_PASSWORD, ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET
 
 
 def create_admin_process(*args, stdin="Admin-Pass-123\n"):

@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, unique_email
+from tests.helpers import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL, unique_email
 from tests.live_server import LiveServer
 from tests.mailbox import SMTPServer
 from tests.private_services import service_env

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from config import ConfigError, load_config
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 GOOD_PRODUCTION = {
     "APP_ENV": "production",

@@ -16,7 +16,7 @@ import pytest
 import requests
 import yaml
 
-from tests.conftest import ROOT, TEST_DATABASE_URL, free_port
+from tests.helpers import ROOT, TEST_DATABASE_URL, free_port
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
@@ -238,7 +238,7 @@ def test_migrate_command_runs_as_a_plain_process(tmp_path):
     """compose's one-off `migrate` step, on a scratch database of its own."""
     from sqlalchemy.engine import make_url
 
-    from tests.conftest import ensure_database
+    from tests.helpers import ensure_database
 
     url = make_url(TEST_DATABASE_URL)
     scratch = url.set(database=f"{url.database}_deploy")

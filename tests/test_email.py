@@ -9,7 +9,7 @@ import pytest
 from rq.registry import ScheduledJobRegistry
 
 from app.models import OutboxMessage, utcnow
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.mailbox import SMTPServer
 from tests.outbox_steps import VERIFY_CONTEXT, outbox_row, queue_message, run_worker, update_row, work_until
 

@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from app.models import OutboxMessage
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.outbox_steps import outbox_row, queue_message, run_worker, work_until
 
 

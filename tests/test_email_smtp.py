@@ -11,7 +11,7 @@ import pytest
 from aiosmtpd.smtp import AuthResult
 
 from app.models import OutboxMessage
-from tests.conftest import free_port, unique_email
+from tests.helpers import free_port, unique_email
 from tests.mailbox import SMTPServer
 from tests.outbox_steps import outbox_row, queue_message, run_worker
 

@@ -6,7 +6,7 @@ import redis
 from rq import Queue
 
 from app.models import OutboxMessage, utcnow
-from tests.conftest import free_port, unique_email
+from tests.helpers import free_port, unique_email
 from tests.outbox_steps import VERIFY_CONTEXT, outbox_row, queue_message, run_worker, update_row
 
 

@@ -16,7 +16,7 @@ import redis
 from app.extensions import db
 from app.models import OutboxMessage
 from tests.auth_client import register
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, unique_email
+from tests.helpers import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, unique_email
 from tests.mailbox import SMTPServer
 from tests.outbox_steps import outbox_row, queue_message
 from tests.private_services import PrivateRedis

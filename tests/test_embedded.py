@@ -14,7 +14,7 @@ import pytest
 import requests
 from openapi_spec_validator import validate
 
-from tests.conftest import ROOT, free_port
+from tests.helpers import ROOT, free_port
 
 ENV_VARS = ("DATABASE_URL", "REDIS_URL", "APP_ENV", "JWT_SECRET_KEY", "MAIL_BACKEND")
 

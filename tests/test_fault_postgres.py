@@ -16,7 +16,7 @@ import psycopg
 import pytest
 import requests
 
-from tests.conftest import TEST_REDIS_URL
+from tests.helpers import TEST_REDIS_URL
 from tests.private_services import Gunicorn, PrivatePostgres, migrate, service_env
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,7 @@ import time
 import pytest
 import requests
 
-from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, unique_email
+from tests.helpers import DEFAULT_PASSWORD, TEST_DATABASE_URL, unique_email
 from tests.mailbox import SMTPServer
 from tests.private_services import Gunicorn, PrivateRedis, service_env
 from tests.test_email_worker import start_worker  # noqa: F401  (fixture)

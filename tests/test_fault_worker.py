@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from app.models import OutboxMessage, utcnow
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.mailbox import Mailbox, SMTPServer
 from tests.outbox_steps import outbox_row, queue_message, update_row
 from tests.test_email_worker import start_worker, wait_until  # noqa: F401  (fixture)

@@ -10,7 +10,7 @@ import redis
 from app import flags
 from app.extensions import redis_options
 from config import ConfigError, load_config
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 @pytest.fixture
@@ -261,7 +261,7 @@ def test_maintenance_keeps_last_known_value_while_redis_is_down(app, client, adm
 
 def test_maintenance_default_from_configuration(app):
     from app import create_app
-    from tests.conftest import test_config
+    from tests.helpers import test_config
 
     other = create_app(test_config(FEATURE_FLAGS={"enable_new_ui": False, "maintenance_mode": True}))
     response = other.test_client().get("/api/v1/flags")
@@ -301,7 +301,7 @@ def test_cli_refuses_bad_input(app, args, message):
 
 def test_cli_switches_maintenance_on_while_the_database_is_down(app, redis_conn):
     from app import create_app
-    from tests.conftest import test_config as settings_for_tests
+    from tests.helpers import test_config as settings_for_tests
 
     unreachable = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gatehouse"
     offline = create_app(settings_for_tests(DATABASE_URL=unreachable))

@@ -26,7 +26,7 @@ from tests.auth_client import (
     verification_token,
 )
 from tests.auth_client import post as auth_post
-from tests.conftest import DEFAULT_PASSWORD, TEST_SECRET, unique_email
+from tests.helpers import DEFAULT_PASSWORD, TEST_SECRET, unique_email
 
 ME = "/api/v1/users/me"
 

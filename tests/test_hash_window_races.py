@@ -16,7 +16,7 @@ import pytest
 
 from app.security import passwords
 from tests.auth_client import emailed_messages, fresh_ip, login, post, register, token_from_link
-from tests.conftest import DEFAULT_PASSWORD, unique_email
+from tests.helpers import DEFAULT_PASSWORD, unique_email
 
 NEW_PASSWORD = "NewSecurePass456"
 

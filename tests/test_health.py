@@ -4,7 +4,7 @@ import redis
 from openapi_spec_validator import validate
 
 from app.extensions import redis_options
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def test_health_is_200_without_io(client):

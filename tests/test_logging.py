@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from tests.auth_client import verification_token
-from tests.conftest import TEST_ENCRYPTION_KEY, TEST_SECRET, unique_email
+from tests.helpers import TEST_ENCRYPTION_KEY, TEST_SECRET, unique_email
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.slow

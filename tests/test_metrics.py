@@ -11,7 +11,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.extensions import redis_options
 from app.observability import record_job_outcome
-from tests.conftest import free_port
+from tests.helpers import free_port
 
 
 def scrape(client, **kwargs) -> dict:
@@ -170,7 +170,7 @@ def test_metrics_address_allow_list(client, restricted, allow, status):
 
 def test_metrics_allow_list_checks_the_peer_not_x_forwarded_for(app):
     from app import create_app
-    from tests.conftest import test_config as settings_for_tests
+    from tests.helpers import test_config as settings_for_tests
 
     proxied = create_app(settings_for_tests(TRUSTED_PROXY_COUNT=1, METRICS_ALLOW=[ipaddress.ip_network("127.0.0.1/32")]))
     client = proxied.test_client()
@@ -190,7 +190,7 @@ def test_metrics_allow_list_is_read_from_configuration():
 
 def test_metrics_answer_when_the_database_is_down(app):
     from app import create_app
-    from tests.conftest import test_config as settings_for_tests
+    from tests.helpers import test_config as settings_for_tests
 
     unreachable = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/gatehouse"
     other = create_app(settings_for_tests(DATABASE_URL=unreachable))

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine, inspect
 
-from tests.conftest import ROOT, TEST_DATABASE_URL, ensure_database
+from tests.helpers import ROOT, TEST_DATABASE_URL, ensure_database
 
 TABLES = {"users", "sessions", "refresh_tokens", "user_tokens", "user_profiles", "outbox_messages", "audit_events"}
 

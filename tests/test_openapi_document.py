@@ -17,7 +17,7 @@ import sys
 import pytest
 
 from app.cli import REGENERATE_CLIENTS
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL
+from tests.helpers import ROOT, TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.private_services import service_env
 
 DOCUMENT = ROOT / "openapi.json"

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app import cache
 from app.extensions import db, redis_options
 from app.models import UserProfile
-from tests.conftest import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, free_port
+from tests.helpers import ROOT, TEST_DATABASE_URL, TEST_ENCRYPTION_KEY, TEST_REDIS_URL, TEST_SECRET, free_port
 
 PROFILE = "/api/v1/users/me/profile"
 DEFAULTS = {"avatar_url": None, "bio": None, "preferences": {}, "created_at": None, "updated_at": None}

@@ -3,7 +3,7 @@
 import re
 
 from app.errors import CATALOGUE
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_readme_catalogue_matches_registry():

@@ -6,7 +6,7 @@ import pytest
 
 from app import audit
 from tests.auth_client import audit_events, bearer, emailed_messages, get_user, login, refresh, signed_in
-from tests.conftest import DEFAULT_PASSWORD
+from tests.helpers import DEFAULT_PASSWORD
 from tests.recovery_steps import call, change, commit_fails_for, forgot, me, reset_token, reset_tokens
 
 NEW = "NewSecret456"

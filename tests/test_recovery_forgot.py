@@ -13,7 +13,7 @@ import pytest
 
 from app import audit
 from tests.auth_client import audit_events, emailed_messages, token_from_link
-from tests.conftest import unique_email
+from tests.helpers import unique_email
 from tests.recovery_steps import age_reset_tokens, call, forgot, reset_links, reset_tokens
 
 GENERIC_MESSAGE = "If an account uses this address, a password reset link is on its way."

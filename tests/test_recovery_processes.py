@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from tests.auth_client import emailed_messages, token_from_link
-from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL
+from tests.helpers import DEFAULT_PASSWORD, TEST_DATABASE_URL
 from tests.private_services import Gunicorn, PrivateRedis, service_env
 
 pytestmark = pytest.mark.slow

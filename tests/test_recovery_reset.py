@@ -19,7 +19,7 @@ from tests.auth_client import (
     signed_in,
     verification_token,
 )
-from tests.conftest import DEFAULT_PASSWORD, unique_email
+from tests.helpers import DEFAULT_PASSWORD, unique_email
 from tests.recovery_steps import (
     ME,
     age_reset_tokens,

@@ -26,7 +26,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.conftest import DEFAULT_PASSWORD, unique_email
+from tests.helpers import DEFAULT_PASSWORD, unique_email
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "60"))
 SEED = os.environ.get("FUZZ_SEED")

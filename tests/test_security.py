@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from app.security.passwords import hash_password, verify_password
-from tests.conftest import TEST_SECRET
+from tests.helpers import TEST_SECRET
 
 
 @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ def test_session_check_falls_back_to_database_when_redis_is_down(app, client, ma
 
     from app import cache
     from app.extensions import redis_options
-    from tests.conftest import free_port
+    from tests.helpers import free_port
 
     user = make_user()
     headers = sign_in(user)

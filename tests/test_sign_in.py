@@ -10,7 +10,7 @@ import pytest
 from app import audit
 from app.auth.devices import describe_device, network_of
 from tests.auth_client import API, audit_events, bearer, emailed_messages, fresh_ip, login, refresh, signed_in
-from tests.conftest import TEST_SECRET
+from tests.helpers import TEST_SECRET
 
 CHROME_MAC = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
               "Chrome/120.0.0.0 Safari/537.36")

@@ -8,7 +8,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 
 from app.tracing import cache_span_name, db_span_name
 from config import ConfigError, load_config
-from tests.conftest import test_config as settings_for_tests
+from tests.helpers import test_config as settings_for_tests
 
 TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
 TRACEPARENT = f"00-{TRACE_ID}-00f067aa0ba902b7-01"

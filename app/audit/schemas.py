@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from app.audit import events
 from app.fields import Timestamp
-from app.pagination import CreatedRangeQuerySchema
+from app.pagination import CreatedRangeQuerySchema, page_schema
 
 
 class AuditQuerySchema(CreatedRangeQuerySchema):
@@ -34,23 +34,5 @@ class AuditEventSchema(Schema):
     created_at = Timestamp(required=True)
 
 
-class AuditPaginationSchema(Schema):
-    class Meta:
-        ordered = True
-
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    total = fields.Integer(required=True, metadata={"description": "Events matching the filters."})
-    total_pages = fields.Integer(required=True)
-
-
-class AuditPageSchema(Schema):
-    """One page of the audit trail; the same `pagination` is in the X-Pagination header."""
-
-    class Meta:
-        ordered = True
-
-    status = fields.Constant("success", required=True, metadata={"enum": ["success"]})
-    data = fields.List(fields.Nested(AuditEventSchema), required=True)
-    pagination = fields.Nested(AuditPaginationSchema, required=True)
-    message = fields.String()
+AuditPageSchema = page_schema("AuditPageSchema", AuditEventSchema, pagination_name="AuditPaginationSchema",
+                              counted="Events")

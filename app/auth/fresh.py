@@ -33,11 +33,11 @@ from sqlalchemy import exists, select, update
 from app import audit, errors
 from app.auth import signin
 from app.context import RequestContext
-from app.errors import AppError
+from app.errors import AppError, fail
 from app.extensions import db
 from app.models import RefreshToken, Session, User, utcnow
 from app.security import access_tokens
-from app.security.passwords import refuse_when_hashing_is_saturated, verify_password
+from app.security.passwords import connection_released, refuse_when_hashing_is_saturated, verify_password
 from app.security.tokens import new_token
 
 # ------------------------------------------------------------------ the guard
@@ -127,10 +127,10 @@ def reauthenticate(user_id, session_id, password: str, factors: dict | None, ctx
     refuse_when_hashing_is_saturated()
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None or user.is_deleted or not user.is_active:  # ended since the token was checked
-        _fail(errors.SESSION_REVOKED)
+        fail(errors.SESSION_REVOKED)
     known_hash = user.password_hash
-    db.session.rollback()  # hold no pooled connection through bcrypt
-    password_ok = verify_password(password, known_hash)
+    with connection_released():
+        password_ok = verify_password(password, known_hash)
     now = utcnow()
     if not password_ok:  # counted toward the lockout as at sign-in (429 while locked)
         signin.count_failure(user, now, ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password_on_reauthenticate",
@@ -150,17 +150,12 @@ def reauthenticate(user_id, session_id, password: str, factors: dict | None, ctx
         .execution_options(synchronize_session=False)
     ).first()
     if marked is None:  # ended, or the password changed, while the hash was checked
-        _fail(errors.SESSION_REVOKED)
+        fail(errors.SESSION_REVOKED)
     session = db.session.get(Session, marked.id, populate_existing=True)
     pair = renew_tokens(session)
     audit.record_event(audit.REAUTHENTICATED, ctx=ctx, user_id=user_id, details={"session_id": str(session_id)})
     db.session.commit()
     return pair
-
-
-def _fail(error, **kwargs):
-    db.session.rollback()
-    raise AppError(error, **kwargs)
 
 
 def last_authenticated(session_id) -> datetime | None:

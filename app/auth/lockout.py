@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, case, or_, select, update
 
-from app import cache, errors
+from app import account_cache, cache, errors
 from app.context import RequestContext
 from app.errors import AppError
 from app.extensions import db
@@ -69,7 +69,7 @@ def record_account_failure(user_id, now: datetime):
             locked_until=case((count >= config["LOCKOUT_THRESHOLD"], lock_until), else_=None),
         )
         .returning(User.failed_login_count, User.locked_until)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **account_cache.touching(user_id))
     ).first()
 
 
@@ -94,7 +94,7 @@ def record_success(user_id, password_hash: str | None, now: datetime) -> bool:
         .where(*_unchanged(user_id, password_hash), or_(User.locked_until.is_(None), User.locked_until <= now))
         .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
         .returning(User.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **account_cache.touching(user_id))
     ).first() is not None
 
 
@@ -105,7 +105,7 @@ def record_success_during_lock(user_id, password_hash: str | None, now: datetime
     return db.session.execute(
         update(User).where(*_unchanged(user_id, password_hash)).values(last_login_at=now)
         .returning(User.id)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **account_cache.touching(user_id))
     ).first() is not None
 
 

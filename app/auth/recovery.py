@@ -33,26 +33,21 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import and_, case, exists, func, select, update
 
-from app import audit, errors
-from app.auth import lockout, sessions
+from app import account_cache, audit, errors
+from app.auth import sessions, signin
 from app.auth.links import void_pending_links
 from app.context import RequestContext
 from app.email.outbox import queue_email
-from app.errors import AppError
+from app.errors import AppError, fail
 from app.extensions import db
 from app.models import Session, User, UserToken, utcnow
-from app.security.passwords import hash_password, verify_password
+from app.security.passwords import connection_released, hash_password, verify_password
 from app.security.tokens import hash_token, new_token
 
 RESET_EMAIL_INTERVAL = timedelta(minutes=1)
 RESET_EMAILS_PER_HOUR = 5
 # The id counted for an address without an account, so that both paths run the same query.
 _NOBODY = uuid.UUID(int=0)
-
-
-def _fail(error, **kwargs):
-    db.session.rollback()
-    raise AppError(error, **kwargs)
 
 
 # ------------------------------------------------------- forgot password
@@ -142,9 +137,9 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     token_hash = hash_token(token)
     # A cheap look first, so that a bad token costs no bcrypt; the UPDATE below decides.
     if db.session.execute(select(UserToken.id).where(*_live_reset_token(token_hash, utcnow()))).first() is None:
-        _fail(errors.RESET_TOKEN_INVALID, field="token")
-    db.session.rollback()  # hold no connection through bcrypt
-    password_hash = hash_password(new_password)
+        fail(errors.RESET_TOKEN_INVALID, field="token")
+    with connection_released():
+        password_hash = hash_password(new_password)
 
     now = utcnow()
     spent = db.session.execute(
@@ -155,7 +150,7 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
         .execution_options(synchronize_session=False)
     ).first()
     if spent is None:  # used by a concurrent request, or expired, since the look
-        _fail(errors.RESET_TOKEN_INVALID, field="token")
+        fail(errors.RESET_TOKEN_INVALID, field="token")
     user = db.session.execute(select(User).where(User.id == spent.user_id).with_for_update()).scalar_one_or_none()
     refusal = _refusal(user, spent.new_email)
     if refusal:
@@ -205,21 +200,18 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     """
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:  # deleted since the token was checked
-        _fail(errors.SESSION_REVOKED)
+        fail(errors.SESSION_REVOKED)
     old_hash = user.password_hash
-    db.session.rollback()  # hold no connection through bcrypt; `user` is read again after
-    # Full bcrypt cost whether or not the account is locked, as at sign-in.
-    password_ok = verify_password(current_password, old_hash)
+    # Full bcrypt cost whether or not the account is locked, as at sign-in; `user` is read again after.
+    with connection_released():
+        password_ok = verify_password(current_password, old_hash)
     now = utcnow()
     if not password_ok:
-        _wrong_current_password(user, now, ctx)
-    if lockout.is_locked(user, now) and not lockout.known_client_may_pass(user.id, now, ctx):
-        audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
-                           details={"during": "change_password"})
-        db.session.commit()
-        raise lockout.locked_error((user.locked_until - now).total_seconds())
-    db.session.rollback()  # hold no connection through bcrypt
-    password_hash = hash_password(new_password)
+        signin.count_failure(user, now, ctx, event_type=audit.PASSWORD_CHANGED, reason="wrong_current_password",
+                             error=errors.PASSWORD_INCORRECT, field="current_password", during="change_password")
+    signin.refuse_if_locked(user, now, ctx, during="change_password")
+    with connection_released():
+        password_hash = hash_password(new_password)
 
     now = utcnow()
     locked = and_(User.locked_until.is_not(None), User.locked_until > now)
@@ -236,37 +228,16 @@ def change_password(user_id, session_id, current_password: str, new_password: st
             failed_login_window_start=case((locked, User.failed_login_window_start), else_=None),
         )
         .returning(User.email, User.full_name)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session=False, **account_cache.touching(user_id))
     ).first()
     if changed is None:
         live = db.session.execute(
             select(Session.id).where(Session.id == session_id, Session.revoked_at.is_(None))).first()
         if live is None:
-            _fail(errors.SESSION_REVOKED)
-        _fail(errors.PASSWORD_INCORRECT, field="current_password")
+            fail(errors.SESSION_REVOKED)
+        fail(errors.PASSWORD_INCORRECT, field="current_password")
     void_pending_links(user_id, now)
     ended = sessions.end_user_sessions(user_id, reason="password_changed", keep=session_id)
     audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details={"sessions_ended": len(ended)})
     queue_email(changed.email, "password_changed", {"full_name": changed.full_name})
     db.session.commit()
-
-
-def _wrong_current_password(user: User, now, ctx: RequestContext):
-    """Count the failure toward the lockout; 400, or 429 while the account is locked."""
-    counted = lockout.record_account_failure(user.id, now)
-    if counted is None:  # locked (perhaps by a concurrent failure since `user` was read)
-        db.session.refresh(user)
-        if lockout.is_locked(user, now):
-            lockout.record_client_failure(user.id, ctx)
-            audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
-                               details={"during": "change_password"})
-            db.session.commit()
-            raise lockout.locked_error((user.locked_until - now).total_seconds())
-    else:
-        audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user.id, outcome="failure",
-                           details={"reason": "wrong_current_password", "failures": counted.failed_login_count})
-        if counted.locked_until is not None:
-            audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
-                               details={"until": counted.locked_until.isoformat()})
-    db.session.commit()
-    raise AppError(errors.PASSWORD_INCORRECT, field="current_password")

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
-from app.fields import Email, FullName, Password, Timestamp
+from app.fields import Email, FullName, Password, StrictBoolean, Timestamp
 from app.users.schemas import UserSchema
 
 # Opaque tokens we issue are 43-character urlsafe strings; anything far longer is junk.
 _TOKEN = {"required": True, "validate": validate.Length(min=1, max=512)}
-
-
-class StrictBoolean(fields.Boolean):
-    """A JSON `true` or `false` only (not "yes", 1 or "on")."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise ValidationError("Must be true or false.")
-        return value
 
 
 # ----------------------------------------------------------------- requests
@@ -28,7 +19,8 @@ class RegisterSchema(Schema):
     password = Password(required=True)
     full_name = FullName(required=True)
     terms_accepted = StrictBoolean(
-        required=True, validate=validate.Equal(True, error="The terms must be accepted."),
+        required=True, error_messages={"invalid": "Must be true or false."},
+        validate=validate.Equal(True, error="The terms must be accepted."),
         metadata={"description": "Must be true."},
     )
 

@@ -21,10 +21,16 @@ from app.auth import lockout, sessions, signin
 from app.auth.links import void_pending_links
 from app.context import RequestContext
 from app.email.outbox import queue_email
-from app.errors import AppError
+from app.errors import AppError, fail
 from app.extensions import db
 from app.models import Session, User, UserToken, utcnow
-from app.security.passwords import dummy_password_hash, hash_password, refuse_when_hashing_is_saturated, verify_password
+from app.security.passwords import (
+    connection_released,
+    dummy_password_hash,
+    hash_password,
+    refuse_when_hashing_is_saturated,
+    verify_password,
+)
 from app.security.tokens import hash_token, new_token
 from app.users.service import find_live_user_by_email
 
@@ -44,11 +50,6 @@ def _flush_unless_email_taken() -> None:
         raise
 
 
-def _fail(error, **kwargs):
-    db.session.rollback()
-    raise AppError(error, **kwargs)
-
-
 # -------------------------------------------------------------- sign-up
 
 
@@ -62,9 +63,10 @@ def register_user(email: str, password: str, full_name: str, ctx: RequestContext
     """
     refuse_when_hashing_is_saturated()
     if find_live_user_by_email(email) is not None:
-        _fail(errors.EMAIL_EXISTS, field="email")
-    db.session.rollback()  # hold no pooled connection through bcrypt
-    user = User(id=uuid.uuid4(), email=email, password_hash=hash_password(password), full_name=full_name)
+        fail(errors.EMAIL_EXISTS, field="email")
+    with connection_released():
+        password_hash = hash_password(password)
+    user = User(id=uuid.uuid4(), email=email, password_hash=password_hash, full_name=full_name)
     db.session.add(user)
     _flush_unless_email_taken()
     _send_verification(user)
@@ -110,7 +112,7 @@ def verify_email(token: str, ctx: RequestContext) -> User:
     ).first()
     user = db.session.get(User, row.user_id) if row else None
     if user is None or user.is_deleted or not user.is_active:  # a disabled or deleted account verifies nothing
-        _fail(errors.VERIFICATION_TOKEN_INVALID, field="token")
+        fail(errors.VERIFICATION_TOKEN_INVALID, field="token")
     if row.purpose == UserToken.PURPOSE_CHANGE_EMAIL:
         old_email = user.email
         user.email = row.new_email
@@ -167,10 +169,9 @@ def login(email: str, password: str, ctx: RequestContext) -> dict:
     refuse_when_hashing_is_saturated()
     user = find_live_user_by_email(email)
     known_hash = user.password_hash if user else None
-    # Hold no pooled connection through bcrypt (a quarter of a second of CPU):
-    # the account is read again, as it is then, once the hash has been checked.
-    db.session.rollback()
-    password_ok = verify_password(password, known_hash or dummy_password_hash())
+    # The account is read again, as it is then, once the hash has been checked.
+    with connection_released():
+        password_ok = verify_password(password, known_hash or dummy_password_hash())
     if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
         _unknown_email_failure(email, ctx)
     if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
@@ -231,7 +232,7 @@ def refresh(presented: str, ctx: RequestContext) -> dict:
     if consumed is not None:
         session = db.session.get(Session, consumed.session_id)
         if not _session_usable(session, now):
-            _fail(errors.SESSION_REVOKED)
+            fail(errors.SESSION_REVOKED)
         child = sessions.add_child_token(session, presented)
         session.last_used_at = now
         if grace > 0:
@@ -244,7 +245,7 @@ def refresh(presented: str, ctx: RequestContext) -> dict:
 
     spent = sessions.find_refresh_token(token_hash)
     if spent is None or spent.used_at is None:  # unknown, or unused but expired
-        _fail(errors.REFRESH_INVALID, field="refresh_token")
+        fail(errors.REFRESH_INVALID, field="refresh_token")
     session = db.session.get(Session, spent.session_id)
     if grace > 0 and utcnow() - spent.used_at <= timedelta(seconds=grace):
         child = sessions.derive_child_token(presented)
@@ -295,6 +296,6 @@ def revoke_session(user_id, sid: uuid.UUID, ctx: RequestContext) -> None:
     for another user's session or one already ended."""
     if not sessions.end_sessions(Session.id == sid, Session.user_id == user_id, Session.expires_at > utcnow(),
                                  reason="revoked"):
-        _fail(errors.SESSION_NOT_FOUND)
+        fail(errors.SESSION_NOT_FOUND)
     audit.record_event(audit.SESSION_REVOKED, ctx=ctx, user_id=user_id, details={"session_id": str(sid)})
     db.session.commit()

@@ -14,16 +14,17 @@ import hmac
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import event, select, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import select, update
 
+from app.commit_hooks import AfterCommit
 from app.context import RequestContext
 from app.extensions import db
 from app.models import RefreshToken, Session, User, utcnow
 from app.security.session_cache import mark_sessions_revoked
 from app.security.tokens import hash_token, new_token
 
-_REVOKED_KEY = "gatehouse_revoked_sessions"
+# Revocations reach the session cache right after the commit (docs/architecture.md §3).
+_revocations = AfterCommit("revoked_sessions", mark_sessions_revoked)
 
 
 def start_session(user: User, ctx: RequestContext, *, aal: int = 1, amr=("pwd",)) -> tuple[Session, str]:
@@ -112,7 +113,7 @@ def end_sessions(*conditions, reason: str) -> list:
             .execution_options(synchronize_session=False)
         ).scalars()
     )
-    db.session.info.setdefault(_REVOKED_KEY, []).extend(ids)
+    _revocations.extend(ids)
     return ids
 
 
@@ -122,15 +123,3 @@ def end_user_sessions(user_id, reason: str, keep=None) -> list:
     if keep is not None:
         conditions.append(Session.id != keep)
     return end_sessions(*conditions, reason=reason)
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _publish_revocations(session):
-    ids = session.info.pop(_REVOKED_KEY, None)
-    if ids:
-        mark_sessions_revoked(ids)
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _drop_revocations(session):
-    session.info.pop(_REVOKED_KEY, None)

@@ -30,7 +30,7 @@ from app import audit, errors
 from app.auth import devices, lockout, sessions
 from app.context import RequestContext
 from app.email.outbox import queue_email
-from app.errors import AppError, ErrorCode
+from app.errors import AppError, ErrorCode, fail
 from app.extensions import db
 from app.mfa import factors
 from app.models import User, utcnow
@@ -69,7 +69,7 @@ def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal
     """
     now = utcnow()
     if user.is_deleted:
-        _fail(errors.INVALID_CREDENTIALS)
+        fail(errors.INVALID_CREDENTIALS)
     passes_lock = refuse_if_locked(user, now, ctx)
     if not user.is_active:
         audit.record_event(audit.LOGIN_FAILED, ctx=ctx, user_id=user.id, outcome="failure",
@@ -88,7 +88,7 @@ def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal
     if not recorded:  # locked by a concurrent failure, or password changed or account deleted, since read
         db.session.refresh(user)
         if user.is_deleted or (password_hash is not None and user.password_hash != password_hash):
-            _fail(errors.INVALID_CREDENTIALS)
+            fail(errors.INVALID_CREDENTIALS)
         _locked(user, now, ctx)
     session, refresh_token = sessions.start_session(user, ctx, aal=aal, amr=amr)
     origin = devices.origin_of(ctx)
@@ -118,28 +118,31 @@ def _second_step(user: User, ctx: RequestContext, amr, methods: list[str], metho
     return {"mfa_required": True, "mfa_token": token, "methods": methods, "expires_in": lifetime}
 
 
-def refuse_if_locked(user: User, now, ctx: RequestContext) -> bool:
+def refuse_if_locked(user: User, now, ctx: RequestContext, *, during: str | None = None) -> bool:
     """429 AUTH_ACCOUNT_LOCKED_022 (committing its audit event) while the
-    account is locked, unless the client of `ctx` may pass the lock: then True."""
+    account is locked, unless the client of `ctx` may pass the lock: then True.
+    `during` names the action in the audit event when it is not a sign-in."""
     if not lockout.is_locked(user, now):
         return False
     if lockout.known_client_may_pass(user.id, now, ctx):
         return True
-    _locked(user, now, ctx)
+    _locked(user, now, ctx, during)
 
 
 def count_failure(user: User, now, ctx: RequestContext, *, event_type: str, reason: str, error: ErrorCode,
-                  field: str | None = None) -> NoReturn:
-    """Count a wrong password or code toward the account lockout, record
-    `event_type` (failure, with `reason`), commit and raise `error`; or 429
-    when the account is locked (the failure then counts against this client
-    only, see app.auth.lockout)."""
+                  field: str | None = None, during: str | None = None) -> NoReturn:
+    """The one way a wrong password or code is answered (sign-in,
+    re-authentication, password change): count it toward the account
+    lockout, record `event_type` (failure, with `reason`), commit and raise
+    `error`; or 429 when the account is locked (the failure then counts
+    against this client only, see app.auth.lockout; `during` names the
+    action in that audit event when it is not a sign-in)."""
     counted = lockout.record_account_failure(user.id, now)
     if counted is None:  # locked (perhaps by a concurrent failure since `user` was read)
         db.session.refresh(user)
         if lockout.is_locked(user, now):
             lockout.record_client_failure(user.id, ctx)
-            _locked(user, now, ctx)
+            _locked(user, now, ctx, during)
     else:
         audit.record_event(event_type, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"reason": reason, "failures": counted.failed_login_count})
@@ -150,12 +153,9 @@ def count_failure(user: User, now, ctx: RequestContext, *, event_type: str, reas
     raise AppError(error, field=field)
 
 
-def _locked(user: User, now, ctx: RequestContext) -> NoReturn:
-    audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure")
+def _locked(user: User, now, ctx: RequestContext, during: str | None = None) -> NoReturn:
+    audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
+                       details={"during": during} if during else None)
     db.session.commit()
     raise lockout.locked_error((user.locked_until - now).total_seconds())
 
-
-def _fail(error: ErrorCode) -> NoReturn:
-    db.session.rollback()
-    raise AppError(error)

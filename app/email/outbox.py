@@ -23,15 +23,13 @@ from datetime import timedelta
 from flask import current_app
 from rq.exceptions import DuplicateJobError, NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import event
-from sqlalchemy.orm import Session as OrmSession
 
+from app.commit_hooks import AfterCommit
 from app.email import delivery
 from app.extensions import db, get_queue
 from app.models import OutboxMessage, utcnow
 
 log = logging.getLogger("gatehouse.outbox")
-_PENDING_KEY = "gatehouse_outbox_pending"
 # A finished job is kept briefly (RQ result); a crashed one a week, for `rq info` and debugging.
 RESULT_TTL_SECONDS = 300
 FAILURE_TTL_SECONDS = 7 * 24 * 3600
@@ -56,7 +54,7 @@ def _add(kind: str, payload: dict) -> OutboxMessage:
         expires_at=now + timedelta(seconds=delivery.ttl_seconds(kind)), scrub_after=_scrub_after(kind, payload, now),
     )
     db.session.add(message)
-    db.session.info.setdefault(_PENDING_KEY, []).append((kind, message.id))
+    _committed_messages.add((kind, message.id))
     return message
 
 
@@ -138,13 +136,10 @@ def _drop_job(queue, job_id: str, *, only_finished: bool) -> bool:
     return True
 
 
-@event.listens_for(OrmSession, "after_commit")
-def _enqueue_committed(session):
-    pending = session.info.pop(_PENDING_KEY, None)
-    for kind, message_id in pending or ():
+def _enqueue_committed(messages) -> None:
+    for kind, message_id in messages:
         enqueue(kind, message_id)
 
 
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_rolled_back(session):
-    session.info.pop(_PENDING_KEY, None)
+# Messages go on their queues right after the commit that wrote them.
+_committed_messages = AfterCommit("outbox", _enqueue_committed)

@@ -50,102 +50,129 @@ class SweepResult:
 
 def sweep() -> SweepResult:
     """One sweeping pass (see the module docstring); returns what it did."""
-    from app.email import outbox
-
     config = current_app.config
-    table = OutboxMessage
     batch = config["OUTBOX_SWEEP_BATCH"]
     now = utcnow()
     result = SweepResult()
     with Session(db.engine, expire_on_commit=False) as session:
-        # 1. expired before delivery
-        expired = session.execute(
-            select(table.id, table.kind, table.scrub_after, table.payload)
-            .where(table.status == table.STATUS_PENDING, table.expires_at < now).limit(batch)
-        ).all()
-        for row in expired:
-            values = dict(status=table.STATUS_DEAD, next_attempt_at=None, updated_at=now,
-                          last_error=f"expired: not delivered within {delivery.ttl_seconds(row.kind)} s of being queued")
-            if row.scrub_after is None or row.scrub_after <= now:
-                values.update(payload=delivery.scrub(row.payload), scrub_after=None)
-            result.expired += session.execute(
-                update(table).where(table.id == row.id, table.status == table.STATUS_PENDING).values(**values)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            # One row per transaction: a worker claiming a row must never wait for the sweeper.
-            session.commit()
-
-        # 2. attempts whose worker died: back to pending, a fresh job at once
-        abandoned = session.execute(
-            select(table.id, table.kind, table.expires_at)
-            .where(table.status == table.STATUS_SENDING, table.locked_until < now).limit(batch)
-        ).all()
-        for row in abandoned:
-            taken = session.execute(
-                update(table).where(table.id == row.id, table.status == table.STATUS_SENDING, table.locked_until < now)
-                .values(status=table.STATUS_PENDING, locked_until=None, next_attempt_at=None, enqueued_at=now,
-                        updated_at=now, last_error="attempt interrupted (worker stopped); retrying")
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            session.commit()
-            if taken and outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=True):
-                result.recovered += 1
-
-        # 3. pending messages nobody picked up
-        cutoff = now - timedelta(seconds=config["OUTBOX_SWEEP_GRACE_SECONDS"])
-        waiting = session.execute(
-            select(table.id, table.kind, table.expires_at)
-            .where(table.status == table.STATUS_PENDING,
-                   func.coalesce(table.next_attempt_at, table.enqueued_at, table.created_at) < cutoff)
-            .order_by(table.created_at).limit(batch)
-        ).all()
-        session.commit()
-        try:
-            # A backlog waits in the queue: recognise its jobs in one round trip.
-            states = outbox.job_states(row.id for row in waiting) if waiting else {}
-        except Exception:
-            states = {}  # Redis down: enqueue() below notices it too
-        # Every row here is due since the grace period. A job of it still waiting in RQ's
-        # scheduled registry has missed its time: no RQ scheduler runs (a killed worker's
-        # scheduler lock outlives it by a minute, and RQ's workers only try to take it
-        # again every 10 minutes). That job is replaced, not counted as carrying the row.
-        stuck = {mid for mid, status in states.items() if status == JobStatus.SCHEDULED.value}
-        live = {mid for mid, status in states.items() if outbox.is_live(status)} - stuck
-        carried = [row.id for row in waiting if row.id in live]
-        for row in waiting:
-            if row.id in live:
-                continue
-            if not outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=row.id in stuck):
-                result.unreachable.append(row.id)
-                break  # Redis is down: the next pass tries again
-            carried.append(row.id)
-            result.enqueued += 1
-        if carried:
-            # Looked at now: left alone for another grace period. One short
-            # statement, so that no row stays locked while Redis is consulted.
-            session.execute(
-                update(table).where(table.id.in_(carried), table.status == table.STATUS_PENDING)
-                .values(enqueued_at=now).execution_options(synchronize_session=False)
-            )
-            session.commit()
-
-        # 4. dead messages whose link has expired
-        stale = session.execute(
-            select(table.id, table.payload)
-            .where(table.status == table.STATUS_DEAD, table.scrub_after < now).limit(batch)
-        ).all()
-        session.commit()
-        for row in stale:
-            result.scrubbed += session.execute(
-                update(table).where(table.id == row.id, table.status == table.STATUS_DEAD)
-                .values(payload=delivery.scrub(row.payload), scrub_after=None, updated_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            session.commit()
+        result.expired = _expire_undelivered(session, now, batch)
+        result.recovered = _recover_abandoned(session, now, batch)
+        result.enqueued, result.unreachable = _enqueue_waiting(
+            session, now, batch, now - timedelta(seconds=config["OUTBOX_SWEEP_GRACE_SECONDS"]))
+        result.scrubbed = _scrub_dead(session, now, batch)
     if result:
         log.info("outbox sweep: %d expired, %d recovered, %d enqueued, %d scrubbed",
                  result.expired, result.recovered, result.enqueued, result.scrubbed)
     return result
+
+
+def _expire_undelivered(session: Session, now, batch: int) -> int:
+    """Step 1: pending messages past `expires_at` go dead; returns how many."""
+    table = OutboxMessage
+    expired = session.execute(
+        select(table.id, table.kind, table.scrub_after, table.payload)
+        .where(table.status == table.STATUS_PENDING, table.expires_at < now).limit(batch)
+    ).all()
+    count = 0
+    for row in expired:
+        values = dict(status=table.STATUS_DEAD, next_attempt_at=None, updated_at=now,
+                      last_error=f"expired: not delivered within {delivery.ttl_seconds(row.kind)} s of being queued")
+        if row.scrub_after is None or row.scrub_after <= now:
+            values.update(payload=delivery.scrub(row.payload), scrub_after=None)
+        count += session.execute(
+            update(table).where(table.id == row.id, table.status == table.STATUS_PENDING).values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        # One row per transaction: a worker claiming a row must never wait for the sweeper.
+        session.commit()
+    return count
+
+
+def _recover_abandoned(session: Session, now, batch: int) -> int:
+    """Step 2: attempts whose worker died go back to pending, with a fresh job at once; returns how many."""
+    from app.email import outbox
+
+    table = OutboxMessage
+    abandoned = session.execute(
+        select(table.id, table.kind, table.expires_at)
+        .where(table.status == table.STATUS_SENDING, table.locked_until < now).limit(batch)
+    ).all()
+    count = 0
+    for row in abandoned:
+        taken = session.execute(
+            update(table).where(table.id == row.id, table.status == table.STATUS_SENDING, table.locked_until < now)
+            .values(status=table.STATUS_PENDING, locked_until=None, next_attempt_at=None, enqueued_at=now,
+                    updated_at=now, last_error="attempt interrupted (worker stopped); retrying")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.commit()
+        if taken and outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=True):
+            count += 1
+    return count
+
+
+def _enqueue_waiting(session: Session, now, batch: int, cutoff) -> tuple[int, list]:
+    """Step 3: pending messages nobody picked up since `cutoff` are enqueued
+    again; returns how many, and the ids Redis could not take."""
+    from app.email import outbox
+
+    table = OutboxMessage
+    waiting = session.execute(
+        select(table.id, table.kind, table.expires_at)
+        .where(table.status == table.STATUS_PENDING,
+               func.coalesce(table.next_attempt_at, table.enqueued_at, table.created_at) < cutoff)
+        .order_by(table.created_at).limit(batch)
+    ).all()
+    session.commit()
+    try:
+        # A backlog waits in the queue: recognise its jobs in one round trip.
+        states = outbox.job_states(row.id for row in waiting) if waiting else {}
+    except Exception:
+        states = {}  # Redis down: enqueue() below notices it too
+    # Every row here is due since the grace period. A job of it still waiting in RQ's
+    # scheduled registry has missed its time: no RQ scheduler runs (a killed worker's
+    # scheduler lock outlives it by a minute, and RQ's workers only try to take it
+    # again every 10 minutes). That job is replaced, not counted as carrying the row.
+    stuck = {mid for mid, status in states.items() if status == JobStatus.SCHEDULED.value}
+    live = {mid for mid, status in states.items() if outbox.is_live(status)} - stuck
+    carried = [row.id for row in waiting if row.id in live]
+    enqueued, unreachable = 0, []
+    for row in waiting:
+        if row.id in live:
+            continue
+        if not outbox.enqueue(row.kind, row.id, ttl=_remaining(row.expires_at, now), force=row.id in stuck):
+            unreachable.append(row.id)
+            break  # Redis is down: the next pass tries again
+        carried.append(row.id)
+        enqueued += 1
+    if carried:
+        # Looked at now: left alone for another grace period. One short
+        # statement, so that no row stays locked while Redis is consulted.
+        session.execute(
+            update(table).where(table.id.in_(carried), table.status == table.STATUS_PENDING)
+            .values(enqueued_at=now).execution_options(synchronize_session=False)
+        )
+        session.commit()
+    return enqueued, unreachable
+
+
+def _scrub_dead(session: Session, now, batch: int) -> int:
+    """Step 4: dead messages whose link has expired lose it; returns how many."""
+    table = OutboxMessage
+    stale = session.execute(
+        select(table.id, table.payload)
+        .where(table.status == table.STATUS_DEAD, table.scrub_after < now).limit(batch)
+    ).all()
+    session.commit()
+    count = 0
+    for row in stale:
+        count += session.execute(
+            update(table).where(table.id == row.id, table.status == table.STATUS_DEAD)
+            .values(payload=delivery.scrub(row.payload), scrub_after=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        session.commit()
+    return count
 
 
 def _remaining(expires_at, now) -> float | None:

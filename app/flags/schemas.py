@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from app.fields import StrictBoolean
+
 
 class CallerFlagsSchema(Schema):
     flags = fields.Dict(
@@ -27,17 +29,8 @@ class FlagSchema(Schema):
     overrides = fields.List(fields.Nested(OverrideSchema), required=True)
 
 
-class JSONBoolean(fields.Boolean):
-    """`true` or `false` only (marshmallow's Boolean also takes "yes", 1, "on"...)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid")
-        return value
-
-
 class FlagUpdateSchema(Schema):
-    enabled = JSONBoolean(required=True)
+    enabled = StrictBoolean(required=True)
     user_id = fields.UUID(metadata={"description": "Set the flag for this user only (not for maintenance_mode)."})
 
     class Meta:

@@ -11,8 +11,8 @@ import re
 
 from marshmallow import Schema, ValidationError, fields, pre_dump, pre_load, validate, validates
 
-from app.fields import Email, FullName, Timestamp
-from app.pagination import CreatedRangeQuerySchema
+from app.fields import Email, FullName, StrictBoolean, Timestamp
+from app.pagination import CreatedRangeQuerySchema, page_schema
 
 BIO_MAX_LENGTH = 2000
 PREFERENCES_MAX_BYTES = 16 * 1024
@@ -90,38 +90,10 @@ class ProfileSchema(Schema):
     updated_at = Timestamp(allow_none=True, required=True, metadata={"description": "Null until first written."})
 
 
-class PaginationSchema(Schema):
-    class Meta:
-        ordered = True
-
-    page = fields.Integer(required=True)
-    page_size = fields.Integer(required=True)
-    total = fields.Integer(required=True, metadata={"description": "Users matching the filters."})
-    total_pages = fields.Integer(required=True)
-
-
-class UserPageSchema(Schema):
-    """One page of the admin list; the same `pagination` is in the X-Pagination header."""
-
-    class Meta:
-        ordered = True
-
-    status = fields.Constant("success", required=True, metadata={"enum": ["success"]})
-    data = fields.List(fields.Nested(UserSchema), required=True)
-    pagination = fields.Nested(PaginationSchema, required=True)
-    message = fields.String()
+UserPageSchema = page_schema("UserPageSchema", UserSchema, pagination_name="PaginationSchema", counted="Users")
 
 
 # ------------------------------------------------------------------- input
-
-
-class StrictBoolean(fields.Boolean):
-    """JSON true or false only (marshmallow's Boolean also takes 1, "yes", "on", ...)."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if not isinstance(value, bool):
-            raise self.make_error("invalid", input=value)
-        return value
 
 
 class MeUpdateSchema(Schema):

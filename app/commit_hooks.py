@@ -1,0 +1,66 @@
+"""Work that must wait for the commit: what a transaction changed is published
+(to Redis, to the job queue) only once the database has it, and never if the
+transaction rolls back.
+
+    _revocations = AfterCommit("revoked_sessions", mark_sessions_revoked)
+    ...
+    _revocations.extend(ids)       # inside the transaction
+    # after_commit: mark_sessions_revoked(ids); after_rollback: forgotten
+
+The items wait in the ORM session's `info`, so that each session (a request's
+scoped session, the sweeper's own) publishes only its own changes. Used by
+app.auth.sessions (revocations), app.email.outbox (enqueueing) and
+app.account_cache (snapshot invalidation); see docs/architecture.md §3-§5.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
+
+
+class AfterCommit:
+    """Items collected during a transaction, handed to `publish(items)` after its commit.
+
+    `publish` runs inside SQLAlchemy's after_commit event: it must not use the
+    committed session's transaction (it may start new work on other sessions,
+    call Redis, enqueue jobs). `unique=True` collects a set instead of a list.
+    """
+
+    def __init__(self, name: str, publish: Callable[[Any], None], *, unique: bool = False):
+        self.key = f"gatehouse_after_commit:{name}"
+        self._publish = publish
+        self._container = set if unique else list
+        event.listen(OrmSession, "after_commit", self._committed)
+        event.listen(OrmSession, "after_rollback", self._rolled_back)
+
+    def pending(self, session=None):
+        """The items collected so far in `session`'s transaction (default: `db.session`), to add to."""
+        if session is None:
+            from app.extensions import db
+
+            session = db.session
+        return session.info.setdefault(self.key, self._container())
+
+    def add(self, item, session=None) -> None:
+        """Publish `item` once the current transaction of `session` (default: `db.session`) commits."""
+        self.extend((item,), session)
+
+    def extend(self, items: Iterable, session=None) -> None:
+        """`add` each of `items`."""
+        pending = self.pending(session)
+        if isinstance(pending, set):
+            pending.update(items)
+        else:
+            pending.extend(items)
+
+    def _committed(self, session) -> None:
+        items = session.info.pop(self.key, None)
+        if items:
+            self._publish(items)
+
+    def _rolled_back(self, session) -> None:
+        session.info.pop(self.key, None)
