@@ -213,6 +213,47 @@ def _encryption_keys(environ, app_env, secret, secret_given, instance, warnings)
     return [path.read_text().strip()]
 
 
+JWT_ALGORITHMS = ("HS256", "EdDSA", "ES256")
+
+
+def _jwt_algorithm(environ) -> str:
+    """JWT_ALGORITHM: HS256 (JWT_SECRET_KEY), or EdDSA / ES256 with keys of their own (docs/signing-keys.md)."""
+    raw = _env(environ, "JWT_ALGORITHM", "HS256")
+    for name in JWT_ALGORITHMS:
+        if raw.lower() == name.lower():
+            return name
+    raise ConfigError(f"JWT_ALGORITHM must be one of {', '.join(JWT_ALGORITHMS)}, got {raw!r}")
+
+
+def _jwt_private_key_file(environ, algorithm) -> str | None:
+    """JWT_PRIVATE_KEY_FILE: a PEM private key of the configured algorithm (checked now, read by app.keys)."""
+    path = _env(environ, "JWT_PRIVATE_KEY_FILE")
+    if path is None:
+        return None
+    if algorithm == "HS256":
+        raise ConfigError("JWT_PRIVATE_KEY_FILE needs JWT_ALGORITHM=EdDSA or ES256 (HS256 signs with JWT_SECRET_KEY)")
+    from app.keys.material import KeyMaterialError, load_private_pem
+
+    try:
+        with open(path, "rb") as f:
+            load_private_pem(f.read(), algorithm)
+    except OSError as exc:
+        raise ConfigError(f"JWT_PRIVATE_KEY_FILE cannot be read: {exc.strerror or exc}") from None
+    except KeyMaterialError as exc:
+        raise ConfigError(f"JWT_PRIVATE_KEY_FILE {exc}") from None
+    return path
+
+
+def _introspection_token(environ, app_env, warnings) -> str | None:
+    """INTROSPECTION_TOKEN: the Bearer token of POST /api/v1/auth/introspect (the route is off without it)."""
+    token = _env(environ, "INTROSPECTION_TOKEN")
+    if token is not None and len(token.encode()) < 32:
+        if app_env == "production":
+            raise ConfigError("INTROSPECTION_TOKEN must be at least 32 bytes in production")
+        warnings.append("INTROSPECTION_TOKEN is shorter than 32 bytes; production would refuse it")
+    return token
+
+
 class Config:
     """Settings shared by every environment; values come from `load_config`."""
 
@@ -321,6 +362,7 @@ def load_config(environ=None, **overrides) -> dict:
     secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
     encryption_keys = overrides.get("ENCRYPTION_KEYS") or _encryption_keys(
         environ, app_env, secret, bool(overrides.get("JWT_SECRET_KEY") or _env(environ, "JWT_SECRET_KEY")), instance, warnings)
+    jwt_algorithm = overrides.get("JWT_ALGORITHM") or _jwt_algorithm(environ)
     mail_backend = _env(environ, "MAIL_BACKEND", "console")
     if mail_backend not in ("console", "smtp"):
         raise ConfigError(f"MAIL_BACKEND must be console or smtp, got {mail_backend!r}")
@@ -381,6 +423,13 @@ def load_config(environ=None, **overrides) -> dict:
         # Without a real Redis there is no worker: jobs run inline.
         JOBS_INLINE=redis_url is None,
         JWT_SECRET_KEY=secret,
+        # Signing keys (docs/signing-keys.md): HS256 signs with JWT_SECRET_KEY; EdDSA and
+        # ES256 with the keys of `flask keys rotate` or JWT_PRIVATE_KEY_FILE. Every process
+        # looks for a rotation or retirement at most JWT_KEYS_CHECK_SECONDS after its last look.
+        JWT_ALGORITHM=jwt_algorithm,
+        JWT_PRIVATE_KEY_FILE=overrides.get("JWT_PRIVATE_KEY_FILE") or _jwt_private_key_file(environ, jwt_algorithm),
+        JWT_KEYS_CHECK_SECONDS=_float(environ, "JWT_KEYS_CHECK_SECONDS", 2.0, minimum=0.0, maximum=60.0),
+        INTROSPECTION_TOKEN=_introspection_token(environ, app_env, warnings),
         SECRET_KEY=secret,
         ENCRYPTION_KEYS=encryption_keys,
         # At most ten years: beyond that an expiry date cannot be computed.

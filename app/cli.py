@@ -155,8 +155,10 @@ def openapi_check(path: str) -> None:
 
 def register_commands(app: Flask) -> None:
     from app.email.cli import email_cli
+    from app.keys.cli import keys_cli
 
     app.cli.add_command(users_cli)
+    app.cli.add_command(keys_cli)
     app.cli.add_command(email_cli)
     app.cli.add_command(flags_cli)
     # In place of flask-smorest's own `openapi` group: a deterministic `write`, and `check`.

@@ -67,7 +67,8 @@ SELF_DEMOTION = _register("USER_SELF_DEMOTION_027", 409, "An admin cannot remove
 SELF_DELETION = _register("USER_SELF_DELETION_028", 409, "An admin cannot delete or disable their own account here; use /users/me.")
 SESSION_NOT_FOUND = _register("AUTH_SESSION_NOT_FOUND_029", 404, "Session not found.")
 FLAG_NOT_FOUND = _register("FLAG_NOT_FOUND_030", 404, "No such feature flag.")
-TOKEN_ALGORITHM_INVALID = _register("AUTH_TOKEN_ALGORITHM_INVALID_031", 401, "The access token must be signed with HS256.")
+TOKEN_ALGORITHM_INVALID = _register("AUTH_TOKEN_ALGORITHM_INVALID_031", 401,
+                                    "The access token is not signed with this service's algorithm and a key in use.")
 TOKEN_SIGNATURE_INVALID = _register("AUTH_TOKEN_SIGNATURE_INVALID_032", 401, "The access token's signature does not verify.")
 REAUTH_REQUIRED = _register("AUTH_REAUTH_REQUIRED_033", 403,
                             "This action needs a recent sign-in: confirm your password (POST /api/v1/auth/reauthenticate).")
@@ -77,6 +78,14 @@ MFA_ALREADY_ENABLED = _register("AUTH_MFA_ALREADY_ENABLED_036", 409, "Two-factor
 MFA_NOT_ENABLED = _register("AUTH_MFA_NOT_ENABLED_037", 409, "Two-factor sign-in is not on.")
 MFA_ENROLLMENT_REQUIRED = _register("AUTH_MFA_ENROLLMENT_REQUIRED_038", 403,
                                     "Admin routes need a session signed in with a second factor.")
+# Signing keys and introspection (SPEC §11, docs/signing-keys.md).
+SIGNING_KEY_NOT_FOUND = _register("KEYS_NOT_FOUND_050", 404, "No such signing key.")
+SIGNING_KEY_IN_USE = _register("KEYS_KEY_IN_USE_051", 409,
+                               "This key signs new tokens: rotate to a new key before retiring it.")
+SIGNING_KEYS_NOT_MANAGED = _register("KEYS_NOT_MANAGED_052", 409,
+                                     "Signing keys are not managed here under this configuration.")
+INTROSPECTION_TOKEN_INVALID = _register("AUTH_INTROSPECTION_TOKEN_INVALID_053", 401,
+                                        "A valid introspection token is required.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")
 METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not served to this address.")
 

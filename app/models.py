@@ -298,3 +298,23 @@ class AuditEvent(db.Model):
         Index("idx_audit_created", "created_at"),
     )
 
+
+
+class SigningKey(db.Model):
+    """An asymmetric key that signs access tokens (JWT_ALGORITHM EdDSA or ES256, docs/signing-keys.md).
+
+    `kid` is the RFC 7638 thumbprint of the public key. The private key is kept
+    only encrypted with ENCRYPTION_KEYS (app.encryption). The newest unretired key
+    of the configured algorithm signs; every unretired one verifies and is published.
+    """
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    algorithm: Mapped[str] = mapped_column(String(16), nullable=False)
+    public_jwk: Mapped[dict] = mapped_column(JSONType, nullable=False)
+    private_key_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("idx_signing_keys_algorithm_created", "algorithm", "created_at"),)

@@ -1,5 +1,10 @@
-"""Access tokens: JWT HS256 carrying `sub` (user id), `sid` (session id), `iat`,
+"""Access tokens: JWTs carrying `sub` (user id), `sid` (session id), `iat`,
 `exp`, `jti`, and a per-process cache of verified claims.
+
+Signed with JWT_ALGORITHM: HS256 with JWT_SECRET_KEY (the default), or EdDSA /
+ES256 with the key ring's current key, named by the `kid` header
+(app.keys.ring, docs/signing-keys.md). Only the configured algorithm is ever
+accepted, and under EdDSA / ES256 only a kid of an unretired key.
 
 A token that verifies is still refused once its session has ended: the
 guards check the session's live state on every request (app.security.session_cache).
@@ -17,8 +22,7 @@ from flask import current_app
 
 from app import errors
 from app.errors import AppError
-
-JWT_ALGORITHM = "HS256"
+from app.keys import ring
 
 
 def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",),
@@ -45,13 +49,22 @@ def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",),
     }
     if auth_time is not None:
         claims["auth_time"] = int(auth_time.timestamp())
-    token = jwt.encode(claims, current_app.config["JWT_SECRET_KEY"], algorithm=JWT_ALGORITHM)
+    algorithm = current_app.config["JWT_ALGORITHM"]
+    if algorithm == "HS256":
+        token = jwt.encode(claims, current_app.config["JWT_SECRET_KEY"], algorithm="HS256")
+    else:
+        key = ring.signing_key()
+        token = jwt.encode(claims, key.private_key, algorithm=algorithm, headers={"kid": key.kid})
     return token, lifetime
 
 
 def decode_access_token(token: str) -> dict:
     """The verified claims of an access token; AppError with its own code otherwise."""
-    claims = _verified_claims(token, current_app.config["JWT_SECRET_KEY"])
+    algorithm = current_app.config["JWT_ALGORITHM"]
+    if algorithm == "HS256":
+        claims = _verified_claims(token, current_app.config["JWT_SECRET_KEY"], "HS256")
+    else:
+        claims = _verified_claims(token, _verifying_key(token, algorithm), algorithm)
     # Checked on every use: a token verified while live stays in the cache after it expires.
     if claims["exp"] <= _clock():
         raise AppError(errors.TOKEN_EXPIRED, headers=INVALID_TOKEN_CHALLENGE)
@@ -61,28 +74,45 @@ def decode_access_token(token: str) -> dict:
 _clock = time.time  # (tests move it)
 
 
+def _verifying_key(token: str, algorithm: str) -> ring.VerifyingKey:
+    """The unretired key named by the token's `kid`, checked on every use (before the
+    cache), so that a retired key's tokens are refused even once verified."""
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise AppError(errors.TOKEN_INVALID, headers=INVALID_TOKEN_CHALLENGE) from None
+    if header.get("alg") != algorithm:  # HS256 once EdDSA is on, "none", another curve...
+        raise AppError(errors.TOKEN_ALGORITHM_INVALID, headers=INVALID_TOKEN_CHALLENGE)
+    key = ring.verifying_key(header.get("kid"))
+    if key is None:  # no kid, an unknown or retired key, a key of another algorithm
+        raise AppError(errors.TOKEN_ALGORITHM_INVALID, headers=INVALID_TOKEN_CHALLENGE)
+    return key
+
+
 @functools.lru_cache(maxsize=8192)
-def _verified_claims(token: str, secret: str) -> dict:
+def _verified_claims(token: str, key, algorithm: str) -> dict:
     """The token's claims once its signature, algorithm and claims are checked.
 
+    `key` is JWT_SECRET_KEY (HS256) or the ring's VerifyingKey (hashed by
+    identity: the same object for as long as the key is unretired).
     Cached per exact token string (a client sends the same token on every
-    request until it expires), so that the HMAC and PyJWT's parsing run once
-    per token and worker instead of once per request: a cached token's
+    request until it expires), so that the signature check and PyJWT's parsing
+    run once per token and worker instead of once per request: a cached token's
     signature was verified with the same key. Expiry is checked by the caller
     on every use; invalid tokens raise and are not cached.
     """
     try:
         claims = jwt.decode(
             token,
-            secret,
-            algorithms=[JWT_ALGORITHM],  # never trust the token's own "alg"
+            key if isinstance(key, str) else key.public_key,
+            algorithms=[algorithm],  # never trust the token's own "alg"
             options={"require": ["sub", "sid", "iat", "exp", "jti"]},
         )
     except jwt.ExpiredSignatureError:
         raise AppError(errors.TOKEN_EXPIRED, headers=INVALID_TOKEN_CHALLENGE) from None
     except jwt.InvalidAlgorithmError:  # "none", RS256, HS512...: never accepted, whatever the signature
         raise AppError(errors.TOKEN_ALGORITHM_INVALID, headers=INVALID_TOKEN_CHALLENGE) from None
-    except jwt.InvalidSignatureError:  # well formed, HS256, but not signed with our key (or altered)
+    except jwt.InvalidSignatureError:  # well formed, our algorithm, but not signed with our key (or altered)
         raise AppError(errors.TOKEN_SIGNATURE_INVALID, headers=INVALID_TOKEN_CHALLENGE) from None
     except jwt.PyJWTError:
         raise AppError(errors.TOKEN_INVALID, headers=INVALID_TOKEN_CHALLENGE) from None
