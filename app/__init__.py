@@ -144,13 +144,17 @@ def register_blueprints(app: Flask) -> None:
     from app.extensions import api
     from app.flags.routes import blp as flags_blp
     from app.health import blp as health_blp
+    from app.introspection.routes import blp as introspection_blp
+    from app.keys.routes import blp as jwks_blp
     from app.users.routes import blp as users_blp
 
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
+    api.register_blueprint(introspection_blp, url_prefix="/api/v1/auth")
     api.register_blueprint(users_blp, url_prefix="/api/v1/users")
     api.register_blueprint(audit_blp, url_prefix="/api/v1/admin")
     api.register_blueprint(flags_blp, url_prefix="/api/v1")
     api.register_blueprint(health_blp)
+    api.register_blueprint(jwks_blp)
     app.register_blueprint(docs_bp)
 
 
@@ -179,6 +183,8 @@ def register_request_hooks(app: Flask) -> None:
             and request.path.startswith("/api/")
             and (request.content_length or request.headers.get("Transfer-Encoding"))
             and not request.is_json
+            and not (request.mimetype == "application/x-www-form-urlencoded"
+                     and getattr(app.view_functions.get(request.endpoint), "accepts_form_body", False))
         ):
             raise AppError(UNSUPPORTED_MEDIA_TYPE)
 

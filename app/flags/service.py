@@ -40,7 +40,7 @@ _FAILED = object()
 # Requests maintenance mode lets through: probes, metrics, the API's
 # documentation, the admin flag routes (so that it can be switched off) and
 # CORS preflights.
-EXEMPT_PATHS = frozenset({"/health", "/ready", "/metrics", "/api/openapi.json"})
+EXEMPT_PATHS = frozenset({"/health", "/ready", "/metrics", "/api/openapi.json", "/.well-known/jwks.json"})
 EXEMPT_PREFIXES = ("/api/docs", "/api/v1/admin/flags")
 
 

@@ -4,6 +4,23 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The JWK Set: every key whose tokens verify now (the signing key and those not yet retired). */
+        get: operations["getJwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -103,6 +120,28 @@ export interface paths {
          *     requests a minute from one IP.
          */
         post: operations["forgotPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/introspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether a token is a live access token (RFC 7662), for a service that must see revocations at once.
+         * @description Authenticated with `Authorization: Bearer <INTROSPECTION_TOKEN>`; off (404) while that is unset.
+         *     The answer is RFC 7662's, not the envelope: `{"active": false}` for anything but an access
+         *     token of a live session of an active user.
+         */
+        post: operations["introspectToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -638,6 +677,46 @@ export interface components {
             /** @enum {string} */
             status: "healthy";
         };
+        Introspection: {
+            /** @description The session's assurance level (2: signed in with a second factor). */
+            aal?: number;
+            active: boolean;
+            /** @description Expiry, Unix seconds. */
+            exp?: number;
+            /** @description Issue time, Unix seconds. */
+            iat?: number;
+            /** @description The session id. */
+            sid?: string;
+            /** @description The user id (active tokens only). */
+            sub?: string;
+            /** @enum {string} */
+            token_type?: "Bearer";
+        };
+        IntrospectionRequest: {
+            /** @description The token to check. */
+            token: string;
+            /** @description Ignored: only access tokens can be active. */
+            token_type_hint?: string;
+        };
+        Jwk: {
+            /** @enum {string} */
+            alg: "EdDSA" | "ES256";
+            /** @enum {string} */
+            crv: "Ed25519" | "P-256";
+            /** @description The RFC 7638 thumbprint; tokens name it in their header. */
+            kid: string;
+            /** @enum {string} */
+            kty: "OKP" | "EC";
+            /** @enum {string} */
+            use: "sig";
+            x: string;
+            /** @description EC keys only. */
+            y?: string;
+        };
+        Jwks: {
+            /** @description Empty under JWT_ALGORITHM=HS256 (tokens verify only with the secret). */
+            keys: components["schemas"]["Jwk"][];
+        };
         Login: {
             /**
              * Format: email
@@ -1054,6 +1133,29 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getJwks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `public, max-age=300` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Jwks"];
+                };
+            };
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
     listAuditEvents: {
         parameters: {
             query?: {
@@ -1258,6 +1360,36 @@ export interface operations {
             };
             400: components["responses"]["BAD_REQUEST"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    introspectToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": components["schemas"]["IntrospectionRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    /** @description `no-store` */
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introspection"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

@@ -26,6 +26,15 @@ from .flag_source import FlagSource
 from .flag_update_request import FlagUpdateRequest
 from .health import Health
 from .health_status import HealthStatus
+from .introspection import Introspection
+from .introspection_request import IntrospectionRequest
+from .introspection_token_type import IntrospectionTokenType
+from .jwk import Jwk
+from .jwk_alg import JwkAlg
+from .jwk_crv import JwkCrv
+from .jwk_kty import JwkKty
+from .jwk_use import JwkUse
+from .jwks import Jwks
 from .login_request import LoginRequest
 from .login_result import LoginResult
 from .login_result_envelope import LoginResultEnvelope
@@ -101,6 +110,15 @@ __all__ = (
     "FlagUpdateRequest",
     "Health",
     "HealthStatus",
+    "Introspection",
+    "IntrospectionRequest",
+    "IntrospectionTokenType",
+    "Jwk",
+    "JwkAlg",
+    "JwkCrv",
+    "JwkKty",
+    "Jwks",
+    "JwkUse",
     "LoginRequest",
     "LoginResult",
     "LoginResultEnvelope",
