@@ -252,6 +252,38 @@ def _introspection_token(environ, app_env, warnings) -> str | None:
             raise ConfigError("INTROSPECTION_TOKEN must be at least 32 bytes in production")
         warnings.append("INTROSPECTION_TOKEN is shorter than 32 bytes; production would refuse it")
     return token
+def _webauthn(environ, frontend_url: str) -> dict:
+    """The passkey relying party (docs/passkeys.md): its id (a host name, by
+    default FRONTEND_URL's), its name, and the origins a ceremony may come
+    from (by default FRONTEND_URL's origin). Values given are checked as
+    browsers would: every origin https (http only on localhost) and on the RP
+    id's host or one of its subdomains."""
+    frontend = urlsplit(frontend_url)
+    given_rp_id = _env(environ, "WEBAUTHN_RP_ID")
+    rp_id = (given_rp_id or frontend.hostname or "localhost").lower()
+    if given_rp_id and not _HOST_NAME.fullmatch(rp_id):
+        raise ConfigError(f"WEBAUTHN_RP_ID must be a host name without scheme or port (e.g. example.com), got {rp_id!r}")
+    rp_name = _env(environ, "WEBAUTHN_RP_NAME", "Gatehouse")
+    if len(rp_name) > 64 or not rp_name.isprintable():
+        raise ConfigError("WEBAUTHN_RP_NAME must be at most 64 printable characters")
+    raw = _env(environ, "WEBAUTHN_ORIGINS")
+    if not raw:
+        return {"WEBAUTHN_RP_ID": rp_id, "WEBAUTHN_RP_NAME": rp_name,
+                "WEBAUTHN_ORIGINS": [f"{frontend.scheme}://{frontend.netloc}"]}
+    origins = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
+    for origin in origins:
+        parts = urlsplit(origin)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host or parts.path or parts.query or parts.fragment:
+            raise ConfigError(f"WEBAUTHN_ORIGINS must be origins like https://example.com separated by commas, got {origin!r}")
+        if parts.scheme == "http" and host != "localhost" and not host.endswith(".localhost"):
+            raise ConfigError(f"WEBAUTHN_ORIGINS must use https (browsers allow http only on localhost), got {origin!r}")
+        if host != rp_id and not host.endswith("." + rp_id):
+            raise ConfigError(f"WEBAUTHN_ORIGINS must be on WEBAUTHN_RP_ID {rp_id!r} or its subdomains, got {origin!r}")
+    return {"WEBAUTHN_RP_ID": rp_id, "WEBAUTHN_RP_NAME": rp_name, "WEBAUTHN_ORIGINS": origins}
+
+
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
 class Config:
@@ -377,6 +409,8 @@ def load_config(environ=None, **overrides) -> dict:
     if webhook_url and not webhook_secret:
         raise ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
 
+    webauthn = _webauthn(environ, frontend_url)
+
     mfa_issuer = _env(environ, "MFA_ISSUER", "Gatehouse")
     if len(mfa_issuer) > 64 or ":" in mfa_issuer or not mfa_issuer.isprintable():
         raise ConfigError("MFA_ISSUER must be at most 64 printable characters without ':'")
@@ -473,6 +507,7 @@ def load_config(environ=None, **overrides) -> dict:
         # whether admin routes want a session signed in with a second factor.
         MFA_ISSUER=mfa_issuer,
         MFA_REQUIRED_FOR_ADMINS=_bool(environ, "MFA_REQUIRED_FOR_ADMINS", False),
+        **webauthn,
         MAINTENANCE_RETRY_AFTER=_int(environ, "MAINTENANCE_RETRY_AFTER", 120, minimum=1, maximum=86400),
         **_tracing(environ),
         STARTUP_WARNINGS=warnings,

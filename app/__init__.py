@@ -146,10 +146,12 @@ def register_blueprints(app: Flask) -> None:
     from app.health import blp as health_blp
     from app.introspection.routes import blp as introspection_blp
     from app.keys.routes import blp as jwks_blp
+    from app.passkeys.routes import blp as passkeys_blp
     from app.users.routes import blp as users_blp
 
     api.register_blueprint(auth_blp, url_prefix="/api/v1/auth")
     api.register_blueprint(introspection_blp, url_prefix="/api/v1/auth")
+    api.register_blueprint(passkeys_blp, url_prefix="/api/v1/auth/passkeys")
     api.register_blueprint(users_blp, url_prefix="/api/v1/users")
     api.register_blueprint(audit_blp, url_prefix="/api/v1/admin")
     api.register_blueprint(flags_blp, url_prefix="/api/v1")

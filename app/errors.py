@@ -86,6 +86,11 @@ SIGNING_KEYS_NOT_MANAGED = _register("KEYS_NOT_MANAGED_052", 409,
                                      "Signing keys are not managed here under this configuration.")
 INTROSPECTION_TOKEN_INVALID = _register("AUTH_INTROSPECTION_TOKEN_INVALID_053", 401,
                                         "A valid introspection token is required.")
+# A passkey ceremony that does not verify: 401 at sign-in (as here), 400 at registration (PASSKEY_REJECTED).
+PASSKEY_INVALID = _register("AUTH_PASSKEY_INVALID_039", 401, "The passkey could not be verified.")
+# The same catalogue code answered 400 where a signed-in user registers a passkey (SPEC §12).
+PASSKEY_REJECTED = ErrorCode(PASSKEY_INVALID.code, 400, "The passkey could not be verified.")
+PASSKEY_NOT_FOUND = _register("AUTH_PASSKEY_NOT_FOUND_054", 404, "Passkey not found.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")
 METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not served to this address.")
 

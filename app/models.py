@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -318,3 +320,53 @@ class SigningKey(db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("idx_signing_keys_algorithm_created", "algorithm", "created_at"),)
+
+
+class Passkey(db.Model):
+    """A WebAuthn credential (passkey) of a user: its public key and what the
+    authenticator told about it (docs/passkeys.md)."""
+
+    __tablename__ = "passkeys"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    # The authenticator's id for the credential (raw bytes; at most 1023 by the WebAuthn spec).
+    credential_id: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, unique=True)
+    # COSE public key, as the authenticator gave it.
+    public_key: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    # The authenticator's signature counter at the last use (0: the authenticator keeps none).
+    sign_count: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0, server_default=text("0"))
+    transports: Mapped[list] = mapped_column(JSONType, nullable=False, default=list)
+    # Backup eligible (a synced passkey) and backed up, from the authenticator data flags BE / BS.
+    backup_eligible: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
+    backed_up: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
+    aaguid: Mapped[str | None] = mapped_column(String(36))
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = _created_at()
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("idx_passkeys_user", "user_id"),)
+
+
+class WebAuthnChallenge(db.Model):
+    """A challenge handed to a browser for one WebAuthn ceremony: single use,
+    valid 5 minutes, bound to its purpose (and to the account when it is
+    known). Stored only as its SHA-256 hash; the ceremony's answer carries the
+    challenge itself (in clientDataJSON), which finds the row again."""
+
+    __tablename__ = "webauthn_challenges"
+
+    PURPOSE_REGISTER = "register"
+    PURPOSE_LOGIN = "login"  # discoverable sign-in: any account's passkey
+    PURPOSE_LOGIN_ACCOUNT = "login_account"  # sign-in for the account of a given email (none: nobody)
+    PURPOSE_MFA = "mfa"  # the second step of a sign-in (POST /auth/login/mfa)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    challenge_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    used: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
+
+    __table_args__ = (Index("idx_webauthn_challenges_expires_at", "expires_at"),)

@@ -68,8 +68,9 @@ def fresh_admin_token(app):
 
 
 # 400s that docs/api.md prescribes for well-formed requests: a bad, used or expired
-# emailed token, and a wrong current password.
-SEMANTIC_400 = {"AUTH_VERIFICATION_TOKEN_INVALID_023", "AUTH_RESET_TOKEN_INVALID_024", "AUTH_PASSWORD_INCORRECT_025"}
+# emailed token, a wrong current password, a passkey that does not verify.
+SEMANTIC_400 = {"AUTH_VERIFICATION_TOKEN_INVALID_023", "AUTH_RESET_TOKEN_INVALID_024", "AUTH_PASSWORD_INCORRECT_025",
+                "AUTH_PASSKEY_INVALID_039"}
 
 
 def _error_code(response) -> str | None:

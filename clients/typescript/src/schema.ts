@@ -206,6 +206,137 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/passkeys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your passkeys, oldest first. */
+        get: operations["listPasskeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in with a passkey: the login answer, with a session at assurance level 2.
+         * @description 401 AUTH_PASSKEY_INVALID_039 when the assertion does not verify (unknown
+         *     or removed passkey, challenge used or expired, wrong origin or RP id, no
+         *     user verification, bad signature, a signature counter that went
+         *     backwards); 403 AUTH_ACCOUNT_DISABLED_021; 429 AUTH_ACCOUNT_LOCKED_022
+         *     while the account is locked.
+         */
+        post: operations["loginWithPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/login/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a passkey sign-in: options for navigator.credentials.get().
+         * @description `allowCredentials` is always empty (the browser offers the passkeys it
+         *     holds for this site), so the answer is the same for any `email`, with an
+         *     account or not. The challenge is good for one sign-in within 5 minutes.
+         */
+        post: operations["startPasskeyLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a passkey: the browser's answer to navigator.credentials.create().
+         * @description 400 AUTH_PASSKEY_INVALID_039 when it does not verify (challenge unknown,
+         *     used, expired or not yours; wrong origin or RP id; no user verification;
+         *     already registered). You are emailed about the new passkey.
+         */
+        post: operations["registerPasskey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/register/options": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start adding a passkey: options for navigator.credentials.create().
+         * @description PublicKeyCredentialCreationOptions in their JSON form (base64url fields):
+         *     a discoverable credential with user verification, your passkeys
+         *     excluded. The challenge is good for one registration within 5 minutes.
+         *     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+         */
+        post: operations["startPasskeyRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/passkeys/{passkey_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                passkey_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
+         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+         */
+        delete: operations["deletePasskey"];
+        options?: never;
+        head?: never;
+        /** Rename one of your passkeys (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise). */
+        patch: operations["renamePasskey"];
+        trace?: never;
+    };
     "/api/v1/auth/reauthenticate": {
         parameters: {
             query?: never;
@@ -531,6 +662,17 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AssertionResponse: {
+            authenticatorData: string;
+            clientDataJSON: string;
+            signature: string;
+            userHandle?: string | null;
+        };
+        AttestationResponse: {
+            attestationObject: string;
+            clientDataJSON: string;
+            transports?: string[];
+        };
         AuditEvent: {
             /** Format: date-time */
             created_at: string;
@@ -568,6 +710,18 @@ export interface components {
             total: number;
             total_pages: number;
         };
+        AuthenticationCredential: {
+            /** @example platform */
+            authenticatorAttachment?: string | null;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+            id: string;
+            rawId: string;
+            response: components["schemas"]["AssertionResponse"];
+            /** @enum {string} */
+            type: "public-key";
+        };
         CallerFlags: {
             /**
              * @description Every known flag, as it applies to the caller.
@@ -603,6 +757,46 @@ export interface components {
             /** @description `healthy` or `unhealthy: <reason>` */
             database: string;
             redis: string;
+        };
+        CreationOptions: {
+            attestation: string;
+            authenticatorSelection: {
+                [key: string]: unknown;
+            };
+            challenge: string;
+            /** @description The account's passkeys (type, id, transports). */
+            excludeCredentials: {
+                [key: string]: unknown;
+            }[];
+            hints?: string[];
+            pubKeyCredParams: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * @example {
+             *       "id": "example.com",
+             *       "name": "Gatehouse"
+             *     }
+             */
+            rp: {
+                [key: string]: unknown;
+            };
+            /** @description Milliseconds. */
+            timeout: number;
+            /** @description id (base64url user handle), name, displayName. */
+            user: {
+                [key: string]: unknown;
+            };
+        };
+        CreationOptionsEnvelope: {
+            data: components["schemas"]["CreationOptions"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
         };
         EmailOnly: {
             /**
@@ -827,6 +1021,49 @@ export interface components {
             /** @description Total number of pages. */
             total_pages?: number;
         };
+        Passkey: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description The last sign-in with it (null: never).
+             */
+            last_used_at: string | null;
+            name: string;
+        };
+        PasskeyEnvelope: {
+            data: components["schemas"]["Passkey"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        PasskeyListEnvelope: {
+            data: components["schemas"]["Passkey"][];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        PasskeyLogin: {
+            credential: components["schemas"]["AuthenticationCredential"];
+        };
+        PasskeyLoginOptions: {
+            /**
+             * Format: email
+             * @description Optional: only a passkey of this address's account may answer. The answer is the same whether or not an account uses it.
+             * @example user@example.com
+             */
+            email?: string;
+        };
         Profile: {
             avatar_url: string | null;
             bio: string | null;
@@ -899,6 +1136,14 @@ export interface components {
              */
             terms_accepted: true;
         };
+        RegisterPasskey: {
+            credential: components["schemas"]["RegistrationCredential"];
+            /**
+             * @description How the passkey is listed (default `Passkey`).
+             * @example YubiKey 5C
+             */
+            name?: string;
+        };
         RegisteredUser: {
             /** Format: date-time */
             created_at: string;
@@ -910,6 +1155,44 @@ export interface components {
         };
         RegisteredUserEnvelope: {
             data: components["schemas"]["RegisteredUser"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        RegistrationCredential: {
+            /** @example platform */
+            authenticatorAttachment?: string | null;
+            clientExtensionResults?: {
+                [key: string]: unknown;
+            };
+            id: string;
+            rawId: string;
+            response: components["schemas"]["AttestationResponse"];
+            /** @enum {string} */
+            type: "public-key";
+        };
+        RenamePasskey: {
+            /** @example YubiKey 5C */
+            name: string;
+        };
+        RequestOptions: {
+            /** @description Always empty: the browser offers the passkeys it holds for this site. */
+            allowCredentials: {
+                [key: string]: unknown;
+            }[];
+            challenge: string;
+            rpId: string;
+            /** @description Milliseconds. */
+            timeout: number;
+            /** @enum {string} */
+            userVerification: "required";
+        };
+        RequestOptionsEnvelope: {
+            data: components["schemas"]["RequestOptions"];
             /** @description A human-readable summary. */
             message?: string;
             /**
@@ -1167,8 +1450,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Events of this account. */
                 user_id?: string;
-                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`, `keys.rotated`, `keys.retired`. */
-                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted" | "keys.rotated" | "keys.retired";
+                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`, `keys.rotated`, `keys.retired`, `passkey.added`, `passkey.renamed`, `passkey.removed`, `passkey.sign_in_failed`, `passkey.counter_regression`. */
+                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted" | "keys.rotated" | "keys.retired" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression";
             };
             header?: never;
             path?: never;
@@ -1460,6 +1743,189 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listPasskeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyListEnvelope"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    loginWithPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLogin"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    startPasskeyLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasskeyLoginOptions"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestOptionsEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    registerPasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterPasskey"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    startPasskeyRegistration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreationOptionsEnvelope"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    deletePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                passkey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    renamePasskey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                passkey_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenamePasskey"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasskeyEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

@@ -1,17 +1,30 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .assertion_response import AssertionResponse
+from .attestation_response import AttestationResponse
 from .audit_event import AuditEvent
 from .audit_event_details import AuditEventDetails
 from .audit_event_type import AuditEventType
 from .audit_page import AuditPage
 from .audit_page_status import AuditPageStatus
 from .audit_pagination import AuditPagination
+from .authentication_credential import AuthenticationCredential
+from .authentication_credential_client_extension_results import AuthenticationCredentialClientExtensionResults
+from .authentication_credential_type import AuthenticationCredentialType
 from .caller_flags import CallerFlags
 from .caller_flags_envelope import CallerFlagsEnvelope
 from .caller_flags_envelope_status import CallerFlagsEnvelopeStatus
 from .caller_flags_flags import CallerFlagsFlags
 from .change_password_request import ChangePasswordRequest
 from .checks import Checks
+from .creation_options import CreationOptions
+from .creation_options_authenticator_selection import CreationOptionsAuthenticatorSelection
+from .creation_options_envelope import CreationOptionsEnvelope
+from .creation_options_envelope_status import CreationOptionsEnvelopeStatus
+from .creation_options_exclude_credentials_item import CreationOptionsExcludeCredentialsItem
+from .creation_options_pub_key_cred_params_item import CreationOptionsPubKeyCredParamsItem
+from .creation_options_rp import CreationOptionsRp
+from .creation_options_user import CreationOptionsUser
 from .email_request import EmailRequest
 from .error_body import ErrorBody
 from .error_detail import ErrorDetail
@@ -51,6 +64,13 @@ from .not_ready_status import NotReadyStatus
 from .override import Override
 from .pagination import Pagination
 from .pagination_metadata import PaginationMetadata
+from .passkey import Passkey
+from .passkey_envelope import PasskeyEnvelope
+from .passkey_envelope_status import PasskeyEnvelopeStatus
+from .passkey_list_envelope import PasskeyListEnvelope
+from .passkey_list_envelope_status import PasskeyListEnvelopeStatus
+from .passkey_login import PasskeyLogin
+from .passkey_login_options import PasskeyLoginOptions
 from .profile import Profile
 from .profile_envelope import ProfileEnvelope
 from .profile_envelope_status import ProfileEnvelopeStatus
@@ -61,10 +81,20 @@ from .ready import Ready
 from .ready_status import ReadyStatus
 from .reauthenticate import Reauthenticate
 from .refresh_request import RefreshRequest
+from .register_passkey import RegisterPasskey
 from .register_request import RegisterRequest
 from .registered_user import RegisteredUser
 from .registered_user_envelope import RegisteredUserEnvelope
 from .registered_user_envelope_status import RegisteredUserEnvelopeStatus
+from .registration_credential import RegistrationCredential
+from .registration_credential_client_extension_results import RegistrationCredentialClientExtensionResults
+from .registration_credential_type import RegistrationCredentialType
+from .rename_passkey import RenamePasskey
+from .request_options import RequestOptions
+from .request_options_allow_credentials_item import RequestOptionsAllowCredentialsItem
+from .request_options_envelope import RequestOptionsEnvelope
+from .request_options_envelope_status import RequestOptionsEnvelopeStatus
+from .request_options_user_verification import RequestOptionsUserVerification
 from .reset_password_request import ResetPasswordRequest
 from .session import Session
 from .session_aal import SessionAal
@@ -84,18 +114,31 @@ from .user_update_request import UserUpdateRequest
 from .verify_email_request import VerifyEmailRequest
 
 __all__ = (
+    "AssertionResponse",
+    "AttestationResponse",
     "AuditEvent",
     "AuditEventDetails",
     "AuditEventType",
     "AuditPage",
     "AuditPageStatus",
     "AuditPagination",
+    "AuthenticationCredential",
+    "AuthenticationCredentialClientExtensionResults",
+    "AuthenticationCredentialType",
     "CallerFlags",
     "CallerFlagsEnvelope",
     "CallerFlagsEnvelopeStatus",
     "CallerFlagsFlags",
     "ChangePasswordRequest",
     "Checks",
+    "CreationOptions",
+    "CreationOptionsAuthenticatorSelection",
+    "CreationOptionsEnvelope",
+    "CreationOptionsEnvelopeStatus",
+    "CreationOptionsExcludeCredentialsItem",
+    "CreationOptionsPubKeyCredParamsItem",
+    "CreationOptionsRp",
+    "CreationOptionsUser",
     "EmailRequest",
     "ErrorBody",
     "ErrorDetail",
@@ -135,6 +178,13 @@ __all__ = (
     "Override",
     "Pagination",
     "PaginationMetadata",
+    "Passkey",
+    "PasskeyEnvelope",
+    "PasskeyEnvelopeStatus",
+    "PasskeyListEnvelope",
+    "PasskeyListEnvelopeStatus",
+    "PasskeyLogin",
+    "PasskeyLoginOptions",
     "Profile",
     "ProfileEnvelope",
     "ProfileEnvelopeStatus",
@@ -148,7 +198,17 @@ __all__ = (
     "RegisteredUser",
     "RegisteredUserEnvelope",
     "RegisteredUserEnvelopeStatus",
+    "RegisterPasskey",
     "RegisterRequest",
+    "RegistrationCredential",
+    "RegistrationCredentialClientExtensionResults",
+    "RegistrationCredentialType",
+    "RenamePasskey",
+    "RequestOptions",
+    "RequestOptionsAllowCredentialsItem",
+    "RequestOptionsEnvelope",
+    "RequestOptionsEnvelopeStatus",
+    "RequestOptionsUserVerification",
     "ResetPasswordRequest",
     "Session",
     "SessionAal",
