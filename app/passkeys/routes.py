@@ -9,7 +9,7 @@ from app import errors
 from app.auth.schemas import LoginResultSchema
 from app.blueprint import Blueprint, path_id
 from app.context import request_context
-from app.passkeys import service
+from app.passkeys import factor, service  # noqa: F401  (factor: registers the passkey as a second factor)
 from app.passkeys.schemas import (
     CreationOptionsSchema,
     PasskeyLoginOptionsSchema,
