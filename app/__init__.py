@@ -81,6 +81,9 @@ def register_extensions(app: Flask) -> None:
         render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
     )
     redis_store.init_app(app)
+    from app import i18n
+
+    i18n.init_app(app)
     if app.config["REDIS_URL"]:
         from app.extensions import redis_options
 
@@ -146,6 +149,7 @@ def register_blueprints(app: Flask) -> None:
     from app.health import blp as health_blp
     from app.introspection.routes import blp as introspection_blp
     from app.keys.routes import blp as jwks_blp
+    from app.pages import bp as pages_bp
     from app.passkeys.routes import blp as passkeys_blp
     from app.users.routes import blp as users_blp
 
@@ -158,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(health_blp)
     api.register_blueprint(jwks_blp)
     app.register_blueprint(docs_bp)
+    app.register_blueprint(pages_bp)  # the pages of the emailed links (docs/pages.md)
 
 
 def register_request_hooks(app: Flask) -> None:

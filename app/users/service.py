@@ -212,7 +212,7 @@ def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> No
     token, token_hash = new_token()
     db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_CHANGE_EMAIL, token_hash=token_hash,
                              new_email=new_email, created_at=now, expires_at=now + timedelta(hours=hours)))
-    link = f"{current_app.config['FRONTEND_URL']}/verify-email?token={token}"
+    link = f"{current_app.config['FRONTEND_URL']}/confirm-email-change?token={token}"
     queue_email(new_email, "change_email_confirm",
                 {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours})
     # The notice tells the owner how to take the account back: a reset link (to this,
