@@ -17,6 +17,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from app.extensions import limiter
 from app.pages import csrf
 
 # No inline script or style, nothing from another origin, never in a frame,
@@ -83,6 +84,19 @@ def _page_globals():
 
     return {"csrf_token": csrf.generate_token, "csrf_field_name": csrf.FIELD_NAME,
             "page_lang": str(get_locale() or "en").replace("_", "-")}
+
+
+def page_limit(limit: str, methods: list[str] | None = None):
+    """Limit a page per client IP (`"10 per minute"`, only for `methods` if given;
+    429 page beyond it), counted in Redis like the API's limits. Marks the view
+    as limited, as Blueprint.rate_limited does (app.extensions.skip_unlimited_routes)."""
+
+    def decorator(view):
+        limited = limiter.limit(limit, methods=methods)(view)
+        limited.rate_limited = True
+        return limited
+
+    return decorator
 
 
 def render_page(template: str, status: int = 200, **context):

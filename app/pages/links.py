@@ -15,9 +15,8 @@ from flask_babel import gettext
 from app.auth.routes import RESET_LIMIT, VERIFY_LIMIT
 from app.context import request_context
 from app.errors import AppError
-from app.extensions import limiter
 from app.i18n import use_locale
-from app.pages import bp, csrf, render_page, service
+from app.pages import bp, csrf, page_limit, render_page, service
 
 # A GET reads the database; more than this from one address is someone probing.
 VIEW_LIMIT = "60 per minute"
@@ -54,8 +53,8 @@ def _confirmation_page(kind: str, purposes: tuple[str, ...]):
 
 
 @bp.route("/verify-email", methods=["GET", "POST"])
-@limiter.limit(VIEW_LIMIT, methods=["GET"])
-@limiter.limit(VERIFY_LIMIT, methods=["POST"])
+@page_limit(VIEW_LIMIT, methods=["GET"])
+@page_limit(VERIFY_LIMIT, methods=["POST"])
 def verify_email_page():
     """The link of the verification email (and of email-change emails sent before
     /confirm-email-change existed): a button that confirms the address."""
@@ -63,16 +62,16 @@ def verify_email_page():
 
 
 @bp.route("/confirm-email-change", methods=["GET", "POST"])
-@limiter.limit(VIEW_LIMIT, methods=["GET"])
-@limiter.limit(VERIFY_LIMIT, methods=["POST"])
+@page_limit(VIEW_LIMIT, methods=["GET"])
+@page_limit(VERIFY_LIMIT, methods=["POST"])
 def confirm_email_change_page():
     """The link sent to a new address: a button that moves the account to it."""
     return _confirmation_page("change", service.CHANGE_PURPOSES)
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-@limiter.limit(VIEW_LIMIT, methods=["GET"])
-@limiter.limit(RESET_LIMIT, methods=["POST"])
+@page_limit(VIEW_LIMIT, methods=["GET"])
+@page_limit(RESET_LIMIT, methods=["POST"])
 def reset_password_page():
     """The link of the password-reset email: the new password, twice."""
     token = _token()
