@@ -150,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     from app.introspection.routes import blp as introspection_blp
     from app.keys.routes import blp as jwks_blp
     from app.pages import bp as pages_bp
+    from app.passkeys.pages import bp as passkey_pages_bp
     from app.passkeys.routes import blp as passkeys_blp
     from app.users.routes import blp as users_blp
 
@@ -163,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(jwks_blp)
     app.register_blueprint(docs_bp)
     app.register_blueprint(pages_bp)  # the pages of the emailed links (docs/pages.md)
+    app.register_blueprint(passkey_pages_bp)  # the page to try passkeys (docs/passkeys.md)
 
 
 def register_request_hooks(app: Flask) -> None:
