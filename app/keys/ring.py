@@ -41,7 +41,7 @@ UNKNOWN_KID_RELOAD_SECONDS = 1.0
 _UNAVAILABLE = object()
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: the verified-claims cache is keyed by it
+@dataclass(frozen=True, eq=False)
 class VerifyingKey:
     kid: str
     algorithm: str

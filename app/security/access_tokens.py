@@ -64,7 +64,10 @@ def decode_access_token(token: str) -> dict:
     if algorithm == "HS256":
         claims = _verified_claims(token, current_app.config["JWT_SECRET_KEY"], "HS256")
     else:
-        claims = _verified_claims(token, _verifying_key(token, algorithm), algorithm)
+        claims, kid = _verified_with_key(token, algorithm)
+        # Checked on every use, after the cache: a retired key's tokens are refused even once verified.
+        if ring.verifying_key(kid) is None:
+            raise AppError(errors.TOKEN_ALGORITHM_INVALID, headers=INVALID_TOKEN_CHALLENGE)
     # Checked on every use: a token verified while live stays in the cache after it expires.
     if claims["exp"] <= _clock():
         raise AppError(errors.TOKEN_EXPIRED, headers=INVALID_TOKEN_CHALLENGE)
@@ -75,8 +78,7 @@ _clock = time.time  # (tests move it)
 
 
 def _verifying_key(token: str, algorithm: str) -> ring.VerifyingKey:
-    """The unretired key named by the token's `kid`, checked on every use (before the
-    cache), so that a retired key's tokens are refused even once verified."""
+    """The unretired key named by the token's `kid` (031 for any other algorithm or kid)."""
     try:
         header = jwt.get_unverified_header(token)
     except jwt.PyJWTError:
@@ -90,21 +92,38 @@ def _verifying_key(token: str, algorithm: str) -> ring.VerifyingKey:
 
 
 @functools.lru_cache(maxsize=8192)
-def _verified_claims(token: str, key, algorithm: str) -> dict:
-    """The token's claims once its signature, algorithm and claims are checked.
+def _verified_claims(token: str, secret: str, algorithm: str) -> dict:
+    """The claims of an HS256 token once checked (`_checked_claims`) with `secret`.
 
-    `key` is JWT_SECRET_KEY (HS256) or the ring's VerifyingKey (hashed by
-    identity: the same object for as long as the key is unretired).
     Cached per exact token string (a client sends the same token on every
     request until it expires), so that the signature check and PyJWT's parsing
     run once per token and worker instead of once per request: a cached token's
     signature was verified with the same key. Expiry is checked by the caller
     on every use; invalid tokens raise and are not cached.
     """
+    return _checked_claims(token, secret, algorithm)
+
+
+@functools.lru_cache(maxsize=8192)
+def _verified_with_key(token: str, algorithm: str) -> tuple[dict, str]:
+    """The claims of an EdDSA / ES256 token once checked with the key its `kid` names, and that kid.
+
+    Cached like `_verified_claims`, header parsing included (PyJWT's costs more
+    than the rest of a cached request). A kid is the thumbprint of its public
+    key, so it names one key for ever: a token verified under it stays
+    verified, and the caller only checks on each use that the kid is still
+    unretired. An unknown kid raises, so it is looked up again next time.
+    """
+    key = _verifying_key(token, algorithm)
+    return _checked_claims(token, key.public_key, algorithm), key.kid
+
+
+def _checked_claims(token: str, key, algorithm: str) -> dict:
+    """The token's claims once its signature (with `key`), algorithm and claims are checked."""
     try:
         claims = jwt.decode(
             token,
-            key if isinstance(key, str) else key.public_key,
+            key,
             algorithms=[algorithm],  # never trust the token's own "alg"
             options={"require": ["sub", "sid", "iat", "exp", "jti"]},
         )
