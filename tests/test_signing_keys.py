@@ -483,3 +483,50 @@ def test_cli_rotates_lists_and_retires_in_another_process(app, client, make_user
     shown = "".join(p.stdout + p.stderr for p in (rotated, listed, refused, retired)) + unknown.output + caplog.text
     for secret in secrets:
         assert secret not in shown
+
+
+def test_instances_starting_together_make_one_first_key(app, use_algorithm):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.extensions import db
+    from app.keys import ring
+    from app.models import SigningKey
+
+    use_algorithm("EdDSA")
+
+    def make(_):
+        with app.app_context():
+            ring.create_first_key("EdDSA")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(make, range(4)))
+    with app.app_context():
+        assert len(db.session.scalars(select(SigningKey)).all()) == 1
+
+
+def test_without_redis_each_check_reads_the_table(app, make_user, use_algorithm):
+    """A rotation whose counter never reached Redis (it is down) is still followed:
+    while Redis cannot be read, every check reloads the table."""
+    import redis
+
+    from app import cache
+    from app.extensions import db, redis_options
+    from app.keys import ring
+    from app.models import SigningKey
+    from tests.conftest import free_port
+
+    use_algorithm("EdDSA", JWT_KEYS_CHECK_SECONDS=0.1)
+    store = app.extensions["gatehouse-redis"]
+    real = store.client
+    with app.app_context():
+        first = ring.signing_key().kid
+        store.client = redis.Redis(port=free_port(), **redis_options(0.2))
+        try:
+            row = ring.new_key_row("EdDSA")
+            db.session.add(SigningKey(**row))
+            db.session.commit()
+            time.sleep(0.2)
+            assert ring.signing_key().kid == row["kid"] != first
+        finally:
+            store.client = real
+            cache.reset_circuit()
