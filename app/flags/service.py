@@ -22,15 +22,17 @@ was not.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 import uuid
 
+import redis
 from flask import current_app
 
 from app import cache, errors
 from app.context import RequestContext
 from app.errors import AppError
-from app.extensions import db
+from app.extensions import db, redis_client
 
 log = logging.getLogger("gatehouse.flags")
 MAINTENANCE = "maintenance_mode"
@@ -220,33 +222,83 @@ def unset_flag(name: str, user_id: uuid.UUID | None, ctx: RequestContext) -> dic
 
 
 # ------------------------------------------------------ maintenance mode
+#
+# Every request asks whether maintenance mode is on, so each process keeps the
+# value it last read and re-reads Redis every MAINTENANCE_CHECK_SECONDS. SPEC
+# §15 wants every process to follow a change within 1 s in both directions,
+# always; what used to break it (issue 14, docs/scaling.md):
+#
+# - The read went through `cache.safe`, whose circuit breaker skips Redis for
+#   COOL_DOWN_SECONDS (2 s) after ANY Redis failure in the process (one slow
+#   reply to any query under load is enough, and the recovery hooks that run
+#   afterwards can fail and re-open it): the flag stayed frozen at its old value
+#   for 2 s or more. It now reads Redis itself, whatever the breaker says.
+# - A value read was stored under the time the read began, by whichever thread
+#   finished last: a read that started before a change and finished after a
+#   newer read (or after this process's own write) put the old value back. A
+#   value now carries the time its read was issued, and only a newer one
+#   replaces it.
+# - Every thread whose copy was stale read Redis at once; one thread per
+#   process refreshes now, the others answer with the copy they have.
 
 
-def _maintenance_cache() -> dict:
-    return current_app.extensions.setdefault("gatehouse-maintenance", {"value": None, "read_at": float("-inf")})
+class _MaintenanceState:
+    """This process's copy of maintenance_mode."""
+
+    def __init__(self):
+        self.value: bool | None = None
+        self.as_of = float("-inf")  # monotonic time of the Redis read (or write) the value comes from
+        self.next_check = float("-inf")
+        self.lock = threading.Lock()  # guards the three fields above
+        self.refreshing = threading.Lock()  # held by the one thread reading Redis
+
+    def store(self, value: bool, as_of: float) -> None:
+        # An older read never replaces what a newer read or write saw.
+        with self.lock:
+            if as_of >= self.as_of:
+                self.value, self.as_of = value, as_of
+
+
+def _maintenance_state() -> _MaintenanceState:
+    return current_app.extensions.setdefault("gatehouse-maintenance", _MaintenanceState())
 
 
 def _remember_maintenance(value: bool) -> None:
-    state = _maintenance_cache()
-    state["value"], state["read_at"] = value, time.monotonic()
+    # Called after this process wrote the key: its own requests follow at once.
+    _maintenance_state().store(value, time.monotonic())
+
+
+def _read_maintenance() -> bytes | None | object:
+    """The raw key, or _FAILED. Not through `cache.safe`: the breaker must not
+    freeze maintenance mode after some other query's failure."""
+    try:
+        return redis_client().get(_global_key(MAINTENANCE))
+    except (redis.exceptions.RedisError, OSError) as exc:
+        log.warning("maintenance_mode not re-read, keeping the last value: %s", type(exc).__name__)
+        return _FAILED
 
 
 def maintenance_active() -> bool:
-    """Whether maintenance mode is on. Re-read from Redis at most every
-    MAINTENANCE_CHECK_SECONDS per process (so every worker follows a change
-    within a second); while Redis is down the last value read stays in force."""
-    state = _maintenance_cache()
-    now = time.monotonic()
-    if now - state["read_at"] < current_app.config["MAINTENANCE_CHECK_SECONDS"]:
-        return state["value"]
-    raw = cache.safe(lambda r: r.get(_global_key(MAINTENANCE)), _FAILED)
-    if raw is _FAILED:
-        if state["value"] is None:
-            state["value"] = defaults()[MAINTENANCE]
-    else:
-        state["value"] = _as_bool(raw, defaults()[MAINTENANCE])
-    state["read_at"] = now
-    return state["value"]
+    """Whether maintenance mode is on. Each process re-reads Redis every
+    MAINTENANCE_CHECK_SECONDS (one thread reads, the others answer with the
+    value in hand), so every process follows a change within that plus one
+    Redis round trip; while Redis cannot be read the last value read stays in
+    force (the configured default before any read)."""
+    state = _maintenance_state()
+    default = defaults()[MAINTENANCE]
+    if time.monotonic() < state.next_check or not state.refreshing.acquire(blocking=False):
+        return default if state.value is None else state.value
+    try:
+        issued = time.monotonic()
+        raw = _read_maintenance()
+        if raw is not _FAILED:
+            state.store(_as_bool(raw, default), issued)
+        elif state.value is None:
+            state.store(default, float("-inf"))
+        state.next_check = issued + current_app.config["MAINTENANCE_CHECK_SECONDS"]
+        return state.value
+    finally:
+        state.refreshing.release()
 
 
 def is_exempt(path: str, method: str) -> bool:
