@@ -129,12 +129,12 @@ class Gunicorn:
         self.log = tempfile.NamedTemporaryFile(prefix="gatehouse-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> Gunicorn:
+    def start(self, timeout: float = 30.0) -> Gunicorn:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"gunicorn exited:\n{self.output()}"
             try:
