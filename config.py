@@ -1,23 +1,37 @@
-"""Configuration read from the environment.
+"""Settings: one typed, validated object read from the environment.
 
-One class per `APP_ENV`. `load_config()` reads and validates the environment
-once; a bad or missing required value raises `ConfigError` whose message is
-one line naming the variable, so that start-up stops with that line and
-nothing else.
+`load_config()` reads the environment once, through environs (marshmallow
+fields and validators), into a frozen `Settings`; `create_app` puts its
+fields into `app.config` under the same names, beside the fixed wiring of the
+libraries (`FRAMEWORK`). A bad or missing required value raises `ConfigError`
+whose message is one line naming the variable, so that start-up stops with
+that line and nothing else. Every limit the service enforces is a field of
+`Settings`; the README's configuration table lists every variable read here
+(tests/test_config.py checks it against `load_config`).
+
+Adding a setting: a typed field on `Settings` (with its default when it is
+fixed), and, when the environment may set it, a line in the reader of its
+group below (`_int(environ, "NAME", default, minimum=..., maximum=...)`,
+`_float`, `_bool`, `_env`, `_rate_limit`) and a row in the README's table.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import ipaddress
-import math
 import os
 import re
 import secrets
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
+
+import limits
+from environs import Env, EnvError
+from marshmallow import ValidationError
 
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
@@ -26,62 +40,100 @@ KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
 MAX_LIFETIME_HOURS = 10 * 365 * 24
 # Set by deploy/gunicorn.conf.py when JWT_SECRET_KEY is not (never read in production).
 SHARED_DEV_SECRET_VAR = "GATEHOUSE_MASTER_JWT_SECRET"
+# Read here but set by the service's own tooling, not by operators: not in the README's table.
+INTERNAL_VARIABLES = frozenset({SHARED_DEV_SECRET_VAR})
 
 
 class ConfigError(Exception):
     """A configuration value is missing or invalid; the message names the variable."""
 
 
-def _env(environ, name, default=None):
-    value = environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip()
+# ------------------------------------------------------------ reading the environment
 
 
-def _bool(environ, name, default):
-    raw = _env(environ, name)
-    if raw is None:
-        return default
-    lowered = raw.lower()
-    if lowered in ("1", "true", "yes", "on"):
-        return True
-    if lowered in ("0", "false", "no", "off"):
-        return False
-    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+class _Environment(Env):
+    """environs' reader over a mapping (`os.environ` unless given): values are
+    stripped, a blank value counts as unset, and the names read are recorded
+    (`names`), so that the README's table can be checked against them."""
+
+    def __init__(self, source):
+        super().__init__(eager=True)
+        self._source = source
+        self.names: set[str] = set()
+
+    def _get_value(self, env_key, default):
+        self.names.add(env_key)
+        raw = self._source.get(env_key)
+        if raw is None or raw.strip() == "":
+            return default
+        return raw.strip()
+
+    def get(self, name, default=None):
+        """The raw value of `name` (not stripped), as `os.environ.get`."""
+        self.names.add(name)
+        return self._source.get(name, default)
 
 
-def _int(environ, name, default, minimum=None, maximum=None):
-    raw = _env(environ, name)
-    if raw is None:
-        return default
+def _parsed(environ: _Environment, method: str, name: str, default, **kwargs):
+    """`environ.<method>(name, default, ...)`, its validation error as a ConfigError
+    `"<NAME> <reason>, got <value>"`."""
     try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be an integer, got {raw!r}") from None
-    if minimum is not None and value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ConfigError(f"{name} must be at most {maximum}, got {value}")
-    return value
+        return getattr(environ, method)(name, default, **kwargs)
+    except EnvError as exc:
+        messages = getattr(exc, "error_messages", None) or [str(exc)]
+        reason = messages[0] if isinstance(messages, list) else str(messages)
+        raise ConfigError(f"{name} {reason}, got {environ._get_value(name, None)!r}") from None
 
 
-def _float(environ, name, default, minimum=0.0, maximum=None):
-    raw = _env(environ, name)
-    if raw is None:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    # float() also reads "nan" and "inf", which no setting here can use.
-    if not math.isfinite(value):
-        raise ConfigError(f"{name} must be a finite number, got {raw!r}")
-    if value < minimum:
-        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
-    if maximum is not None and value > maximum:
-        raise ConfigError(f"{name} must be at most {maximum}, got {value}")
-    return value
+def _bounds(minimum=None, maximum=None):
+    def check(value):
+        if minimum is not None and value < minimum:
+            raise ValidationError(f"must be at least {minimum}")
+        if maximum is not None and value > maximum:
+            raise ValidationError(f"must be at most {maximum}")
+
+    return check
+
+
+_TRUE = ("1", "true", "yes", "on")
+_FALSE = ("0", "false", "no", "off")
+
+
+def _cases(words):
+    return {variant for word in words for variant in (word, word.upper(), word.title())}
+
+
+def _env(environ: _Environment, name: str, default=None):
+    """The variable as a string (stripped), or `default` when unset or blank."""
+    return _parsed(environ, "str", name, default)
+
+
+def _bool(environ: _Environment, name: str, default: bool) -> bool:
+    return _parsed(environ, "bool", name, default, truthy=_cases(_TRUE), falsy=_cases(_FALSE),
+                   error_messages={"invalid": "must be true or false"})
+
+
+def _int(environ: _Environment, name: str, default: int | None, minimum=None, maximum=None) -> int | None:
+    return _parsed(environ, "int", name, default, validate=_bounds(minimum, maximum), strict=False,
+                   error_messages={"invalid": "must be an integer"})
+
+
+def _float(environ: _Environment, name: str, default: float, minimum=0.0, maximum=None) -> float:
+    # allow_nan=False: float() also reads "nan" and "inf", which no setting here can use.
+    return _parsed(environ, "float", name, default, validate=_bounds(minimum, maximum), allow_nan=False,
+                   error_messages={"invalid": "must be a number", "special": "must be a finite number"})
+
+
+def _rate_limit(environ: _Environment, name: str, default: str) -> str:
+    """A Flask-Limiter limit such as `5 per minute` (or `5/minute;100/day`)."""
+
+    def check(value):
+        try:
+            limits.parse_many(value)
+        except ValueError:
+            raise ValidationError("must be a rate limit such as '5 per minute'") from None
+
+    return _parsed(environ, "str", name, default, validate=check)
 
 
 def normalize_database_url(url: str) -> str:
@@ -252,6 +304,8 @@ def _introspection_token(environ, app_env, warnings) -> str | None:
             raise ConfigError("INTROSPECTION_TOKEN must be at least 32 bytes in production")
         warnings.append("INTROSPECTION_TOKEN is shorter than 32 bytes; production would refuse it")
     return token
+
+
 def _webauthn(environ, frontend_url: str) -> dict:
     """The passkey relying party (docs/passkeys.md): its id (a host name, by
     default FRONTEND_URL's), its name, and the origins a ceremony may come
@@ -286,104 +340,170 @@ def _webauthn(environ, frontend_url: str) -> dict:
 _HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
-class Config:
-    """Settings shared by every environment; values come from `load_config`."""
+# ------------------------------------------------------------------ the settings
 
-    APP_ENV = "development"
-    SERVICE_NAME = "gatehouse"
-    TESTING = False
-    DEBUG = False
-
-    # flask-smorest / OpenAPI
-    API_TITLE = "Gatehouse"
-    API_VERSION = "1.0.0"
-    OPENAPI_VERSION = "3.0.3"
-    OPENAPI_URL_PREFIX = "/api"
-    OPENAPI_JSON_PATH = "openapi.json"
-    OPENAPI_SWAGGER_UI_PATH = "/docs"
+# How the libraries are wired (flask-smorest, SQLAlchemy, Flask-Limiter): the
+# same in every environment, not settings an operator changes.
+FRAMEWORK: dict[str, Any] = {
+    "SERVICE_NAME": "gatehouse",
+    "API_TITLE": "Gatehouse",
+    "API_VERSION": "1.0.0",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
     # Swagger UI assets are served by the service itself (no CDN), see app/docs.py.
-    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
-
-    JSON_SORT_KEYS = False
-    # Bodies above this are refused with 413 before any parsing.
-    MAX_CONTENT_LENGTH = 64 * 1024
-
-    SQLALCHEMY_TRACK_MODIFICATIONS = False
-
-    RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_STRATEGY = "moving-window"
+    "OPENAPI_SWAGGER_UI_URL": "/api/docs/assets/",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STRATEGY": "moving-window",
     # A broken Redis must not turn every request into a 500: the limiter
     # falls back to per-process memory until the storage comes back.
-    RATELIMIT_SWALLOW_ERRORS = True
-    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
-
-    # Account lockout: this many failed logins within the window lock the
-    # account for LOCKOUT_SECONDS (it then lifts on its own).
-    LOCKOUT_THRESHOLD = 10
-    LOCKOUT_WINDOW_SECONDS = 15 * 60
-    LOCKOUT_SECONDS = 15 * 60
-    # At most one verification email per address per this many seconds (resend-verification).
-    RESEND_COOLDOWN_SECONDS = 60
-    VERIFY_TOKEN_TTL_HOURS = 48
-    RESET_TOKEN_TTL_HOURS = 1
-    # forgot-password answers no sooner than this after it starts, link sent or not, so that
-    # its timing does not tell which addresses have accounts (sending takes a few ms more).
-    FORGOT_PASSWORD_MIN_SECONDS = 0.1
-
-    # A job not started within its TTL expires (docs/architecture.md §5: email 1 h, notifications 30 min).
-    EMAIL_JOB_TTL_SECONDS = 3600
-    NOTIFICATION_JOB_TTL_SECONDS = 1800
-    EMAIL_QUEUE = "email_queue"
-    EMAIL_DLQ = "email_dead_letter_queue"
-    NOTIFICATION_QUEUE = "notification_queue"
-    NOTIFICATION_DLQ = "notification_dlq"
-    # Transient failures are retried this many times, after EMAIL_RETRY_BASE_SECONDS * 2^n (docs/architecture.md §5).
-    EMAIL_MAX_RETRIES = 3
-    # An attempt (SMTP conversation or webhook POST) is killed after this long; its lease lasts a little longer.
-    EMAIL_JOB_TIMEOUT_SECONDS = 60
-    OUTBOX_SWEEP_BATCH = 500
-    WEBHOOK_TIMEOUT_SECONDS = 5.0
-
-    # Every process re-reads maintenance_mode from Redis at most this long
-    # after its last read (plus one Redis round trip), so that all workers see
-    # a change well within the 1 s of SPEC §15 (app/flags/service.py).
-    MAINTENANCE_CHECK_SECONDS = 0.25
-
-
-class DevelopmentConfig(Config):
-    APP_ENV = "development"
-
-
-class TestingConfig(Config):
-    APP_ENV = "testing"
-    TESTING = True
-
-
-class ProductionConfig(Config):
-    APP_ENV = "production"
-
-
-CONFIG_CLASSES = {
-    "development": DevelopmentConfig,
-    "testing": TestingConfig,
-    "production": ProductionConfig,
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
 }
 
 
-def load_config(environ=None, **overrides) -> dict:
-    """Read the environment into a flat settings dict for `app.config`.
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Every setting of the service, typed and validated. Fields without a
+    default are read from the environment (or derived from it); fields with a
+    default are fixed unless a reader below also reads them."""
 
-    `overrides` win over the environment (tests use them). Raises
-    `ConfigError` naming the first bad variable.
-    """
-    environ = os.environ if environ is None else environ
-    app_env = overrides.get("APP_ENV") or _env(environ, "APP_ENV", "development")
-    if app_env not in ENVIRONMENTS:
-        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
-    cls = CONFIG_CLASSES[app_env]
-    settings = {k: getattr(cls, k) for k in dir(cls) if k.isupper()}
-    warnings: list[str] = []
+    # --- where things are
+    APP_ENV: str
+    TESTING: bool
+    DEBUG: bool = False
+    INSTANCE_PATH: str
+    KEY_ENV: str
+    SQLALCHEMY_DATABASE_URI: str
+    SQLALCHEMY_ENGINE_OPTIONS: dict
+    DATABASE_STATEMENT_TIMEOUT_MS: int
+    EMBEDDED_DATABASE: bool
+    REDIS_URL: str | None
+    EMBEDDED_REDIS: bool
+    REDIS_SOCKET_TIMEOUT: float
+    JOBS_INLINE: bool
+    RATELIMIT_STORAGE_URI: str
 
+    # --- secrets and tokens
+    JWT_SECRET_KEY: str
+    SECRET_KEY: str
+    # Signing keys (docs/signing-keys.md): HS256 signs with JWT_SECRET_KEY; EdDSA and
+    # ES256 with the keys of `flask keys rotate` or JWT_PRIVATE_KEY_FILE. Every process
+    # looks for a rotation or retirement at most JWT_KEYS_CHECK_SECONDS after its last look.
+    JWT_ALGORITHM: str
+    JWT_PRIVATE_KEY_FILE: str | None
+    JWT_KEYS_CHECK_SECONDS: float
+    INTROSPECTION_TOKEN: str | None
+    ENCRYPTION_KEYS: list
+    JWT_EXPIRATION_HOURS: float
+    SESSION_TTL_HOURS: float
+    REAUTH_MAX_AGE_SECONDS: int
+    REFRESH_GRACE_SECONDS: int
+    BCRYPT_ROUNDS: int
+    PASSWORD_HASH_QUEUE_LIMIT: int
+    VERIFY_TOKEN_TTL_HOURS: float = 48
+    RESET_TOKEN_TTL_HOURS: float = 1
+    # Part of the API contract (the OpenAPI document states them): not configurable.
+    PASSWORD_MIN_LENGTH: int = 8
+    PASSWORD_MAX_LENGTH: int = 128
+
+    # --- limits (docs/architecture.md §6)
+    RATELIMIT_ENABLED: bool
+    REGISTER_RATE_LIMIT: str
+    LOGIN_RATE_LIMIT: str
+    REFRESH_RATE_LIMIT: str
+    VERIFY_EMAIL_RATE_LIMIT: str
+    RESEND_VERIFICATION_RATE_LIMIT: str
+    FORGOT_PASSWORD_RATE_LIMIT: str
+    RESET_PASSWORD_RATE_LIMIT: str
+    REAUTHENTICATE_RATE_LIMIT: str
+    # Account lockout: this many failed logins within the window lock the
+    # account for LOCKOUT_SECONDS (it then lifts on its own).
+    LOCKOUT_THRESHOLD: int
+    LOCKOUT_WINDOW_SECONDS: int
+    LOCKOUT_SECONDS: int
+    KNOWN_CLIENT_DAYS: int
+    RESET_EMAILS_PER_HOUR: int
+    EMAIL_CHANGES_PER_HOUR: int
+    # At most one verification email per address per this many seconds (resend-verification).
+    RESEND_COOLDOWN_SECONDS: int = 60
+    # forgot-password answers no sooner than this after it starts, link sent or not, so that
+    # its timing does not tell which addresses have accounts (sending takes a few ms more).
+    FORGOT_PASSWORD_MIN_SECONDS: float = 0.1
+    # Bodies above this are refused with 413 before any parsing.
+    MAX_CONTENT_LENGTH: int = 64 * 1024
+    CORS_ORIGINS: list
+    TRUSTED_PROXY_COUNT: int
+
+    # --- email, webhooks and the worker (docs/architecture.md §5)
+    MAIL_BACKEND: str
+    MAIL_SERVER: str
+    MAIL_PORT: int
+    MAIL_USERNAME: str | None
+    MAIL_PASSWORD: str | None
+    MAIL_USE_TLS: bool
+    MAIL_USE_SSL: bool
+    MAIL_TIMEOUT: float
+    MAIL_DEFAULT_SENDER: str
+    FRONTEND_URL: str
+    WEBHOOK_URL: str | None
+    WEBHOOK_SECRET: str | None
+    EMAIL_WORKERS: int
+    EMAIL_RETRY_BASE_SECONDS: float
+    OUTBOX_SWEEP_INTERVAL_SECONDS: float
+    # The sweeper leaves a pending message alone this long after it was (re)queued or due.
+    OUTBOX_SWEEP_GRACE_SECONDS: float
+    # A job not started within its TTL expires (docs/architecture.md §5: email 1 h, notifications 30 min).
+    EMAIL_JOB_TTL_SECONDS: int = 3600
+    NOTIFICATION_JOB_TTL_SECONDS: int = 1800
+    EMAIL_QUEUE: str = "email_queue"
+    EMAIL_DLQ: str = "email_dead_letter_queue"
+    NOTIFICATION_QUEUE: str = "notification_queue"
+    NOTIFICATION_DLQ: str = "notification_dlq"
+    # Transient failures are retried this many times, after EMAIL_RETRY_BASE_SECONDS * 2^n (docs/architecture.md §5).
+    EMAIL_MAX_RETRIES: int = 3
+    # An attempt (SMTP conversation or webhook POST) is killed after this long; its lease lasts a little longer.
+    EMAIL_JOB_TIMEOUT_SECONDS: int = 60
+    OUTBOX_SWEEP_BATCH: int = 500
+    WEBHOOK_TIMEOUT_SECONDS: float = 5.0
+
+    # --- operations
+    LOG_LEVEL: str
+    PROFILE_CACHE_TTL_SECONDS: int
+    METRICS_TOKEN: str | None
+    METRICS_ALLOW: list
+    FEATURE_FLAGS: dict
+    MAINTENANCE_RETRY_AFTER: int
+    # Every process re-reads maintenance_mode from Redis at most this long
+    # after its last read (plus one Redis round trip), so that all workers see
+    # a change well within a second (docs/architecture.md §4, app/flags/service.py).
+    MAINTENANCE_CHECK_SECONDS: float = 0.25
+    TRACING_ENABLED: bool
+    TRACING_EXPORTER: str
+    OTEL_SERVICE_NAME: str
+    # Two-factor sign-in (docs/mfa.md): the name authenticator apps show, and
+    # whether admin routes want a session signed in with a second factor.
+    MFA_ISSUER: str
+    MFA_REQUIRED_FOR_ADMINS: bool
+    # Passkeys (docs/passkeys.md): the relying party and the origins a ceremony may come from.
+    WEBAUTHN_RP_ID: str
+    WEBAUTHN_RP_NAME: str
+    WEBAUTHN_ORIGINS: list
+
+    STARTUP_WARNINGS: list = dataclasses.field(default_factory=list)
+
+    def as_config(self) -> dict[str, Any]:
+        """The settings as `app.config` holds them (with the libraries' wiring)."""
+        return {**FRAMEWORK, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)}}
+
+
+# ------------------------------------------------------------- readers, by group
+
+
+def _storage(environ: _Environment, app_env: str, overrides: dict) -> dict:
+    """Database, Redis and the instance folder."""
     database_url = overrides.get("DATABASE_URL") or _database_url(environ, app_env)
     redis_url = overrides["REDIS_URL"] if "REDIS_URL" in overrides else _redis_url(environ, app_env)
     embedded_db = database_url is None
@@ -391,65 +511,12 @@ def load_config(environ=None, **overrides) -> dict:
     if embedded_db:
         instance.mkdir(parents=True, exist_ok=True)
         database_url = f"sqlite:///{instance / 'gatehouse.db'}"
-
-    secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
-    encryption_keys = overrides.get("ENCRYPTION_KEYS") or _encryption_keys(
-        environ, app_env, secret, bool(overrides.get("JWT_SECRET_KEY") or _env(environ, "JWT_SECRET_KEY")), instance, warnings)
-    jwt_algorithm = overrides.get("JWT_ALGORITHM") or _jwt_algorithm(environ)
-    mail_backend = _env(environ, "MAIL_BACKEND", "console")
-    if mail_backend not in ("console", "smtp"):
-        raise ConfigError(f"MAIL_BACKEND must be console or smtp, got {mail_backend!r}")
-    log_level = _env(environ, "LOG_LEVEL", "INFO").upper()
-    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
-        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}")
-    frontend_url = _env(environ, "FRONTEND_URL", "http://localhost:5000").rstrip("/")
-    if urlsplit(frontend_url).scheme not in ("http", "https"):
-        raise ConfigError("FRONTEND_URL must be an http:// or https:// URL")
-    webhook_url = _env(environ, "WEBHOOK_URL")
-    webhook_secret = _env(environ, "WEBHOOK_SECRET")
-    if webhook_url and not webhook_secret:
-        raise ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
-
-    webauthn = _webauthn(environ, frontend_url)
-
-    mfa_issuer = _env(environ, "MFA_ISSUER", "Gatehouse")
-    if len(mfa_issuer) > 64 or ":" in mfa_issuer or not mfa_issuer.isprintable():
-        raise ConfigError("MFA_ISSUER must be at most 64 printable characters without ':'")
-
     is_sqlite = database_url.startswith("sqlite")
     statement_timeout_ms = 0 if is_sqlite else _int(environ, "DATABASE_STATEMENT_TIMEOUT_MS", 10000, minimum=0)
-    # On PostgreSQL with a statement timeout, app.db_watchdog pings each
-    # checked-out connection itself, under its client-side bound.
-    engine_options = {"pool_pre_ping": statement_timeout_ms == 0}
-    if not is_sqlite:
-        # Fail fast instead of hanging when PostgreSQL is unreachable.
-        engine_options.update(
-            pool_size=_int(environ, "DATABASE_POOL_SIZE", 5, minimum=1),
-            max_overflow=_int(environ, "DATABASE_MAX_OVERFLOW", 10, minimum=0),
-            pool_timeout=_float(environ, "DATABASE_POOL_TIMEOUT", 5.0),
-            pool_recycle=1800,
-            connect_args={
-                "connect_timeout": _int(environ, "DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
-                # Bound every statement so a stuck query cannot hold a worker.
-                "options": f"-c statement_timeout={statement_timeout_ms}",
-                # A server that vanishes from the network (host down, partition)
-                # sends no error and no RST: without these a pooled connection waits
-                # for the kernel's retransmissions, about 15 minutes. Unacknowledged
-                # data fails after 10 s, a silent connection after 5 + 3 x 2 s.
-                "keepalives": 1,
-                "keepalives_idle": 5,
-                "keepalives_interval": 2,
-                "keepalives_count": 3,
-                "tcp_user_timeout": 10000,
-            },
-        )
-
-    settings.update(
-        APP_ENV=app_env,
+    return dict(
         INSTANCE_PATH=str(instance),
-        KEY_ENV=KEY_ENV[app_env],
         SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=engine_options,
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(environ, is_sqlite, statement_timeout_ms),
         DATABASE_STATEMENT_TIMEOUT_MS=statement_timeout_ms,
         EMBEDDED_DATABASE=embedded_db,
         REDIS_URL=redis_url,
@@ -457,29 +524,103 @@ def load_config(environ=None, **overrides) -> dict:
         REDIS_SOCKET_TIMEOUT=_float(environ, "REDIS_SOCKET_TIMEOUT", 0.5),
         # Without a real Redis there is no worker: jobs run inline.
         JOBS_INLINE=redis_url is None,
+        RATELIMIT_STORAGE_URI=redis_url or "memory://",
+    )
+
+
+def _engine_options(environ: _Environment, is_sqlite: bool, statement_timeout_ms: int) -> dict:
+    # On PostgreSQL with a statement timeout, app.db_watchdog pings each
+    # checked-out connection itself, under its client-side bound.
+    options: dict[str, Any] = {"pool_pre_ping": statement_timeout_ms == 0}
+    if is_sqlite:
+        return options
+    # Fail fast instead of hanging when PostgreSQL is unreachable.
+    options.update(
+        pool_size=_int(environ, "DATABASE_POOL_SIZE", 5, minimum=1),
+        max_overflow=_int(environ, "DATABASE_MAX_OVERFLOW", 10, minimum=0),
+        pool_timeout=_float(environ, "DATABASE_POOL_TIMEOUT", 5.0),
+        pool_recycle=1800,
+        connect_args={
+            "connect_timeout": _int(environ, "DATABASE_CONNECT_TIMEOUT", 3, minimum=1),
+            # Bound every statement so a stuck query cannot hold a worker.
+            "options": f"-c statement_timeout={statement_timeout_ms}",
+            # A server that vanishes from the network (host down, partition)
+            # sends no error and no RST: without these a pooled connection waits
+            # for the kernel's retransmissions, about 15 minutes. Unacknowledged
+            # data fails after 10 s, a silent connection after 5 + 3 x 2 s.
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10000,
+        },
+    )
+    return options
+
+
+def _secrets_and_tokens(environ: _Environment, app_env: str, instance: Path, overrides: dict, warnings: list) -> dict:
+    secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
+    secret_given = bool(overrides.get("JWT_SECRET_KEY") or _env(environ, "JWT_SECRET_KEY"))
+    jwt_algorithm = overrides.get("JWT_ALGORITHM") or _jwt_algorithm(environ)
+    return dict(
         JWT_SECRET_KEY=secret,
-        # Signing keys (docs/signing-keys.md): HS256 signs with JWT_SECRET_KEY; EdDSA and
-        # ES256 with the keys of `flask keys rotate` or JWT_PRIVATE_KEY_FILE. Every process
-        # looks for a rotation or retirement at most JWT_KEYS_CHECK_SECONDS after its last look.
+        SECRET_KEY=secret,
         JWT_ALGORITHM=jwt_algorithm,
         JWT_PRIVATE_KEY_FILE=overrides.get("JWT_PRIVATE_KEY_FILE") or _jwt_private_key_file(environ, jwt_algorithm),
         JWT_KEYS_CHECK_SECONDS=_float(environ, "JWT_KEYS_CHECK_SECONDS", 2.0, minimum=0.0, maximum=60.0),
         INTROSPECTION_TOKEN=_introspection_token(environ, app_env, warnings),
-        SECRET_KEY=secret,
-        ENCRYPTION_KEYS=encryption_keys,
+        ENCRYPTION_KEYS=overrides.get("ENCRYPTION_KEYS")
+        or _encryption_keys(environ, app_env, secret, secret_given, instance, warnings),
         # At most ten years: beyond that an expiry date cannot be computed.
         JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
         SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
+        # A session is fresh this long after its user last proved who they are (app.auth.fresh).
+        REAUTH_MAX_AGE_SECONDS=_int(environ, "REAUTH_MAX_AGE_SECONDS", 300, minimum=1, maximum=86400),
         # Off by default (docs/architecture.md §3: a spent refresh token presented again ends its
         # session). When set, a duplicate refresh from the same client within this
         # many seconds gets the same new pair (clients that race their own refresh).
-        # A session is fresh this long after its user last proved who they are (app.auth.fresh).
-        REAUTH_MAX_AGE_SECONDS=_int(environ, "REAUTH_MAX_AGE_SECONDS", 300, minimum=1, maximum=86400),
         REFRESH_GRACE_SECONDS=_int(environ, "REFRESH_GRACE_SECONDS", 0, minimum=0, maximum=60),
         BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
         PASSWORD_HASH_QUEUE_LIMIT=_int(environ, "PASSWORD_HASH_QUEUE_LIMIT", 32, minimum=0),
+    )
+
+
+def _limits(environ: _Environment) -> dict:
+    """Rate limits per client IP, the account lockout and per-account email limits (docs/architecture.md §6)."""
+    return dict(
+        RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", True),
+        REGISTER_RATE_LIMIT=_rate_limit(environ, "REGISTER_RATE_LIMIT", "5 per minute"),
+        LOGIN_RATE_LIMIT=_rate_limit(environ, "LOGIN_RATE_LIMIT", "10 per minute"),
+        REFRESH_RATE_LIMIT=_rate_limit(environ, "REFRESH_RATE_LIMIT", "30 per minute"),
+        VERIFY_EMAIL_RATE_LIMIT=_rate_limit(environ, "VERIFY_EMAIL_RATE_LIMIT", "10 per minute"),
+        RESEND_VERIFICATION_RATE_LIMIT=_rate_limit(environ, "RESEND_VERIFICATION_RATE_LIMIT", "3 per minute"),
+        FORGOT_PASSWORD_RATE_LIMIT=_rate_limit(environ, "FORGOT_PASSWORD_RATE_LIMIT", "3 per minute"),
+        RESET_PASSWORD_RATE_LIMIT=_rate_limit(environ, "RESET_PASSWORD_RATE_LIMIT", "10 per minute"),
+        REAUTHENTICATE_RATE_LIMIT=_rate_limit(environ, "REAUTHENTICATE_RATE_LIMIT", "10 per minute"),
+        LOCKOUT_THRESHOLD=_int(environ, "LOCKOUT_THRESHOLD", 10, minimum=1, maximum=1000),
+        LOCKOUT_WINDOW_SECONDS=_int(environ, "LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1, maximum=86400),
+        LOCKOUT_SECONDS=_int(environ, "LOCKOUT_SECONDS", 15 * 60, minimum=1, maximum=86400),
+        KNOWN_CLIENT_DAYS=_int(environ, "KNOWN_CLIENT_DAYS", 90, minimum=0, maximum=3650),
+        RESET_EMAILS_PER_HOUR=_int(environ, "RESET_EMAILS_PER_HOUR", 5, minimum=1, maximum=100),
+        EMAIL_CHANGES_PER_HOUR=_int(environ, "EMAIL_CHANGES_PER_HOUR", 5, minimum=1, maximum=100),
         CORS_ORIGINS=[o.strip() for o in _env(environ, "CORS_ORIGINS", "").split(",") if o.strip()],
         TRUSTED_PROXY_COUNT=_int(environ, "TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5),
+    )
+
+
+def _email(environ: _Environment) -> dict:
+    """SMTP, links in emails, webhooks and the worker (docs/architecture.md §5)."""
+    mail_backend = _env(environ, "MAIL_BACKEND", "console")
+    if mail_backend not in ("console", "smtp"):
+        raise ConfigError(f"MAIL_BACKEND must be console or smtp, got {mail_backend!r}")
+    frontend_url = _env(environ, "FRONTEND_URL", "http://localhost:5000").rstrip("/")
+    if urlsplit(frontend_url).scheme not in ("http", "https"):
+        raise ConfigError("FRONTEND_URL must be an http:// or https:// URL")
+    webhook_url = _env(environ, "WEBHOOK_URL")
+    webhook_secret = _env(environ, "WEBHOOK_SECRET")
+    if webhook_url and not webhook_secret:
+        raise ConfigError("WEBHOOK_SECRET is required when WEBHOOK_URL is set")
+    return dict(
         MAIL_BACKEND=mail_backend,
         MAIL_SERVER=_env(environ, "MAIL_SERVER", "localhost"),
         MAIL_PORT=_int(environ, "MAIL_PORT", 25, minimum=1, maximum=65535),
@@ -490,28 +631,70 @@ def load_config(environ=None, **overrides) -> dict:
         MAIL_TIMEOUT=_float(environ, "MAIL_TIMEOUT", 10.0),
         MAIL_DEFAULT_SENDER=_env(environ, "MAIL_DEFAULT_SENDER", "Gatehouse <no-reply@localhost>"),
         FRONTEND_URL=frontend_url,
-        LOG_LEVEL=log_level,
-        RATELIMIT_ENABLED=_bool(environ, "RATELIMIT_ENABLED", True),
-        RATELIMIT_STORAGE_URI=redis_url or "memory://",
-        PROFILE_CACHE_TTL_SECONDS=_int(environ, "PROFILE_CACHE_TTL_SECONDS", 600, minimum=300, maximum=3600),
+        WEBHOOK_URL=webhook_url,
+        WEBHOOK_SECRET=webhook_secret,
         EMAIL_WORKERS=_int(environ, "EMAIL_WORKERS", 5, minimum=1, maximum=64),
         EMAIL_RETRY_BASE_SECONDS=_float(environ, "EMAIL_RETRY_BASE_SECONDS", 1.0),
         OUTBOX_SWEEP_INTERVAL_SECONDS=_float(environ, "OUTBOX_SWEEP_INTERVAL_SECONDS", 10.0, minimum=0.1),
-        # The sweeper leaves a pending message alone this long after it was (re)queued or due.
         OUTBOX_SWEEP_GRACE_SECONDS=_float(environ, "OUTBOX_SWEEP_GRACE_SECONDS", 30.0),
-        WEBHOOK_URL=webhook_url,
-        WEBHOOK_SECRET=webhook_secret,
+    )
+
+
+def _operations(environ: _Environment) -> dict:
+    """Logging, caches, metrics, flags, tracing, two-factor sign-in."""
+    log_level = _env(environ, "LOG_LEVEL", "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING, ERROR or CRITICAL, got {log_level!r}")
+    mfa_issuer = _env(environ, "MFA_ISSUER", "Gatehouse")
+    if len(mfa_issuer) > 64 or ":" in mfa_issuer or not mfa_issuer.isprintable():
+        raise ConfigError("MFA_ISSUER must be at most 64 printable characters without ':'")
+    return dict(
+        LOG_LEVEL=log_level,
+        PROFILE_CACHE_TTL_SECONDS=_int(environ, "PROFILE_CACHE_TTL_SECONDS", 600, minimum=300, maximum=3600),
         METRICS_TOKEN=_env(environ, "METRICS_TOKEN"),
         METRICS_ALLOW=_networks(environ, "METRICS_ALLOW"),
         FEATURE_FLAGS=_feature_flags(environ),
-        # Two-factor sign-in (docs/mfa.md): the name authenticator apps show, and
-        # whether admin routes want a session signed in with a second factor.
+        MAINTENANCE_RETRY_AFTER=_int(environ, "MAINTENANCE_RETRY_AFTER", 120, minimum=1, maximum=86400),
         MFA_ISSUER=mfa_issuer,
         MFA_REQUIRED_FOR_ADMINS=_bool(environ, "MFA_REQUIRED_FOR_ADMINS", False),
-        **webauthn,
-        MAINTENANCE_RETRY_AFTER=_int(environ, "MAINTENANCE_RETRY_AFTER", 120, minimum=1, maximum=86400),
         **_tracing(environ),
+    )
+
+
+def read_settings(environ=None, **overrides) -> tuple[Settings, set[str]]:
+    """The settings from `environ` (default `os.environ`), and the names of the
+    variables consulted. `overrides` replace DATABASE_URL, REDIS_URL,
+    JWT_SECRET_KEY, ENCRYPTION_KEYS and APP_ENV before anything is derived
+    from them. Raises `ConfigError` naming the first bad variable."""
+    environ = _Environment(os.environ if environ is None else environ)
+    app_env = overrides.get("APP_ENV") or _env(environ, "APP_ENV", "development")
+    if app_env not in ENVIRONMENTS:
+        raise ConfigError(f"APP_ENV must be one of {', '.join(ENVIRONMENTS)}, got {app_env!r}")
+    warnings: list[str] = []
+    storage = _storage(environ, app_env, overrides)
+    email = _email(environ)
+    settings = Settings(
+        APP_ENV=app_env,
+        TESTING=app_env == "testing",
+        KEY_ENV=KEY_ENV[app_env],
+        **storage,
+        **_secrets_and_tokens(environ, app_env, Path(storage["INSTANCE_PATH"]), overrides, warnings),
+        **_limits(environ),
+        **email,
+        **_webauthn(environ, email["FRONTEND_URL"]),
+        **_operations(environ),
         STARTUP_WARNINGS=warnings,
     )
-    settings.update(overrides)
-    return settings
+    return settings, environ.names
+
+
+def load_config(environ=None, **overrides) -> dict:
+    """Read the environment into the flat settings dict of `app.config`.
+
+    `overrides` win over the environment (tests use them). Raises
+    `ConfigError` naming the first bad variable.
+    """
+    settings, _ = read_settings(environ, **overrides)
+    config = settings.as_config()
+    config.update(overrides)
+    return config

@@ -5,7 +5,7 @@ Every API route is a short decorator stack on a `Blueprint` of this module::
     blp = Blueprint("auth", __name__, description="...")
 
     @blp.route("/login", methods=["POST"])
-    @blp.rate_limited(LOGIN_LIMIT)          # or @blp.auth_required / @blp.admin_required
+    @blp.rate_limited(setting("LOGIN_RATE_LIMIT"))   # or @blp.auth_required / @blp.admin_required
     @blp.arguments(LoginSchema)
     @blp.response(200, envelope(LoginResultSchema))
     @blp.errors(401, 403, 503)
@@ -36,11 +36,12 @@ import functools
 import math
 import re
 import uuid
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import ClassVar
 
 import flask_smorest
-from flask import g
+from flask import current_app, g
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 
@@ -182,8 +183,8 @@ class Blueprint(flask_smorest.Blueprint):
 
         return guarded
 
-    def rate_limited(self, limit: str):
-        """Limit the route per client IP (`"5 per minute"`; 429 with Retry-After beyond it).
+    def rate_limited(self, limit: str | Callable[[], str]):
+        """Limit the route per client IP (`"5 per minute"`, or `setting(NAME)`; 429 with Retry-After beyond it).
 
         Counted in Redis, shared by every worker and instance; the IP is taken
         through TRUSTED_PROXY_COUNT proxies only.
@@ -201,6 +202,13 @@ class Blueprint(flask_smorest.Blueprint):
     def _bearer(self, view, *statuses: int):
         # The operation requires a Bearer token and may answer `statuses`.
         return self.doc(security=BEARER_SECURITY)(self.errors(*statuses)(view))
+
+
+def setting(name: str) -> Callable[[], str]:
+    """A limit read from `app.config[name]` when a request comes, for
+    `@blp.rate_limited(setting("LOGIN_RATE_LIMIT"))` (the settings exist only
+    once the app is built, after the routes are declared)."""
+    return lambda: current_app.config[name]
 
 
 def path_id(raw: str, not_found: ErrorCode) -> uuid.UUID:

@@ -6,7 +6,7 @@ from datetime import UTC
 
 from marshmallow import ValidationError, fields, validate
 
-from app.security.password_rules import password_problems
+from app.security.password_rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problems
 
 
 def normalize_email(value: str) -> str:
@@ -28,13 +28,14 @@ class Email(fields.Email):
 
 
 class Password(fields.String):
-    """A new password: 8-128 characters with an uppercase letter and a digit."""
+    """A new password: PASSWORD_MIN_LENGTH-PASSWORD_MAX_LENGTH (8-128) characters with an uppercase letter and a digit."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("load_only", True)
         kwargs.setdefault("metadata", {}).update(
-            {"example": "SecurePass123", "minLength": 8, "maxLength": 128,
-             "description": "8-128 characters with at least one uppercase letter and one digit.",
+            {"example": "SecurePass123", "minLength": PASSWORD_MIN_LENGTH, "maxLength": PASSWORD_MAX_LENGTH,
+             "description": f"{PASSWORD_MIN_LENGTH}-{PASSWORD_MAX_LENGTH} characters with at least one uppercase "
+                            "letter and one digit.",
              # The same rule for clients and fuzzers (A-Z and 0-9 are the documented subset of what is accepted).
              "pattern": r"^[\s\S]*([A-Z][\s\S]*[0-9]|[0-9][\s\S]*[A-Z])[\s\S]*$"}
         )

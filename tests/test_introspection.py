@@ -11,7 +11,7 @@ import pytest
 
 from app.context import RequestContext
 from tests.auth_client import bearer, signed_in
-from tests.conftest import TEST_SECRET
+from tests.helpers import TEST_SECRET
 
 INTROSPECTION_TOKEN = "introspection-token-for-the-tests-0123456789"
 URL = "/api/v1/auth/introspect"

@@ -31,8 +31,6 @@ from app.errors import AppError
 from app.extensions import db
 from app.models import Session, User
 
-KNOWN_CLIENT_DAYS = 90
-
 
 def is_locked(user: User, now: datetime) -> bool:
     return user.locked_until is not None and user.locked_until > now
@@ -155,7 +153,7 @@ def known_client_may_pass(user_id, now: datetime, ctx: RequestContext) -> bool:
     failures = cache.safe(lambda r: int(r.get(_client_key(user_id, ctx)) or 0))
     if failures is None or failures >= current_app.config["LOCKOUT_THRESHOLD"]:
         return False
-    since = now - timedelta(days=KNOWN_CLIENT_DAYS)
+    since = now - timedelta(days=current_app.config["KNOWN_CLIENT_DAYS"])
     return db.session.execute(
         select(Session.id).where(Session.user_id == user_id, Session.ip == (ctx.ip or "unknown")[:45], Session.created_at > since)
         .limit(1)

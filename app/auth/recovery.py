@@ -45,7 +45,6 @@ from app.security.passwords import connection_released, hash_password, verify_pa
 from app.security.tokens import hash_token, new_token
 
 RESET_EMAIL_INTERVAL = timedelta(minutes=1)
-RESET_EMAILS_PER_HOUR = 5
 # The id counted for an address without an account, so that both paths run the same query.
 _NOBODY = uuid.UUID(int=0)
 
@@ -81,7 +80,7 @@ def request_password_reset(email: str, ctx: RequestContext) -> None:
         reason = "unknown_email" if user is None else "disabled"
         audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id if user else None, outcome="failure",
                            details={"reason": reason, "email": email})
-    elif last_hour >= RESET_EMAILS_PER_HOUR or (latest is not None and now - latest < RESET_EMAIL_INTERVAL):
+    elif last_hour >= current_app.config["RESET_EMAILS_PER_HOUR"] or (latest is not None and now - latest < RESET_EMAIL_INTERVAL):
         audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id, outcome="failure",
                            details={"reason": "rate_limited"})
     else:

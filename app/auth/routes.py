@@ -20,22 +20,22 @@ from app.auth.schemas import (
     TokenPairSchema,
     VerifyEmailSchema,
 )
-from app.blueprint import Blueprint, path_id
+from app.blueprint import Blueprint, path_id, setting
 from app.context import request_context
 from app.responses import envelope
 from app.users.schemas import UserSchema
 
 blp = Blueprint("auth", __name__, description="Sign-up, sign-in, sessions and account recovery.")
 
-# Per client IP (docs/architecture.md §6).
-REGISTER_LIMIT = "5 per minute"
-LOGIN_LIMIT = "10 per minute"
-REFRESH_LIMIT = "30 per minute"
-VERIFY_LIMIT = "10 per minute"
-RESEND_LIMIT = "3 per minute"
-FORGOT_LIMIT = "3 per minute"
-RESET_LIMIT = "10 per minute"
-REAUTH_LIMIT = "10 per minute"
+# Per client IP, from the settings (config.py; docs/architecture.md §6).
+REGISTER_LIMIT = setting("REGISTER_RATE_LIMIT")
+LOGIN_LIMIT = setting("LOGIN_RATE_LIMIT")
+REFRESH_LIMIT = setting("REFRESH_RATE_LIMIT")
+VERIFY_LIMIT = setting("VERIFY_EMAIL_RATE_LIMIT")
+RESEND_LIMIT = setting("RESEND_VERIFICATION_RATE_LIMIT")
+FORGOT_LIMIT = setting("FORGOT_PASSWORD_RATE_LIMIT")
+RESET_LIMIT = setting("RESET_PASSWORD_RATE_LIMIT")
+REAUTH_LIMIT = setting("REAUTHENTICATE_RATE_LIMIT")
 
 
 @blp.route("/register", methods=["POST"])

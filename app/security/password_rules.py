@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 128
+from config import Settings
+
+# Part of the API contract (the OpenAPI document states them), so fixed, not read from the environment.
+PASSWORD_MIN_LENGTH = Settings.PASSWORD_MIN_LENGTH
+PASSWORD_MAX_LENGTH = Settings.PASSWORD_MAX_LENGTH
 
 
 def password_problems(password: str) -> list[str]:

@@ -38,7 +38,6 @@ from app.users import profile
 
 # An authenticated user may ask for at most this many email-change links per hour
 # (each one sends two emails, one to an address of their choosing).
-EMAIL_CHANGES_PER_HOUR = 5
 
 
 def find_live_user_by_email(email: str) -> User | None:
@@ -230,7 +229,7 @@ def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
             UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL,
             UserToken.created_at > window_start)
     ).one()
-    if recent[0] >= EMAIL_CHANGES_PER_HOUR:
+    if recent[0] >= current_app.config["EMAIL_CHANGES_PER_HOUR"]:
         # min() keeps the column's UTCDateTime type, so `oldest` comes back aware.
         oldest = recent[1]
         retry_after = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
