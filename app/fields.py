@@ -103,3 +103,16 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+class OneOf(fields.Field):
+    """A value of one of several shapes (an answer that is either a token pair
+    or a second-step challenge): `choose(value)` names the schema class it is
+    dumped with. Output only; the OpenAPI document shows it as `oneOf` the
+    schemas (app.openapi)."""
+
+    def __init__(self, *schemas, choose, **kwargs):
+        super().__init__(**kwargs)
+        self.schemas = schemas
+        self.choose = choose
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else self.choose(value)().dump(value)

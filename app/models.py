@@ -370,3 +370,59 @@ class WebAuthnChallenge(db.Model):
     used: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
 
     __table_args__ = (Index("idx_webauthn_challenges_expires_at", "expires_at"),)
+# ------------------------------------------------------ two-factor sign-in (docs/mfa.md)
+
+
+class TotpAuthenticator(db.Model):
+    """An account's TOTP authenticator (RFC 6238): pending from setup until a
+    code confirms it, then on. The secret is kept encrypted with ENCRYPTION_KEYS
+    (app.encryption) and never shown again after setup."""
+
+    __tablename__ = "mfa_totp"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    secret_encrypted: Mapped[str] = mapped_column(Text, nullable=False)
+    # NULL while pending: setup changes nothing until a code confirms it.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The 30-second step of the last accepted code: a code of that step or an
+    # earlier one is refused, so that no code works twice.
+    last_used_step: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = _created_at()
+
+
+class RecoveryCode(db.Model):
+    """A single-use recovery code, stored only as its SHA-256 (the codes carry
+    80 random bits, so a plain hash cannot be reversed by guessing)."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    code_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = _created_at()
+
+    __table_args__ = (Index("idx_mfa_recovery_codes_user", "user_id"),)
+
+
+class MfaChallenge(db.Model):
+    """A sign-in waiting for its second factor (the `mfa_token` of an
+    `mfa_required` answer, stored as a hash): it ends on use, after
+    MAX_ATTEMPTS wrong codes, at `expires_at`, or when the password it was
+    issued for changes (`password_digest`)."""
+
+    __tablename__ = "mfa_challenges"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    # What the first step proved (RFC 8176 names, space-separated, e.g. "pwd").
+    amr: Mapped[str] = mapped_column(String(64), nullable=False)
+    # SHA-256 of the password hash the first step verified (NULL: no password, e.g. a provider).
+    password_digest: Mapped[str | None] = mapped_column(String(64))
+    failed_attempts: Mapped[int] = mapped_column(SmallInteger, nullable=False, default=0, server_default=text("0"))
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("idx_mfa_challenges_user", "user_id"),)

@@ -38,6 +38,15 @@ def error_headers(status: int) -> dict[str, str]:
     return headers
 
 
+def one_of2properties(self, field, **kwargs) -> dict:
+    """apispec attribute function: an `app.fields.OneOf` field is `oneOf` its schemas (each a component)."""
+    from app.fields import OneOf
+
+    if isinstance(field, OneOf):
+        return {"oneOf": [self.resolve_nested_schema(schema) for schema in field.schemas]}
+    return {}
+
+
 class Api(flask_smorest.Api):
     """flask-smorest's Api whose error responses are our envelope and document their headers."""
 
@@ -46,6 +55,7 @@ class Api(flask_smorest.Api):
     def init_app(self, app, *, spec_kwargs=None):
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+        self.ma_plugin.converter.add_attribute_function(one_of2properties)
         self._document_error_responses()
 
     def _document_error_responses(self) -> None:

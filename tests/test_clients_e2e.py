@@ -1,8 +1,8 @@
 """The generated clients (clients/) against a live service: gunicorn on the
 tests' PostgreSQL and Redis, `python worker.py` sending mail to an aiosmtpd
 sink. The Python client goes the whole way a new user does (sign up, the mailed
-link, sign in, refresh, account and profile, sessions, sign out); the
-TypeScript client, compiled with tsc, signs in and reads /users/me under Node.
+link, sign in, refresh, account and profile, sessions, sign out) and, with
+two-factor sign-in set up through it, the two-step login; the TypeScript client, compiled with tsc, signs in and reads /users/me under Node.
 
 Slow: starts gunicorn and the worker."""
 
@@ -16,6 +16,7 @@ import sys
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import pyotp
 import pytest
 import requests
 
@@ -34,12 +35,18 @@ sys.path.insert(0, str(ROOT / "clients" / "python"))
 
 from gatehouse_client import AuthenticatedClient, Client  # noqa: E402
 from gatehouse_client.api.auth import list_sessions, login, logout, refresh, register, verify_email  # noqa: E402
+from gatehouse_client.api.mfa import begin_totp_setup, confirm_totp, get_mfa_status, login_mfa  # noqa: E402
 from gatehouse_client.api.users import get_me, get_my_profile, replace_my_profile, update_me  # noqa: E402
 from gatehouse_client.models import (  # noqa: E402
     ErrorEnvelope,
+    LoginAnswerEnvelope,
     LoginRequest,
+    LoginResult,
     LoginResultEnvelope,
     MeUpdateRequest,
+    MfaChallenge,
+    MfaCodeRequest,
+    MfaLoginRequest,
     ProfileUpdateRequest,
     ProfileUpdateRequestPreferences,
     RefreshRequest,
@@ -119,7 +126,7 @@ def test_python_client_signs_up_verifies_signs_in_refreshes_edits_and_signs_out(
     anonymous = Client(base_url=service.url, raise_on_unexpected_status=True)
 
     signed_in = login.sync(client=anonymous, body=LoginRequest(email=email, password=password))
-    assert isinstance(signed_in, LoginResultEnvelope)
+    assert isinstance(signed_in, LoginAnswerEnvelope) and isinstance(signed_in.data, LoginResult)
     assert signed_in.data.user.email == email and signed_in.data.token_type == "Bearer"
 
     refreshed = refresh.sync(client=anonymous, body=RefreshRequest(refresh_token=signed_in.data.refresh_token))
@@ -149,6 +156,38 @@ def test_python_client_signs_up_verifies_signs_in_refreshes_edits_and_signs_out(
     after = get_me.sync_detailed(client=client)
     assert after.status_code == 401 and isinstance(after.parsed, ErrorEnvelope)
     assert after.parsed.error.code == "AUTH_SESSION_REVOKED_018"
+
+
+def test_python_client_sets_up_two_factor_sign_in_and_signs_in_in_two_steps(service):
+    email, password = sign_up(service)
+    anonymous = Client(base_url=service.url, raise_on_unexpected_status=True)
+    first = login.sync(client=anonymous, body=LoginRequest(email=email, password=password))
+    client = AuthenticatedClient(base_url=service.url, token=first.data.access_token, raise_on_unexpected_status=True)
+
+    setup = begin_totp_setup.sync(client=client)  # a fresh session: it has just signed in
+    authenticator = pyotp.parse_uri(setup.data.otpauth_uri)  # what an authenticator app reads from the QR code
+    assert setup.data.secret == authenticator.secret and setup.data.qr_svg.startswith("<svg")
+    confirmed = confirm_totp.sync(client=client, body=MfaCodeRequest(code=authenticator.now()))
+    recovery_codes = confirmed.data.recovery_codes
+    assert len(recovery_codes) == 10
+
+    step = login.sync(client=anonymous, body=LoginRequest(email=email, password=password))
+    assert isinstance(step.data, MfaChallenge)
+    assert step.data.methods == ["totp", "recovery_code"] and step.data.expires_in == 300
+    wrong = login_mfa.sync_detailed(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token, code="000000"))
+    assert wrong.status_code == 401 and wrong.parsed.error.code == "AUTH_MFA_CODE_INVALID_034"
+    # The confirming TOTP code is spent (no replay) and the next one may be up to 30 s away: a recovery code.
+    signed_in = login_mfa.sync(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token,
+                                                                      code=recovery_codes[0]))
+    assert isinstance(signed_in, LoginResultEnvelope) and signed_in.data.user.email == email
+    second = AuthenticatedClient(base_url=service.url, token=signed_in.data.access_token, raise_on_unexpected_status=True)
+    status = get_mfa_status.sync(client=second)
+    assert status.data.totp_enabled is True and status.data.recovery_codes_left == 9
+    current = [s for s in list_sessions.sync(client=second).data if s.current]
+    assert [(s.aal, s.amr) for s in current] == [(2, ["pwd", "otp"])]
+    used = login_mfa.sync_detailed(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token,
+                                                                          code=recovery_codes[1]))
+    assert used.status_code == 401 and used.parsed.error.code == "AUTH_MFA_TOKEN_INVALID_035"
 
 
 def test_python_readme_example_signs_in_and_reads_me(service):

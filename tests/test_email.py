@@ -24,6 +24,11 @@ CONTRACT_TEMPLATES = [
                              "link": "https://app.example/reset-password?token=t0k", "expires_in_hours": 1},
      "Your email address is about to change"),
     ("password_changed", {"full_name": "Ada"}, "Your password was changed"),
+    ("mfa_enabled", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC"}, "Two-factor sign-in is on"),
+    ("mfa_disabled", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC"}, "Two-factor sign-in is off"),
+    ("mfa_reset", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC"}, "An administrator reset your two-factor sign-in"),
+    ("recovery_codes_regenerated", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC"}, "New recovery codes for your account"),
+    ("recovery_code_used", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC", "remaining": 2}, "A recovery code was used"),
 ]
 
 

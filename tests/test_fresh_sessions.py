@@ -341,7 +341,7 @@ def test_a_second_factor_module_plugs_into_reauthentication(app, client, make_us
 
     seen = []
 
-    def check(user, factors):
+    def check(user, factors, ctx):
         seen.append((user.id, factors))
         if factors.get("code") != "123456":
             raise AppError(INVALID_CREDENTIALS, field="code")

@@ -61,6 +61,13 @@ STABLE_OPERATION_IDS = {
     ("get", "/health"): "getHealth",
     ("get", "/ready"): "getReadiness",
     ("get", "/metrics"): "getMetrics",
+    ("get", "/api/v1/auth/mfa"): "getMfaStatus",
+    ("post", "/api/v1/auth/mfa/totp/setup"): "beginTotpSetup",
+    ("post", "/api/v1/auth/mfa/totp/confirm"): "confirmTotp",
+    ("delete", "/api/v1/auth/mfa/totp"): "disableTotp",
+    ("post", "/api/v1/auth/mfa/recovery-codes"): "regenerateRecoveryCodes",
+    ("post", "/api/v1/auth/login/mfa"): "loginMfa",
+    ("delete", "/api/v1/users/{user_id}/mfa"): "resetUserMfa",
 }
 CAMEL_CASE = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)*")
 

@@ -97,10 +97,11 @@ def renew_tokens(session: Session) -> dict:
 # ---------------------------------------------------------- second factors
 
 # A second factor for re-authentication: called with the user (password
-# already verified) and the request's other fields (e.g. {"code": "123456"}).
+# already verified), the request's other fields (e.g. {"code": "123456"}) and
+# the request context (for the audit trail and the lockout's client count).
 # It returns normally when the user passes it or it does not apply to them,
 # and raises an AppError (which the caller's transaction rolls back) to refuse.
-SecondFactor = Callable[[User, dict], None]
+SecondFactor = Callable[[User, dict, RequestContext], None]
 _second_factors: list[SecondFactor] = []
 
 
@@ -137,7 +138,7 @@ def reauthenticate(user_id, session_id, password: str, factors: dict | None, ctx
                              error=errors.INVALID_CREDENTIALS, field="password")
     signin.refuse_if_locked(user, now, ctx)  # the right password, but locked: 429 unless a known client
     for check in _second_factors:
-        check(user, dict(factors or {}))
+        check(user, dict(factors or {}), ctx)
 
     marked = db.session.execute(
         update(Session)

@@ -9,7 +9,7 @@ from app.auth import fresh, recovery, service
 from app.auth.schemas import (
     ChangePasswordSchema,
     EmailOnlySchema,
-    LoginResultSchema,
+    LoginAnswerEnvelopeSchema,
     LoginSchema,
     ReauthenticateSchema,
     RefreshSchema,
@@ -81,10 +81,14 @@ def resend_verification(body):
 @blp.route("/login", methods=["POST"])
 @blp.rate_limited(LOGIN_LIMIT)
 @blp.arguments(LoginSchema)
-@blp.response(200, envelope(LoginResultSchema))
+@blp.response(200, LoginAnswerEnvelopeSchema)
 @blp.errors(401, 403, 503)  # 503: too many password hashes queued
 def login(body):
-    """Sign in: an access token, a refresh token and the user.
+    """Sign in: an access token, a refresh token and the user (or, with two-factor sign-in on, the second step).
+
+    With two-factor sign-in on, the right password answers `{mfa_required:
+    true, mfa_token, methods, expires_in}` and no tokens: POST the
+    `mfa_token` with a code to /api/v1/auth/login/mfa within 5 minutes.
 
     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
@@ -92,7 +96,10 @@ def login(body):
     minutes for this email, until the lock lifts (an address the account
     signed in from before still gets in with the right password).
     """
-    return {"data": service.login(body["email"], body["password"], request_context()), "message": "Signed in."}
+    answer = service.login(body["email"], body["password"], request_context())
+    if answer.get("mfa_required"):
+        return {"data": answer, "message": "Enter a code from your authenticator app or a recovery code."}
+    return {"data": answer, "message": "Signed in."}
 
 
 @blp.route("/refresh", methods=["POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.fields import Email, FullName, Password, StrictBoolean, Timestamp
+from app.fields import Email, FullName, OneOf, Password, StrictBoolean, Timestamp
 from app.users.schemas import UserSchema
 
 # Opaque tokens we issue are 43-character urlsafe strings; anything far longer is junk.
@@ -60,6 +60,9 @@ class ReauthenticateSchema(Schema):
     # Not checked against the password rules: the current password may predate them.
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
                              metadata={"example": "SecurePass123"})
+    code = fields.String(load_only=True, validate=validate.Length(min=1, max=64), metadata={
+        "description": "With two-factor sign-in on: a current code of the authenticator app or an unused recovery code.",
+        "example": "123456"})
 
 
 # ---------------------------------------------------------------- responses
@@ -84,6 +87,33 @@ class TokenPairSchema(Schema):
 
 class LoginResultSchema(TokenPairSchema):
     user = fields.Nested(UserSchema, required=True)
+
+
+class MfaChallengeSchema(Schema):
+    """The answer to a right password when the account has two-factor sign-in on: no tokens yet."""
+
+    mfa_required = fields.Boolean(required=True, metadata={"enum": [True]})
+    mfa_token = fields.String(required=True, metadata={
+        "description": "POST it with a code to /auth/login/mfa; single use, dies after 5 wrong codes."})
+    methods = fields.List(fields.String(), required=True, metadata={
+        "description": "The second factors the account can answer with: `totp`, `recovery_code`, `passkey`.",
+        "example": ["totp", "recovery_code"]})
+    expires_in = fields.Integer(required=True, metadata={"description": "Seconds until `mfa_token` expires (300)."})
+
+
+def _login_answer_schema(answer: dict):
+    return MfaChallengeSchema if answer.get("mfa_required") else LoginResultSchema
+
+
+class LoginAnswerEnvelopeSchema(Schema):
+    """POST /auth/login's answer: the token pair and user, or the second step."""
+
+    status = fields.Constant("success", required=True, metadata={"enum": ["success"]})
+    message = fields.String(metadata={"description": "A human-readable summary."})
+    data = OneOf(LoginResultSchema, MfaChallengeSchema, choose=_login_answer_schema, required=True)
+
+    class Meta:
+        ordered = True
 
 
 class SessionSchema(Schema):

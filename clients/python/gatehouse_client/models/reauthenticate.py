@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="Reauthenticate")
 
 
@@ -13,12 +15,17 @@ class Reauthenticate:
     """
     Attributes:
         password (str):  Example: SecurePass123.
+        code (str | Unset): With two-factor sign-in on: a current code of the authenticator app or an unused recovery
+            code. Example: 123456.
     """
 
     password: str
+    code: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         password = self.password
+
+        code = self.code
 
         field_dict: dict[str, Any] = {}
 
@@ -27,6 +34,8 @@ class Reauthenticate:
                 "password": password,
             }
         )
+        if code is not UNSET:
+            field_dict["code"] = code
 
         return field_dict
 
@@ -35,8 +44,11 @@ class Reauthenticate:
         d = dict(src_dict)
         password = d.pop("password")
 
+        code = d.pop("code", UNSET)
+
         reauthenticate = cls(
             password=password,
+            code=code,
         )
 
         return reauthenticate

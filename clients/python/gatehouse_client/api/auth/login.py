@@ -5,8 +5,8 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
+from ...models.login_answer_envelope import LoginAnswerEnvelope
 from ...models.login_request import LoginRequest
-from ...models.login_result_envelope import LoginResultEnvelope
 from ...types import Response
 
 
@@ -31,9 +31,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | LoginResultEnvelope:
+) -> ErrorEnvelope | LoginAnswerEnvelope:
     if response.status_code == 200:
-        response_200 = LoginResultEnvelope.from_dict(response.json())
+        response_200 = LoginAnswerEnvelope.from_dict(response.json())
 
         return response_200
 
@@ -69,7 +69,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | LoginResultEnvelope]:
+) -> Response[ErrorEnvelope | LoginAnswerEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -82,10 +82,15 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> Response[ErrorEnvelope | LoginResultEnvelope]:
-    """Sign in: an access token, a refresh token and the user.
+) -> Response[ErrorEnvelope | LoginAnswerEnvelope]:
+    """Sign in: an access token, a refresh token and the user (or, with two-factor sign-in on, the second
+    step).
 
-     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
+     With two-factor sign-in on, the right password answers `{mfa_required:
+    true, mfa_token, methods, expires_in}` and no tokens: POST the
+    `mfa_token` with a code to /api/v1/auth/login/mfa within 5 minutes.
+
+    401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
     password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
     minutes for this email, until the lock lifts (an address the account
@@ -99,7 +104,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LoginResultEnvelope]
+        Response[ErrorEnvelope | LoginAnswerEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -117,10 +122,15 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> ErrorEnvelope | LoginResultEnvelope | None:
-    """Sign in: an access token, a refresh token and the user.
+) -> ErrorEnvelope | LoginAnswerEnvelope | None:
+    """Sign in: an access token, a refresh token and the user (or, with two-factor sign-in on, the second
+    step).
 
-     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
+     With two-factor sign-in on, the right password answers `{mfa_required:
+    true, mfa_token, methods, expires_in}` and no tokens: POST the
+    `mfa_token` with a code to /api/v1/auth/login/mfa within 5 minutes.
+
+    401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
     password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
     minutes for this email, until the lock lifts (an address the account
@@ -134,7 +144,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LoginResultEnvelope
+        ErrorEnvelope | LoginAnswerEnvelope
     """
 
     return sync_detailed(
@@ -147,10 +157,15 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> Response[ErrorEnvelope | LoginResultEnvelope]:
-    """Sign in: an access token, a refresh token and the user.
+) -> Response[ErrorEnvelope | LoginAnswerEnvelope]:
+    """Sign in: an access token, a refresh token and the user (or, with two-factor sign-in on, the second
+    step).
 
-     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
+     With two-factor sign-in on, the right password answers `{mfa_required:
+    true, mfa_token, methods, expires_in}` and no tokens: POST the
+    `mfa_token` with a code to /api/v1/auth/login/mfa within 5 minutes.
+
+    401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
     password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
     minutes for this email, until the lock lifts (an address the account
@@ -164,7 +179,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LoginResultEnvelope]
+        Response[ErrorEnvelope | LoginAnswerEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -180,10 +195,15 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: LoginRequest,
-) -> ErrorEnvelope | LoginResultEnvelope | None:
-    """Sign in: an access token, a refresh token and the user.
+) -> ErrorEnvelope | LoginAnswerEnvelope | None:
+    """Sign in: an access token, a refresh token and the user (or, with two-factor sign-in on, the second
+    step).
 
-     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
+     With two-factor sign-in on, the right password answers `{mfa_required:
+    true, mfa_token, methods, expires_in}` and no tokens: POST the
+    `mfa_token` with a code to /api/v1/auth/login/mfa within 5 minutes.
+
+    401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
     password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
     minutes for this email, until the lock lifts (an address the account
@@ -197,7 +217,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LoginResultEnvelope
+        ErrorEnvelope | LoginAnswerEnvelope
     """
 
     return (
