@@ -325,11 +325,22 @@ def test_a_disabled_account_cannot_finish_the_second_step(app, client, make_user
     assert code_of(second_step(client, token, current_code(secret))) == "AUTH_MFA_TOKEN_INVALID_035"
 
 
-@pytest.mark.parametrize("body", [{"mfa_token": "t"}, {"mfa_token": "t", "code": "123456", "credential": {}},
-                                  {"code": "123456"}, {"mfa_token": "t", "code": 123456}])
-def test_login_mfa_wants_the_token_and_exactly_one_proof(client, body):
+@pytest.mark.parametrize("body", [{"code": "123456"}, {"mfa_token": "t", "code": 123456}, {"mfa_token": "t", "credential": "x"},
+                                  {"mfa_token": "t", "code": "123456", "extra": 1}])
+def test_login_mfa_validates_its_fields(client, body):
     response = post(client, "/login/mfa", body, ip=fresh_ip())
     assert response.status_code == 400 and code_of(response) == "REQUEST_VALIDATION_FAILED_004"
+
+
+def test_login_mfa_wants_exactly_one_proof_and_does_not_count_that_as_a_guess(app, client, make_user, clock):
+    user = make_user()
+    secret = enrol(client, user, clock)["secret"]
+    token = first_step(client, user.email)["mfa_token"]
+    for body in ({"mfa_token": token}, {"mfa_token": token, "code": current_code(secret), "credential": {}}):
+        response = post(client, "/login/mfa", body, ip=fresh_ip())
+        assert response.status_code == 401 and code_of(response) == "AUTH_MFA_CODE_INVALID_034"
+    assert get_user(app, user.id).failed_login_count == 0
+    assert second_step(client, token, current_code(secret)).status_code == 200
 
 
 # ------------------------------------------------------------------ lockout

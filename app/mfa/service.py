@@ -197,6 +197,8 @@ def complete_second_step(mfa_token: str, proofs: dict, ctx: RequestContext) -> d
         challenge.consume(pending)
         db.session.commit()
         raise AppError(errors.MFA_TOKEN_INVALID, field="mfa_token")
+    if len(proofs) != 1:  # not a guess: not counted
+        _fail(errors.MFA_CODE_INVALID, "Send exactly one of `code` and `credential`.", field="code")
     now = utcnow()
     signin.refuse_if_locked(user, now, ctx)  # before a code is spent on a sign-in that cannot happen
     [(field, proof)] = proofs.items()
