@@ -158,14 +158,44 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Sign in: an access token, a refresh token and the user.
-         * @description 401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
+         * Sign in: an access token, a refresh token and the user (or, with two-factor sign-in on, the second step).
+         * @description With two-factor sign-in on, the right password answers `{mfa_required:
+         *     true, mfa_token, methods, expires_in}` and no tokens: POST the
+         *     `mfa_token` with a code to /api/v1/auth/login/mfa within 5 minutes.
+         *
+         *     401 AUTH_INVALID_CREDENTIALS_001 for an unknown email and a wrong password
          *     alike; 403 AUTH_ACCOUNT_DISABLED_021 for a disabled account (right
          *     password only); 429 AUTH_ACCOUNT_LOCKED_022 after 10 failures in 15
          *     minutes for this email, until the lock lifts (an address the account
          *     signed in from before still gets in with the right password).
          */
         post: operations["login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/login/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a sign-in with its second factor: an access token, a refresh token and the user.
+         * @description Send the `mfa_token` of the login's `mfa_required` answer with `code` (a
+         *     current TOTP code or an unused recovery code) or a passkey's `credential`.
+         *     The session is at assurance level 2 (`amr` e.g. `["pwd", "otp"]`). A wrong
+         *     code is 401 AUTH_MFA_CODE_INVALID_034 and counts toward the account
+         *     lockout (429 AUTH_ACCOUNT_LOCKED_022); an unknown, used or expired (5
+         *     minutes) `mfa_token`, or one that has had 5 wrong codes, is 401
+         *     AUTH_MFA_TOKEN_INVALID_035: sign in again.
+         */
+        post: operations["loginMfa"];
         delete?: never;
         options?: never;
         head?: never;
@@ -200,6 +230,108 @@ export interface paths {
         put?: never;
         /** End every session of the signed-in user. */
         post: operations["logoutAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your two-factor sign-in: whether TOTP is on, recovery codes left, passkeys. */
+        get: operations["getMfaStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/recovery-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ten new recovery codes (the old ones stop working), given a current code or an unused recovery code.
+         * @description Needs a fresh session. A wrong code is 401 AUTH_MFA_CODE_INVALID_034 and
+         *     counts toward the account lockout.
+         */
+        post: operations["regenerateRecoveryCodes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Turn two-factor sign-in off, given a current code or an unused recovery code.
+         * @description Needs a fresh session. The recovery codes stop working. A wrong code is 401
+         *     AUTH_MFA_CODE_INVALID_034 and counts toward the account lockout.
+         */
+        delete: operations["disableTotp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn two-factor sign-in on with a code from the app just set up: ten recovery codes.
+         * @description The recovery codes are shown this once; keep them safe. 401
+         *     AUTH_MFA_CODE_INVALID_034 for a wrong code (or no setup pending).
+         */
+        post: operations["confirmTotp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/mfa/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start setting up an authenticator app: its secret, `otpauth://` URI and QR code.
+         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033). Nothing changes until
+         *     a code confirms it (POST /auth/mfa/totp/confirm); starting again replaces
+         *     the pending secret. 409 AUTH_MFA_ALREADY_ENABLED_036 when TOTP is on.
+         */
+        post: operations["beginTotpSetup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -607,6 +739,29 @@ export interface paths {
         patch: operations["updateUser"];
         trace?: never;
     };
+    "/api/v1/users/{user_id}/mfa": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove an account's two-factor sign-in and passkeys (admin): its sessions end and the user is emailed.
+         * @description For a user who lost both their authenticator and their recovery codes. 409
+         *     AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+         */
+        delete: operations["resetUserMfa"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -920,6 +1075,16 @@ export interface components {
             /** @example SecurePass123 */
             password: string;
         };
+        LoginAnswerEnvelope: {
+            data: components["schemas"]["LoginResult"] | components["schemas"]["MfaChallenge"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
         LoginResult: {
             /** @description JWT (HS256) for `Authorization: Bearer`. */
             access_token: string;
@@ -979,6 +1144,60 @@ export interface components {
             status: "success";
         };
         MessageEnvelope: {
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        MfaChallenge: {
+            /** @description Seconds until `mfa_token` expires (300). */
+            expires_in: number;
+            /**
+             * @description The second factors the account can answer with: `totp`, `recovery_code`, `passkey`.
+             * @example [
+             *       "totp",
+             *       "recovery_code"
+             *     ]
+             */
+            methods: string[];
+            /** @enum {boolean} */
+            mfa_required: true;
+            /** @description POST it with a code to /auth/login/mfa; single use, dies after 5 wrong codes. */
+            mfa_token: string;
+        };
+        MfaCode: {
+            /**
+             * @description A current code of the authenticator app (6 digits) or an unused recovery code.
+             * @example 123456
+             */
+            code: string;
+        };
+        MfaLogin: {
+            /**
+             * @description A current code of the authenticator app (6 digits) or an unused recovery code.
+             * @example 123456
+             */
+            code?: string;
+            /** @description Instead of `code`: a passkey's assertion (PublicKeyCredential as JSON), for a challenge from POST /auth/passkeys/login/options with this `mfa_token`. */
+            credential?: {
+                [key: string]: unknown;
+            };
+            /** @description The `mfa_token` of the sign-in's `mfa_required` answer. */
+            mfa_token: string;
+        };
+        MfaStatus: {
+            /** @description Passkeys registered to the account. */
+            passkeys: number;
+            /** @description Unused recovery codes. */
+            recovery_codes_left: number;
+            /** @description Two-factor sign-in with an authenticator app is on. */
+            totp_enabled: boolean;
+        };
+        MfaStatusEnvelope: {
+            data: components["schemas"]["MfaStatus"];
             /** @description A human-readable summary. */
             message?: string;
             /**
@@ -1111,8 +1330,32 @@ export interface components {
             status: "ready";
         };
         Reauthenticate: {
+            /**
+             * @description With two-factor sign-in on: a current code of the authenticator app or an unused recovery code.
+             * @example 123456
+             */
+            code?: string;
             /** @example SecurePass123 */
             password: string;
+        };
+        RecoveryCodes: {
+            /**
+             * @description Ten single-use codes, shown this once; each works where a TOTP code does.
+             * @example [
+             *       "abcd-efgh-ijkl-mnop"
+             *     ]
+             */
+            recovery_codes: string[];
+        };
+        RecoveryCodesEnvelope: {
+            data: components["schemas"]["RecoveryCodes"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
         };
         Refresh: {
             refresh_token: string;
@@ -1262,6 +1505,24 @@ export interface components {
         };
         TokenPairEnvelope: {
             data: components["schemas"]["TokenPair"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        TotpSetup: {
+            /** @description `otpauth://totp/...` with the issuer (MFA_ISSUER) and the account's email. */
+            otpauth_uri: string;
+            /** @description `otpauth_uri` as a QR code, an SVG document. */
+            qr_svg: string;
+            /** @description The base32 secret, for typing into an authenticator app; shown this once. */
+            secret: string;
+        };
+        TotpSetupEnvelope: {
+            data: components["schemas"]["TotpSetup"];
             /** @description A human-readable summary. */
             message?: string;
             /**
@@ -1450,8 +1711,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Events of this account. */
                 user_id?: string;
-                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`, `keys.rotated`, `keys.retired`, `passkey.added`, `passkey.renamed`, `passkey.removed`, `passkey.sign_in_failed`, `passkey.counter_regression`. */
-                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted" | "keys.rotated" | "keys.retired" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression";
+                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`, `keys.rotated`, `keys.retired`, `passkey.added`, `passkey.renamed`, `passkey.removed`, `passkey.sign_in_failed`, `passkey.counter_regression`, `auth.mfa_setup_started`, `auth.mfa_enabled`, `auth.mfa_disabled`, `auth.mfa_reset`, `auth.mfa_failed`, `auth.recovery_code_used`, `auth.recovery_codes_regenerated`. */
+                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted" | "keys.rotated" | "keys.retired" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression" | "auth.mfa_setup_started" | "auth.mfa_enabled" | "auth.mfa_disabled" | "auth.mfa_reset" | "auth.mfa_failed" | "auth.recovery_code_used" | "auth.recovery_codes_regenerated";
             };
             header?: never;
             path?: never;
@@ -1695,7 +1956,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LoginResultEnvelope"];
+                    "application/json": components["schemas"]["LoginAnswerEnvelope"];
                 };
             };
             400: components["responses"]["BAD_REQUEST"];
@@ -1703,6 +1964,35 @@ export interface operations {
             403: components["responses"]["FORBIDDEN"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    loginMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaLogin"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -1743,6 +2033,138 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    getMfaStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MfaStatusEnvelope"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    regenerateRecoveryCodes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            409: components["responses"]["CONFLICT"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    disableTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            409: components["responses"]["CONFLICT"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    confirmTotp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MfaCode"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveryCodesEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            409: components["responses"]["CONFLICT"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    beginTotpSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpSetupEnvelope"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            409: components["responses"]["CONFLICT"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -2410,6 +2832,31 @@ export interface operations {
                 };
             };
             400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    resetUserMfa: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];

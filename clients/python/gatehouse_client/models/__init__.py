@@ -48,6 +48,8 @@ from .jwk_crv import JwkCrv
 from .jwk_kty import JwkKty
 from .jwk_use import JwkUse
 from .jwks import Jwks
+from .login_answer_envelope import LoginAnswerEnvelope
+from .login_answer_envelope_status import LoginAnswerEnvelopeStatus
 from .login_request import LoginRequest
 from .login_result import LoginResult
 from .login_result_envelope import LoginResultEnvelope
@@ -59,6 +61,13 @@ from .me_update_result_envelope import MeUpdateResultEnvelope
 from .me_update_result_envelope_status import MeUpdateResultEnvelopeStatus
 from .message_envelope import MessageEnvelope
 from .message_envelope_status import MessageEnvelopeStatus
+from .mfa_challenge import MfaChallenge
+from .mfa_code_request import MfaCodeRequest
+from .mfa_login_request import MfaLoginRequest
+from .mfa_login_request_credential import MfaLoginRequestCredential
+from .mfa_status import MfaStatus
+from .mfa_status_envelope import MfaStatusEnvelope
+from .mfa_status_envelope_status import MfaStatusEnvelopeStatus
 from .not_ready import NotReady
 from .not_ready_status import NotReadyStatus
 from .override import Override
@@ -80,6 +89,9 @@ from .profile_update_request_preferences import ProfileUpdateRequestPreferences
 from .ready import Ready
 from .ready_status import ReadyStatus
 from .reauthenticate import Reauthenticate
+from .recovery_codes import RecoveryCodes
+from .recovery_codes_envelope import RecoveryCodesEnvelope
+from .recovery_codes_envelope_status import RecoveryCodesEnvelopeStatus
 from .refresh_request import RefreshRequest
 from .register_passkey import RegisterPasskey
 from .register_request import RegisterRequest
@@ -104,6 +116,9 @@ from .token_pair import TokenPair
 from .token_pair_envelope import TokenPairEnvelope
 from .token_pair_envelope_status import TokenPairEnvelopeStatus
 from .token_pair_token_type import TokenPairTokenType
+from .totp_setup import TotpSetup
+from .totp_setup_envelope import TotpSetupEnvelope
+from .totp_setup_envelope_status import TotpSetupEnvelopeStatus
 from .user import User
 from .user_envelope import UserEnvelope
 from .user_envelope_status import UserEnvelopeStatus
@@ -162,6 +177,8 @@ __all__ = (
     "JwkKty",
     "Jwks",
     "JwkUse",
+    "LoginAnswerEnvelope",
+    "LoginAnswerEnvelopeStatus",
     "LoginRequest",
     "LoginResult",
     "LoginResultEnvelope",
@@ -173,6 +190,13 @@ __all__ = (
     "MeUpdateResult",
     "MeUpdateResultEnvelope",
     "MeUpdateResultEnvelopeStatus",
+    "MfaChallenge",
+    "MfaCodeRequest",
+    "MfaLoginRequest",
+    "MfaLoginRequestCredential",
+    "MfaStatus",
+    "MfaStatusEnvelope",
+    "MfaStatusEnvelopeStatus",
     "NotReady",
     "NotReadyStatus",
     "Override",
@@ -194,6 +218,9 @@ __all__ = (
     "Ready",
     "ReadyStatus",
     "Reauthenticate",
+    "RecoveryCodes",
+    "RecoveryCodesEnvelope",
+    "RecoveryCodesEnvelopeStatus",
     "RefreshRequest",
     "RegisteredUser",
     "RegisteredUserEnvelope",
@@ -218,6 +245,9 @@ __all__ = (
     "TokenPairEnvelope",
     "TokenPairEnvelopeStatus",
     "TokenPairTokenType",
+    "TotpSetup",
+    "TotpSetupEnvelope",
+    "TotpSetupEnvelopeStatus",
     "User",
     "UserEnvelope",
     "UserEnvelopeStatus",
