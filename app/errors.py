@@ -78,7 +78,7 @@ MFA_ALREADY_ENABLED = _register("AUTH_MFA_ALREADY_ENABLED_036", 409, "Two-factor
 MFA_NOT_ENABLED = _register("AUTH_MFA_NOT_ENABLED_037", 409, "Two-factor sign-in is not on.")
 MFA_ENROLLMENT_REQUIRED = _register("AUTH_MFA_ENROLLMENT_REQUIRED_038", 403,
                                     "Admin routes need a session signed in with a second factor.")
-# Signing keys and introspection (SPEC §11, docs/signing-keys.md).
+# Signing keys and introspection (docs/signing-keys.md).
 SIGNING_KEY_NOT_FOUND = _register("KEYS_NOT_FOUND_050", 404, "No such signing key.")
 SIGNING_KEY_IN_USE = _register("KEYS_KEY_IN_USE_051", 409,
                                "This key signs new tokens: rotate to a new key before retiring it.")
@@ -88,7 +88,7 @@ INTROSPECTION_TOKEN_INVALID = _register("AUTH_INTROSPECTION_TOKEN_INVALID_053", 
                                         "A valid introspection token is required.")
 # A passkey ceremony that does not verify: 401 at sign-in (as here), 400 at registration (PASSKEY_REJECTED).
 PASSKEY_INVALID = _register("AUTH_PASSKEY_INVALID_039", 401, "The passkey could not be verified.")
-# The same catalogue code answered 400 where a signed-in user registers a passkey (SPEC §12).
+# The same catalogue code answered 400 where a signed-in user registers a passkey (docs/passkeys.md).
 PASSKEY_REJECTED = ErrorCode(PASSKEY_INVALID.code, 400, "The passkey could not be verified.")
 PASSKEY_NOT_FOUND = _register("AUTH_PASSKEY_NOT_FOUND_054", 404, "Passkey not found.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")

@@ -1,4 +1,4 @@
-"""The seed's scenario (§11.3): 1000 concurrent users on a realistic mix.
+"""The mixed-traffic scenario (bench/README.md): 1000 concurrent users on a realistic mix.
 
     locust -f bench/locustfile.py --headless -u 1000 -r 50 -t 90s --host http://127.0.0.1:PORT
 

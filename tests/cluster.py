@@ -1,5 +1,5 @@
 """Several Gatehouse instances on one PostgreSQL and one Redis, as an operator
-runs them (SPEC §15): gunicorn masters (deploy/gunicorn.conf.py), `python
+runs them (docs/scaling.md): gunicorn masters (deploy/gunicorn.conf.py), `python
 worker.py` processes sending to an SMTP sink, nginx (Debian's, as a plain
 process) in front with every master as an upstream. Each on a free loopback
 port; everything is stopped by `stop()`.

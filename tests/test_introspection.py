@@ -1,4 +1,4 @@
-"""POST /api/v1/auth/introspect (RFC 7662, SPEC §11) and GET /.well-known/jwks.json:
+"""POST /api/v1/auth/introspect (RFC 7662, docs/signing-keys.md) and GET /.well-known/jwks.json:
 active only for a live access token of a live session of an active user; every
 dead token is `{"active": false}`; the caller must hold INTROSPECTION_TOKEN."""
 

@@ -1,5 +1,5 @@
 """Maintenance mode agrees across processes within 1 s, in both directions,
-always (SPEC §15, issue 14): what used to hold an old value in one process
+always (docs/scaling.md, issue 14): what used to hold an old value in one process
 (the Redis circuit breaker, an old read stored after a newer one), and two
 gunicorn masters on one Redis toggled through the API."""
 

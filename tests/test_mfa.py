@@ -1,4 +1,4 @@
-"""Two-factor sign-in (SPEC §10, docs/mfa.md) as an attacker would try it:
+"""Two-factor sign-in (docs/mfa.md) as an attacker would try it:
 enrolment, the two-step login, replayed and drifting codes, a second step
 guessed to exhaustion, expired and foreign `mfa_token`s, recovery codes used
 twice, turning it off, new codes, an admin's reset, re-authentication, the

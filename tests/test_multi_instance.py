@@ -1,6 +1,6 @@
 """Two gunicorn masters (two workers each), two `python worker.py` and nginx in
-front of both, on one PostgreSQL and one Redis, behave as one service (SPEC
-§15, issue 14): sessions, revocation, refresh reuse, password change, admin
+front of both, on one PostgreSQL and one Redis, behave as one service
+(docs/scaling.md, issue 14): sessions, revocation, refresh reuse, password change, admin
 disable, per-IP limits, lockout, flag overrides, exactly-once email, the
 maintenance toggle, and a master SIGKILLed under traffic through nginx.
 

@@ -1,4 +1,4 @@
-"""The pages of the emailed links (SPEC §14, docs/pages.md): /verify-email,
+"""The pages of the emailed links (docs/pages.md): /verify-email,
 /confirm-email-change and /reset-password. A GET never spends a link; the
 form's POST (with its CSRF token) confirms through the API's services; every
 state (valid, used, expired, invalid, wrong CSRF) has its page; the security

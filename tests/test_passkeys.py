@@ -1,4 +1,4 @@
-"""Passkeys (SPEC §12): registration and sign-in ceremonies end to end with a
+"""Passkeys (docs/passkeys.md): registration and sign-in ceremonies end to end with a
 software authenticator (tests/webauthn_authenticator.py), and what an
 attacker tries: another origin or RP id, a replayed or expired challenge,
 someone else's passkey, no user verification, a forged signature, a cloned
@@ -577,7 +577,7 @@ def test_removing_a_passkey_needs_a_fresh_session(app, client, enrolled, monkeyp
     response = client.delete(f"{PASSKEYS}/{passkey['id']}", headers=headers)
     assert response.status_code == 403 and code(response) == "AUTH_REAUTH_REQUIRED_033"
     assert stored_passkey(app, passkey["id"]) is not None
-    # Listing and renaming are not sensitive (SPEC §9 names adding and removing).
+    # Listing and renaming are not sensitive (docs/passkeys.md names adding and removing).
     assert client.get(PASSKEYS, headers=headers).status_code == 200
     assert client.patch(f"{PASSKEYS}/{passkey['id']}", json={"name": "x"}, headers=headers).status_code == 200
 

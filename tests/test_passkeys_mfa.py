@@ -1,4 +1,4 @@
-"""The passkey as a second factor (SPEC §10, §12): registered in the second
+"""The passkey as a second factor (docs/mfa.md, docs/passkeys.md): registered in the second
 factors' registry (app.mfa.factors), checked by the same ceremony rules as a
 passkey sign-in, removed by an admin's MFA reset through the registry."""
 

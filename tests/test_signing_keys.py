@@ -1,4 +1,4 @@
-"""Signing keys (SPEC §11): EdDSA and ES256 access tokens with a kid, rotation and
+"""Signing keys (docs/signing-keys.md): EdDSA and ES256 access tokens with a kid, rotation and
 retirement with tokens of several keys alive, JWT_PRIVATE_KEY_FILE, and every
 token that must be refused once an asymmetric algorithm is on."""
 

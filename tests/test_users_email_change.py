@@ -53,7 +53,7 @@ def test_new_email_gets_a_link_old_email_a_notice_and_the_account_keeps_its_emai
     assert confirm["to"] == "new@example.com" and confirm["template"] == "change_email_confirm"
     assert set(confirm["context"]) == {"full_name", "link", "new_email", "expires_in_hours"}
     link = urlsplit(confirm["context"]["link"])
-    assert f"{link.scheme}://{link.netloc}" == app.config["FRONTEND_URL"] and link.path == "/confirm-email-change"  # (SPEC §14)
+    assert f"{link.scheme}://{link.netloc}" == app.config["FRONTEND_URL"] and link.path == "/confirm-email-change"  # (docs/pages.md)
     plain = parse_qs(link.query)["token"][0]
     assert hash_token(plain) == token.token_hash  # only the hash is stored
     assert plain not in token.token_hash

@@ -224,8 +224,8 @@ def unset_flag(name: str, user_id: uuid.UUID | None, ctx: RequestContext) -> dic
 # ------------------------------------------------------ maintenance mode
 #
 # Every request asks whether maintenance mode is on, so each process keeps the
-# value it last read and re-reads Redis every MAINTENANCE_CHECK_SECONDS. SPEC
-# §15 wants every process to follow a change within 1 s in both directions,
+# value it last read and re-reads Redis every MAINTENANCE_CHECK_SECONDS.
+# docs/scaling.md wants every process to follow a change within 1 s in both directions,
 # always; what used to break it (issue 14, docs/scaling.md):
 #
 # - The read went through `cache.safe`, whose circuit breaker skips Redis for

@@ -1,5 +1,5 @@
 """Token introspection (RFC 7662): POST /api/v1/auth/introspect, for resource
-servers that must see a revocation at once (SPEC §11, docs/signing-keys.md).
+servers that must see a revocation at once (docs/signing-keys.md).
 
 - `service`: whether a token is live, and its claims (no HTTP);
 - `routes`: the route, guarded by INTROSPECTION_TOKEN;

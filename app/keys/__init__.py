@@ -1,4 +1,4 @@
-"""Signing keys for access tokens (SPEC §11, docs/signing-keys.md).
+"""Signing keys for access tokens (docs/signing-keys.md).
 
 - `material`: make, load and publish Ed25519 / P-256 keys (no Flask, no database);
 - `ring`: this process's key set (which key signs, which verify), kept in step

@@ -1,4 +1,4 @@
-"""Server-rendered pages (SPEC §14): the pages the emailed links open, and the
+"""Server-rendered pages (docs/pages.md): the pages the emailed links open, and the
 infrastructure any feature uses to add a page of its own (docs/pages.md).
 
 - `PageBlueprint`: a Flask blueprint whose every response carries the pages'

@@ -1,4 +1,4 @@
-"""The pages the emailed links open (SPEC §14): /verify-email, /confirm-email-change
+"""The pages the emailed links open (docs/pages.md): /verify-email, /confirm-email-change
 and /reset-password, each `?token=…`.
 
 A GET only looks at the link (app.pages.service.link_state) and shows a form;

@@ -1,4 +1,4 @@
-"""The passkey as a second factor (SPEC §10, §12; docs/mfa.md, docs/passkeys.md).
+"""The passkey as a second factor (docs/mfa.md, docs/passkeys.md).
 
 Registered in app.mfa.factors' registry as `passkey`: its proof arrives as
 `credential` (an assertion, as at POST /auth/passkeys/login) and a session

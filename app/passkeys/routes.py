@@ -1,7 +1,7 @@
-"""Passkey routes (SPEC §12) under /api/v1/auth/passkeys: registering,
+"""Passkey routes (docs/passkeys.md) under /api/v1/auth/passkeys: registering,
 listing, renaming and removing passkeys, and signing in with one.
 
-Adding and removing a passkey need a fresh session (SPEC §9). The sign-in
+Adding and removing a passkey need a fresh session (README: Security model). The sign-in
 routes are limited per client IP like /auth/login.
 """
 
