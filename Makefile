@@ -24,3 +24,9 @@ clients:    ## openapi.json and both clients from the code (run it after adding 
 bench:      ## the benchmark (bench/README.md): seeds gatehouse_bench, runs wrk and Locust, writes bench/results/
 	.venv/bin/python -m pip install --quiet -r bench/requirements.txt
 	.venv/bin/python -m bench.run $(BENCH_ARGS)
+
+.PHONY: translations
+translations: ## extract the sentences of pages and emails, update every catalogue, compile them (README "Adding a language")
+	.venv/bin/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --omit-header -o app/translations/messages.pot .
+	.venv/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	.venv/bin/pybabel compile -d app/translations --statistics

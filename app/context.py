@@ -35,6 +35,8 @@ class RequestContext:
     """The caller's session, on the same routes."""
     aal: int | None = None
     """The assurance level that session signed in with (1 or 2, docs/mfa.md), on the same routes."""
+    accept_language: str | None = None
+    """The Accept-Language header as sent (registration keeps its tags: app.i18n)."""
 
     @property
     def from_request(self) -> bool:
@@ -51,4 +53,5 @@ def request_context() -> RequestContext:
         user_id=g.get("user_id"),
         session_id=g.get("session_id"),
         aal=g.get("token_claims", {}).get("aal"),
+        accept_language=request.headers.get("Accept-Language"),
     )

@@ -42,15 +42,19 @@ def supported_locales() -> tuple[str, ...]:
 def negotiate(*preferences: str | None) -> str | None:
     """The first supported language among `preferences` (each a language tag such
     as "de-AT" or an Accept-Language value), matching "de-AT" to "de"; None if none."""
-    supported = supported_locales()
+    supported = {tag.lower(): tag for tag in supported_locales()}
     for preference in preferences:
         if not preference or not isinstance(preference, str):
             continue
-        accept = parse_accept_header(preference[:1000], LanguageAccept)
-        # werkzeug's best_match also falls back from "de-AT" to "de".
-        match = accept.best_match(supported)
-        if match:
-            return match
+        # In the order the person gave (werkzeug's best_match would prefer a later exact
+        # "en" to an earlier "de-CH"): the tag itself, else its language ("de-CH" -> "de").
+        for tag, quality in parse_accept_header(preference[:1000], LanguageAccept):
+            tag = tag.replace("_", "-").lower()
+            if quality <= 0 or tag == "*":
+                continue
+            match = supported.get(tag) or supported.get(tag.split("-", 1)[0])
+            if match:
+                return match
     return None
 
 

@@ -93,6 +93,9 @@ class User(db.Model):
     created_at: Mapped[datetime] = _created_at()
     updated_at: Mapped[datetime] = _updated_at()
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The language tags of the registration's Accept-Language (app.i18n): the
+    # language of emails and pages until the profile's preferences.locale says otherwise.
+    accept_language: Mapped[str | None] = mapped_column(String(100))
 
     profile: Mapped[UserProfile | None] = relationship(back_populates="user", uselist=False, lazy="select")
 

@@ -40,6 +40,7 @@ from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError, fail
 from app.extensions import db
+from app.i18n import locale_for_user
 from app.models import Session, User, UserToken, utcnow
 from app.security.passwords import connection_released, hash_password, verify_password
 from app.security.tokens import hash_token, new_token
@@ -106,7 +107,7 @@ def _send_reset_link(user: User, now) -> None:
     link = new_reset_link(user, now)
     queue_email(user.email, "reset_password", {
         "full_name": user.full_name, "link": link, "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"],
-    })
+    }, locale=locale_for_user(user))
 
 
 # -------------------------------------------------------- reset password
@@ -170,7 +171,7 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     audit.record_event(audit.PASSWORD_RESET, ctx=ctx, user_id=user.id, details={"sessions_ended": len(ended)})
     if not was_verified:
         audit.record_event(audit.VERIFIED, ctx=ctx, user_id=user.id, details={"by": "password_reset"})
-    queue_email(user.email, "password_changed", {"full_name": user.full_name})
+    queue_email(user.email, "password_changed", {"full_name": user.full_name}, locale=locale_for_user(user))
     db.session.commit()
 
 
@@ -238,5 +239,6 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     void_pending_links(user_id, now)
     ended = sessions.end_user_sessions(user_id, reason="password_changed", keep=session_id)
     audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details={"sessions_ended": len(ended)})
-    queue_email(changed.email, "password_changed", {"full_name": changed.full_name})
+    queue_email(changed.email, "password_changed", {"full_name": changed.full_name},
+                locale=locale_for_user(db.session.get(User, user_id)))
     db.session.commit()

@@ -23,6 +23,7 @@ from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError, fail
 from app.extensions import db
+from app.i18n import locale_for_user, normalize_accept_language
 from app.models import Session, User, UserToken, utcnow
 from app.security.passwords import (
     connection_released,
@@ -66,7 +67,8 @@ def register_user(email: str, password: str, full_name: str, ctx: RequestContext
         fail(errors.EMAIL_EXISTS, field="email")
     with connection_released():
         password_hash = hash_password(password)
-    user = User(id=uuid.uuid4(), email=email, password_hash=password_hash, full_name=full_name)
+    user = User(id=uuid.uuid4(), email=email, password_hash=password_hash, full_name=full_name,
+                accept_language=normalize_accept_language(ctx.accept_language))
     db.session.add(user)
     _flush_unless_email_taken()
     _send_verification(user)
@@ -85,7 +87,7 @@ def _send_verification(user: User) -> None:
         "full_name": user.full_name,
         "link": f"{config['FRONTEND_URL']}/verify-email?token={token}",
         "expires_in_hours": hours,
-    })
+    }, locale=locale_for_user(user))
 
 
 def verify_email(token: str, ctx: RequestContext) -> User:

@@ -32,6 +32,7 @@ from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError, ErrorCode, fail
 from app.extensions import db
+from app.i18n import locale_for_user
 from app.mfa import factors
 from app.models import User, utcnow
 from app.security.access_tokens import issue_access_token
@@ -96,7 +97,7 @@ def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal
         queue_email(user.email, "new_sign_in", {
             "full_name": user.full_name, "device": origin.device, "ip": origin.ip,
             "at": now.strftime("%Y-%m-%d %H:%M UTC"),
-        })
+        }, locale=locale_for_user(user))
         audit.record_event(audit.NEW_SIGN_IN, ctx=ctx, user_id=user.id,
                            details={"session_id": str(session.id), "device": origin.device, "network": origin.network})
     details = {"session_id": str(session.id), "method": method, "aal": aal, "amr": list(amr)}

@@ -155,7 +155,7 @@ def _send(message: OutboxMessage) -> None:
         if is_scrubbed(payload) or not isinstance(context, dict):
             raise PermanentFailure("the message's link was removed (expired); the user must ask for a new one")
         defaults = {"frontend_url": config["FRONTEND_URL"]}
-        rendered = rendering.render(payload.get("template"), {**defaults, **context})
+        rendered = rendering.render(payload.get("template"), {**defaults, **context}, locale=payload.get("locale"))
         email = sender.build_message(to=payload.get("to"), rendered=rendered,
                                      sender=config["MAIL_DEFAULT_SENDER"], message_id=message.message_id)
         sender.send(email, config)

@@ -27,6 +27,7 @@ from rq.job import Job, JobStatus
 from app.commit_hooks import AfterCommit
 from app.email import delivery
 from app.extensions import db, get_queue
+from app.i18n import DEFAULT_LOCALE
 from app.models import OutboxMessage, utcnow
 
 log = logging.getLogger("gatehouse.outbox")
@@ -37,9 +38,14 @@ FAILURE_TTL_SECONDS = 7 * 24 * 3600
 _LIVE_JOB_STATUSES = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED, JobStatus.CREATED}
 
 
-def queue_email(to: str, template: str, context: dict) -> OutboxMessage:
-    """Queue `template` (see app/email/templates) to `to`, in the current transaction."""
-    return _add(OutboxMessage.KIND_EMAIL, {"to": to, "template": template, "context": context})
+def queue_email(to: str, template: str, context: dict, locale: str | None = None) -> OutboxMessage:
+    """Queue `template` (see app/email/templates) to `to`, in the current transaction,
+    written in `locale` (app.i18n.locale_for_user(user); English when None).
+    The payload names a locale only when it is not English (the default)."""
+    payload = {"to": to, "template": template, "context": context}
+    if locale and locale != DEFAULT_LOCALE:
+        payload["locale"] = locale
+    return _add(OutboxMessage.KIND_EMAIL, payload)
 
 
 def queue_webhook(event_payload: dict) -> OutboxMessage:

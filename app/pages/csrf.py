@@ -55,7 +55,9 @@ def generate_token(form: str) -> str:
 def is_valid(form: str) -> bool:
     """Whether this POST carries a good token for `form` from this browser."""
     origin = request.headers.get("Origin")
-    if origin and origin != request.host_url.rstrip("/"):
+    # "null": under Referrer-Policy no-referrer, browsers send `Origin: null` with a
+    # page's own form posts; only a named other origin is a sign of another site.
+    if origin and origin != "null" and origin != request.host_url.rstrip("/"):
         return False
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
         return False

@@ -40,7 +40,8 @@ def _token() -> str:
 def _confirmation_page(kind: str, purposes: tuple[str, ...]):
     token = _token()
     state = service.link_state(token, purposes)
-    use_locale(state.locale)
+    if state.locale:  # the account's language; else the browser's (app.i18n.select_locale)
+        use_locale(state.locale)
     context = {"token": token, "change": _is_change(kind, state.purpose), "new_email": state.new_email}
     if request.method == "GET" or state.state != service.VALID:
         return render_page("pages/confirm_email.html", 200 if state.state == service.VALID else 400,
@@ -76,7 +77,8 @@ def reset_password_page():
     """The link of the password-reset email: the new password, twice."""
     token = _token()
     state = service.link_state(token, service.RESET_PURPOSES)
-    use_locale(state.locale)
+    if state.locale:  # the account's language; else the browser's (app.i18n.select_locale)
+        use_locale(state.locale)
     if request.method == "GET" or state.state != service.VALID:
         return render_page("pages/reset_password.html", 200 if state.state == service.VALID else 400,
                            state=state.state, token=token, problems={})

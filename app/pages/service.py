@@ -21,11 +21,26 @@ from app.auth.schemas import ResetPasswordSchema
 from app.context import RequestContext
 from app.errors import AppError
 from app.extensions import db
-from app.i18n import DEFAULT_LOCALE, locale_for_user
+from app.i18n import locale_for_user
 from app.models import User, UserToken, utcnow
 from app.security.tokens import hash_token
 
 VALID, USED, EXPIRED, INVALID = "valid", "used", "expired", "invalid"
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogues (pybabel extract -k N_) without translating it here."""
+    return message
+
+
+# The API's password messages (app/security/password_rules.py), in the catalogues so that
+# the reset page shows them translated; a message not listed here is shown as the API words it.
+API_MESSAGES = (
+    N_("Password must be 8 to 128 characters long."),
+    N_("Password must contain at least one uppercase letter."),
+    N_("Password must contain at least one digit."),
+    N_("The two passwords are not the same."),
+)
 TOKEN_MAX_LENGTH = 512
 EMAIL_PURPOSES = (UserToken.PURPOSE_VERIFY_EMAIL, UserToken.PURPOSE_CHANGE_EMAIL)
 CHANGE_PURPOSES = (UserToken.PURPOSE_CHANGE_EMAIL,)
@@ -37,8 +52,8 @@ class LinkState:
     state: str
     """VALID, USED (spent, or voided by a newer link or a password change), EXPIRED or INVALID."""
     purpose: str | None = None
-    locale: str = DEFAULT_LOCALE
-    """The language of the account the link belongs to (app.i18n.locale_for_user); English if unknown."""
+    locale: str | None = None
+    """The language of the account the link belongs to (app.i18n.locale_for_user); None if unknown."""
     new_email: str | None = None
     """An email change's new address."""
 
@@ -54,7 +69,7 @@ def link_state(token: str | None, purposes: tuple[str, ...]) -> LinkState:
         db.session.rollback()
         return LinkState(INVALID)
     user = db.session.get(User, row.user_id)
-    locale = locale_for_user(user) if user is not None else DEFAULT_LOCALE
+    locale = locale_for_user(user) if user is not None else None
     state = _state(row, user)
     result = LinkState(state, row.purpose, locale, row.new_email if row.purpose == UserToken.PURPOSE_CHANGE_EMAIL else None)
     db.session.rollback()  # a read: hold no connection while the page renders

@@ -28,6 +28,7 @@ from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
 from app.fields import Email, FullName
+from app.i18n import locale_for_user
 from app.models import User, UserToken, utcnow
 from app.pagination import page_of
 from app.security.guards import require_admin_assurance
@@ -212,13 +213,15 @@ def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> No
     db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_CHANGE_EMAIL, token_hash=token_hash,
                              new_email=new_email, created_at=now, expires_at=now + timedelta(hours=hours)))
     link = f"{current_app.config['FRONTEND_URL']}/confirm-email-change?token={token}"
+    locale = locale_for_user(user)
     queue_email(new_email, "change_email_confirm",
-                {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours})
+                {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours},
+                locale=locale)
     # The notice tells the owner how to take the account back: a reset link (to this,
     # the current address), which ends every session and voids this change's link.
     queue_email(user.email, "change_email_notice", {
         "full_name": user.full_name, "new_email": new_email, "link": recovery.new_reset_link(user, now),
-        "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"]})
+        "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"]}, locale=locale)
     audit.record_event(audit.EMAIL_CHANGE_REQUESTED, ctx=ctx, user_id=user.id, details={"new_email": new_email})
 
 
