@@ -89,3 +89,43 @@ def test_embedded_default_signs_up_verifies_and_signs_in_end_to_end(embedded_ser
     headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
     me = requests.get(base + "/api/v1/users/me", headers=headers, timeout=10)
     assert me.status_code == 200 and me.json()["data"]["email"] == "ada@example.com"
+
+
+def test_embedded_default_does_the_two_step_sign_in(embedded_server):
+    """Two-factor sign-in on SQLite and the in-process Redis stand-in: set up
+    TOTP (the development key ring encrypts the secret), confirm, then sign in
+    with the password and a recovery code; the code does not work twice."""
+    import re
+
+    import pyotp
+
+    base, log_path, _ = embedded_server
+    api = base + "/api/v1/auth"
+    body = {"email": "grace@example.com", "password": "SecurePass123", "full_name": "Grace Hopper", "terms_accepted": True}
+    assert requests.post(api + "/register", json=body, timeout=60).status_code == 201
+    deadline = time.time() + 10
+    tokens = []
+    while not tokens and time.time() < deadline:
+        tokens = re.findall(r"/verify-email\?token=([A-Za-z0-9_-]+)", log_path.read_text())
+        time.sleep(0.1)
+    assert requests.post(api + "/verify-email", json={"token": tokens[-1]}, timeout=60).status_code == 200
+    credentials = {"email": "grace@example.com", "password": "SecurePass123"}
+    headers = {"Authorization": f"Bearer {requests.post(api + '/login', json=credentials, timeout=60).json()['data']['access_token']}"}
+
+    setup = requests.post(api + "/mfa/totp/setup", headers=headers, timeout=60)
+    assert setup.status_code == 200, setup.text
+    code = pyotp.parse_uri(setup.json()["data"]["otpauth_uri"]).now()
+    confirmed = requests.post(api + "/mfa/totp/confirm", json={"code": code}, headers=headers, timeout=60)
+    assert confirmed.status_code == 200, confirmed.text
+    recovery = confirmed.json()["data"]["recovery_codes"][0]
+
+    step = requests.post(api + "/login", json=credentials, timeout=60).json()["data"]
+    assert step["mfa_required"] is True and step["methods"] == ["totp", "recovery_code"]
+    signed = requests.post(api + "/login/mfa", json={"mfa_token": step["mfa_token"], "code": recovery}, timeout=60)
+    assert signed.status_code == 200, signed.text
+    me = requests.get(base + "/api/v1/users/me", timeout=60,
+                      headers={"Authorization": f"Bearer {signed.json()['data']['access_token']}"})
+    assert me.status_code == 200
+    again = requests.post(api + "/login", json=credentials, timeout=60).json()["data"]
+    reused = requests.post(api + "/login/mfa", json={"mfa_token": again["mfa_token"], "code": recovery}, timeout=60)
+    assert reused.status_code == 401 and reused.json()["error"]["code"] == "AUTH_MFA_CODE_INVALID_034"
