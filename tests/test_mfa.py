@@ -662,3 +662,17 @@ def test_admin_reset_of_an_account_with_only_passkeys(app, client, make_user):
     admin_headers = bearer(signed_in(client, admin.email)["access_token"])
     assert client.delete(f"/api/v1/users/{user.id}/mfa", headers=admin_headers).status_code == 204
     assert client.delete(f"/api/v1/users/{user.id}/mfa", headers=admin_headers).status_code == 409
+
+
+def test_mfa_emails_speak_the_users_language(app, client, make_user, clock):
+    from app.email.rendering import render
+
+    user = make_user(accept_language="de-DE,de;q=0.9")
+    enrolled = enrol(client, user, clock)
+    assert second_step(client, first_step(client, user.email)["mfa_token"], enrolled["recovery_codes"][0]).status_code == 200
+    for template in ("mfa_enabled", "recovery_code_used"):
+        [message] = emailed_messages(app, to=user.email, template=template)
+        assert message["locale"] == "de"
+    used = render("recovery_code_used", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC", "remaining": 9}, locale="de")
+    assert used.subject == "Ein Wiederherstellungscode wurde verwendet"
+    assert "Verbleibende Wiederherstellungscodes: 9." in used.text and "Hallo Ada," in used.html

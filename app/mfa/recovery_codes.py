@@ -24,6 +24,7 @@ from app import audit
 from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.extensions import db
+from app.i18n import locale_for_user
 from app.mfa import factors
 from app.models import RecoveryCode, User, utcnow
 
@@ -81,7 +82,8 @@ def notify_used(user: User, ctx: RequestContext, *, where: str) -> int:
     "sign_in", "disable", "regenerate"); returns how many are left."""
     left = remaining(user.id)
     queue_email(user.email, "recovery_code_used", {"full_name": user.full_name, "remaining": left,
-                                                   "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")})
+                                                   "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")},
+                locale=locale_for_user(user))
     audit.record_event(audit.RECOVERY_CODE_USED, ctx=ctx, user_id=user.id, details={"remaining": left, "where": where})
     return left
 

@@ -19,6 +19,7 @@ from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
+from app.i18n import locale_for_user
 from app.mfa import challenge, factors, recovery_codes, totp
 from app.models import User, utcnow
 
@@ -100,7 +101,7 @@ def confirm_totp(user_id, code: str, ctx: RequestContext) -> dict:
         _fail(errors.MFA_CODE_INVALID, field="code")
     codes = recovery_codes.replace_codes(user.id)
     challenge.end_all(user.id)
-    queue_email(user.email, "mfa_enabled", {"full_name": user.full_name, "at": _stamp()})
+    queue_email(user.email, "mfa_enabled", {"full_name": user.full_name, "at": _stamp()}, locale=locale_for_user(user))
     audit.record_event(audit.MFA_ENABLED, ctx=ctx, user_id=user.id, details={"method": "totp"})
     db.session.commit()
     return {"recovery_codes": codes}
@@ -133,7 +134,7 @@ def disable_totp(user_id, code: str, ctx: RequestContext) -> None:
     totp.remove(user.id)
     recovery_codes.remove(user.id)
     challenge.end_all(user.id)
-    queue_email(user.email, "mfa_disabled", {"full_name": user.full_name, "at": _stamp()})
+    queue_email(user.email, "mfa_disabled", {"full_name": user.full_name, "at": _stamp()}, locale=locale_for_user(user))
     audit.record_event(audit.MFA_DISABLED, ctx=ctx, user_id=user.id, details={"proved_with": used})
     db.session.commit()
 
@@ -146,7 +147,7 @@ def regenerate_recovery_codes(user_id, code: str, ctx: RequestContext) -> dict:
         _fail(errors.MFA_NOT_ENABLED)
     used = _check_code(user, code, ctx, where="regenerate")
     codes = recovery_codes.replace_codes(user.id)
-    queue_email(user.email, "recovery_codes_regenerated", {"full_name": user.full_name, "at": _stamp()})
+    queue_email(user.email, "recovery_codes_regenerated", {"full_name": user.full_name, "at": _stamp()}, locale=locale_for_user(user))
     audit.record_event(audit.RECOVERY_CODES_REGENERATED, ctx=ctx, user_id=user.id, details={"proved_with": used})
     db.session.commit()
     return {"recovery_codes": codes}
@@ -234,7 +235,7 @@ def admin_reset(user_id, ctx: RequestContext) -> None:
     removed = {f.name: f.remove(user.id) for f in _every_factor()}
     challenge.end_all(user.id)
     ended = sessions.end_user_sessions(user.id, reason="mfa_reset")
-    queue_email(user.email, "mfa_reset", {"full_name": user.full_name, "at": _stamp()})
+    queue_email(user.email, "mfa_reset", {"full_name": user.full_name, "at": _stamp()}, locale=locale_for_user(user))
     audit.record_event(audit.MFA_RESET, ctx=ctx, user_id=user.id,
                        details={"by": str(ctx.user_id) if ctx.user_id else None, "removed": removed,
                                 "sessions_ended": len(ended)})
