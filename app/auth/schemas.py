@@ -63,6 +63,9 @@ class ReauthenticateSchema(Schema):
     code = fields.String(load_only=True, validate=validate.Length(min=1, max=64), metadata={
         "description": "With two-factor sign-in on: a current code of the authenticator app or an unused recovery code.",
         "example": "123456"})
+    credential = fields.Dict(load_only=True, metadata={
+        "description": "With two-factor sign-in on, instead of `code`: a passkey's assertion (PublicKeyCredential "
+                       "as JSON) for a challenge from POST /auth/passkeys/login/options."})
 
 
 # ---------------------------------------------------------------- responses

@@ -93,14 +93,18 @@ def delete_passkey(passkey_id):
 @blp.rate_limited(LOGIN_OPTIONS_LIMIT)
 @blp.arguments(PasskeyLoginOptionsSchema)
 @blp.response(200, envelope(RequestOptionsSchema))
+@blp.errors(401)
 def start_passkey_login(body):
     """Start a passkey sign-in: options for navigator.credentials.get().
 
-    `allowCredentials` is always empty (the browser offers the passkeys it
-    holds for this site), so the answer is the same for any `email`, with an
-    account or not. The challenge is good for one sign-in within 5 minutes.
+    `allowCredentials` is empty (the browser offers the passkeys it holds for
+    this site), so the answer is the same for any `email`, with an account or
+    not. With `mfa_token` instead, the options are for the second step of a
+    sign-in (POST /auth/login/mfa with `credential`) and list the account's
+    passkeys; 401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired
+    token. The challenge is good for one sign-in within 5 minutes.
     """
-    return {"data": service.authentication_options(body.get("email"))}
+    return {"data": service.authentication_options(body.get("email"), body.get("mfa_token"))}
 
 
 @blp.route("/login", methods=["POST"])

@@ -106,6 +106,10 @@ class RenamePasskeySchema(Schema):
 class PasskeyLoginOptionsSchema(Schema):
     email = Email(metadata={"description": "Optional: only a passkey of this address's account may answer. "
                                            "The answer is the same whether or not an account uses it."})
+    mfa_token = fields.String(load_only=True, validate=validate.Length(min=1, max=512), metadata={
+        "description": "For the second step of a sign-in (POST /auth/login/mfa with `credential`): the "
+                       "`mfa_token` of the `mfa_required` answer. Then `email` is not looked at and "
+                       "`allowCredentials` lists the account's passkeys."})
 
 
 class PasskeyLoginSchema(Schema):
@@ -146,5 +150,6 @@ class RequestOptionsSchema(Schema):
     timeout = fields.Integer(required=True, metadata={"description": "Milliseconds."})
     rpId = fields.String(required=True)  # noqa: N815
     allowCredentials = fields.List(fields.Dict(), required=True, metadata={  # noqa: N815
-        "description": "Always empty: the browser offers the passkeys it holds for this site."})
+        "description": "Empty (the browser offers the passkeys it holds for this site), except for the "
+                       "second step of a sign-in: the account's passkeys."})
     userVerification = fields.String(required=True, metadata={"enum": ["required"]})  # noqa: N815

@@ -222,15 +222,22 @@ def _own_passkey(user_id: uuid.UUID, passkey_id: uuid.UUID) -> Passkey:
 # ---------------------------------------------------------------------- sign-in
 
 
-def authentication_options(email: str | None = None) -> dict:
+def authentication_options(email: str | None = None, mfa_token: str | None = None) -> dict:
     """PublicKeyCredentialRequestOptions (JSON) for a passkey sign-in.
 
     Without `email`, any account's passkey may answer (discoverable
     credentials). With one, only a passkey of that email's account may (none
     when no live account uses it). Either way `allowCredentials` is empty and
     the answer has the same shape, so that it says nothing about the address.
+
+    With `mfa_token` (the second step of a sign-in, docs/mfa.md) the challenge
+    is for that step, bound to its account, and `allowCredentials` lists the
+    account's passkeys (whoever holds the token has proved the password);
+    401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired token.
     Commits the challenge.
     """
+    if mfa_token is not None:
+        return _second_step_options(mfa_token)
     if email is None:
         challenge = challenges.issue(WebAuthnChallenge.PURPOSE_LOGIN)
     else:
@@ -239,12 +246,24 @@ def authentication_options(email: str | None = None) -> dict:
     return _request_options(challenge)
 
 
-def _request_options(challenge: bytes) -> dict:
+def _second_step_options(mfa_token: str) -> dict:
+    from app.mfa import challenge as second_step  # the mfa_token's store
+
+    pending = second_step.find(mfa_token)
+    user = db.session.get(User, pending.user_id) if pending else None
+    if pending is None or not second_step.still_valid_for(pending, user):
+        db.session.rollback()
+        raise AppError(errors.MFA_TOKEN_INVALID, field="mfa_token")
+    challenge = challenges.issue(WebAuthnChallenge.PURPOSE_MFA, user.id)
+    return _request_options(challenge, allow=_passkeys_of(user.id))
+
+
+def _request_options(challenge: bytes, allow: list[Passkey] = ()) -> dict:
     options = generate_authentication_options(
         rp_id=current_app.config["WEBAUTHN_RP_ID"],
         challenge=challenge,
         timeout=CEREMONY_TIMEOUT_MS,
-        allow_credentials=[],
+        allow_credentials=[_descriptor(p) for p in allow],
         user_verification=UserVerificationRequirement.REQUIRED,
     )
     db.session.commit()

@@ -390,9 +390,12 @@ export interface paths {
         put?: never;
         /**
          * Start a passkey sign-in: options for navigator.credentials.get().
-         * @description `allowCredentials` is always empty (the browser offers the passkeys it
-         *     holds for this site), so the answer is the same for any `email`, with an
-         *     account or not. The challenge is good for one sign-in within 5 minutes.
+         * @description `allowCredentials` is empty (the browser offers the passkeys it holds for
+         *     this site), so the answer is the same for any `email`, with an account or
+         *     not. With `mfa_token` instead, the options are for the second step of a
+         *     sign-in (POST /auth/login/mfa with `credential`) and list the account's
+         *     passkeys; 401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired
+         *     token. The challenge is good for one sign-in within 5 minutes.
          */
         post: operations["startPasskeyLogin"];
         delete?: never;
@@ -1282,6 +1285,8 @@ export interface components {
              * @example user@example.com
              */
             email?: string;
+            /** @description For the second step of a sign-in (POST /auth/login/mfa with `credential`): the `mfa_token` of the `mfa_required` answer. Then `email` is not looked at and `allowCredentials` lists the account's passkeys. */
+            mfa_token?: string;
         };
         Profile: {
             avatar_url: string | null;
@@ -1335,6 +1340,10 @@ export interface components {
              * @example 123456
              */
             code?: string;
+            /** @description With two-factor sign-in on, instead of `code`: a passkey's assertion (PublicKeyCredential as JSON) for a challenge from POST /auth/passkeys/login/options. */
+            credential?: {
+                [key: string]: unknown;
+            };
             /** @example SecurePass123 */
             password: string;
         };
@@ -1423,7 +1432,7 @@ export interface components {
             name: string;
         };
         RequestOptions: {
-            /** @description Always empty: the browser offers the passkeys it holds for this site. */
+            /** @description Empty (the browser offers the passkeys it holds for this site), except for the second step of a sign-in: the account's passkeys. */
             allowCredentials: {
                 [key: string]: unknown;
             }[];
@@ -2242,6 +2251,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
             default: components["responses"]["DEFAULT_ERROR"];
         };

@@ -89,6 +89,7 @@ from .profile_update_request_preferences import ProfileUpdateRequestPreferences
 from .ready import Ready
 from .ready_status import ReadyStatus
 from .reauthenticate import Reauthenticate
+from .reauthenticate_credential import ReauthenticateCredential
 from .recovery_codes import RecoveryCodes
 from .recovery_codes_envelope import RecoveryCodesEnvelope
 from .recovery_codes_envelope_status import RecoveryCodesEnvelopeStatus
@@ -218,6 +219,7 @@ __all__ = (
     "Ready",
     "ReadyStatus",
     "Reauthenticate",
+    "ReauthenticateCredential",
     "RecoveryCodes",
     "RecoveryCodesEnvelope",
     "RecoveryCodesEnvelopeStatus",

@@ -21,8 +21,8 @@ T = TypeVar("T", bound="RequestOptions")
 class RequestOptions:
     """
     Attributes:
-        allow_credentials (list[RequestOptionsAllowCredentialsItem]): Always empty: the browser offers the passkeys it
-            holds for this site.
+        allow_credentials (list[RequestOptionsAllowCredentialsItem]): Empty (the browser offers the passkeys it holds
+            for this site), except for the second step of a sign-in: the account's passkeys.
         challenge (str):
         rp_id (str):
         timeout (int): Milliseconds.

@@ -42,6 +42,11 @@ def _parse_response(
 
         return response_400
 
+    if response.status_code == 401:
+        response_401 = ErrorEnvelope.from_dict(response.json())
+
+        return response_401
+
     if response.status_code == 429:
         response_429 = ErrorEnvelope.from_dict(response.json())
 
@@ -70,9 +75,12 @@ def sync_detailed(
 ) -> Response[ErrorEnvelope | RequestOptionsEnvelope]:
     """Start a passkey sign-in: options for navigator.credentials.get().
 
-     `allowCredentials` is always empty (the browser offers the passkeys it
-    holds for this site), so the answer is the same for any `email`, with an
-    account or not. The challenge is good for one sign-in within 5 minutes.
+     `allowCredentials` is empty (the browser offers the passkeys it holds for
+    this site), so the answer is the same for any `email`, with an account or
+    not. With `mfa_token` instead, the options are for the second step of a
+    sign-in (POST /auth/login/mfa with `credential`) and list the account's
+    passkeys; 401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired
+    token. The challenge is good for one sign-in within 5 minutes.
 
     Args:
         body (PasskeyLoginOptions):
@@ -103,9 +111,12 @@ def sync(
 ) -> ErrorEnvelope | RequestOptionsEnvelope | None:
     """Start a passkey sign-in: options for navigator.credentials.get().
 
-     `allowCredentials` is always empty (the browser offers the passkeys it
-    holds for this site), so the answer is the same for any `email`, with an
-    account or not. The challenge is good for one sign-in within 5 minutes.
+     `allowCredentials` is empty (the browser offers the passkeys it holds for
+    this site), so the answer is the same for any `email`, with an account or
+    not. With `mfa_token` instead, the options are for the second step of a
+    sign-in (POST /auth/login/mfa with `credential`) and list the account's
+    passkeys; 401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired
+    token. The challenge is good for one sign-in within 5 minutes.
 
     Args:
         body (PasskeyLoginOptions):
@@ -131,9 +142,12 @@ async def asyncio_detailed(
 ) -> Response[ErrorEnvelope | RequestOptionsEnvelope]:
     """Start a passkey sign-in: options for navigator.credentials.get().
 
-     `allowCredentials` is always empty (the browser offers the passkeys it
-    holds for this site), so the answer is the same for any `email`, with an
-    account or not. The challenge is good for one sign-in within 5 minutes.
+     `allowCredentials` is empty (the browser offers the passkeys it holds for
+    this site), so the answer is the same for any `email`, with an account or
+    not. With `mfa_token` instead, the options are for the second step of a
+    sign-in (POST /auth/login/mfa with `credential`) and list the account's
+    passkeys; 401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired
+    token. The challenge is good for one sign-in within 5 minutes.
 
     Args:
         body (PasskeyLoginOptions):
@@ -162,9 +176,12 @@ async def asyncio(
 ) -> ErrorEnvelope | RequestOptionsEnvelope | None:
     """Start a passkey sign-in: options for navigator.credentials.get().
 
-     `allowCredentials` is always empty (the browser offers the passkeys it
-    holds for this site), so the answer is the same for any `email`, with an
-    account or not. The challenge is good for one sign-in within 5 minutes.
+     `allowCredentials` is empty (the browser offers the passkeys it holds for
+    this site), so the answer is the same for any `email`, with an account or
+    not. With `mfa_token` instead, the options are for the second step of a
+    sign-in (POST /auth/login/mfa with `credential`) and list the account's
+    passkeys; 401 AUTH_MFA_TOKEN_INVALID_035 for an unknown, used or expired
+    token. The challenge is good for one sign-in within 5 minutes.
 
     Args:
         body (PasskeyLoginOptions):
