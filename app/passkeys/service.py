@@ -54,6 +54,7 @@ from app.context import RequestContext
 from app.email.outbox import queue_email
 from app.errors import AppError
 from app.extensions import db
+from app.i18n import locale_for_user
 from app.models import Passkey, User, WebAuthnChallenge, utcnow
 from app.passkeys import challenges
 from app.users.service import find_live_user_by_email
@@ -153,7 +154,7 @@ def register_passkey(credential: dict, name: str | None, ctx: RequestContext) ->
                                 "backup_eligible": passkey.backup_eligible})
     queue_email(user.email, "passkey_added", {
         "full_name": user.full_name, "name": passkey.name, "at": passkey.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-    })
+    }, locale=locale_for_user(user))
     db.session.commit()
     return passkey
 
