@@ -39,6 +39,14 @@ def test_the_page_follows_the_pages_rules(client):
     assert "<noscript>" in html and 'id="demo" hidden' in html
 
 
+def test_the_page_speaks_the_browsers_language(client):
+    html = client.get("/passkeys", headers={"Accept-Language": "de-DE,de;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="de">' in html
+    assert "Mit einem Passkey anmelden" in html and "Sign in with a passkey" not in html
+    # The script's texts come translated from the page.
+    assert 'data-msg-added="Passkey hinzugefügt."' in html
+
+
 def test_the_script_is_served_as_a_static_file(client):
     response = client.get("/passkeys/static/passkeys.js")
     assert response.status_code == 200 and response.mimetype == "text/javascript"
