@@ -159,11 +159,46 @@ def _database_url(environ, app_env):
     return url
 
 
+def _redis_sentinels(environ) -> list[tuple[str, int]]:
+    """REDIS_SENTINELS=host:port,host:port,... as (host, port) pairs."""
+    raw = _env(environ, "REDIS_SENTINELS", "")
+    sentinels = []
+    for item in (part.strip() for part in raw.split(",") if part.strip()):
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ConfigError(f"REDIS_SENTINELS must be host:port,host:port,... (got {item!r})")
+        sentinels.append((host.strip("[]"), int(port)))
+    return sentinels
+
+
+def _redis_settings(environ, redis_url) -> dict:
+    """REDIS_SENTINELS / REDIS_SENTINEL_MASTER (docs/scaling.md): the sentinels
+    name the primary; REDIS_URL, when given, supplies only the password and
+    the database number. REDIS_URL stays the one "Redis is configured"
+    setting (a `redis+sentinel://` description when the sentinels are used)."""
+    sentinels = _redis_sentinels(environ)
+    master = _env(environ, "REDIS_SENTINEL_MASTER")
+    if not sentinels:
+        if master:
+            raise ConfigError("REDIS_SENTINEL_MASTER needs REDIS_SENTINELS (host:port,...)")
+        return {"REDIS_URL": redis_url, "REDIS_SENTINELS": [], "REDIS_SENTINEL_MASTER": None,
+                "REDIS_DB": 0, "REDIS_PASSWORD": None}
+    if not master:
+        raise ConfigError("REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS (the monitored primary's name)")
+    parsed = urlsplit(redis_url or "redis://")
+    db = (parsed.path or "/").strip("/") or "0"
+    if not db.isdigit():
+        raise ConfigError("REDIS_URL's path must be a database number")
+    hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
+    return {"REDIS_URL": f"redis+sentinel://{hosts}/{master}/{db}", "REDIS_SENTINELS": sentinels,
+            "REDIS_SENTINEL_MASTER": master, "REDIS_DB": int(db), "REDIS_PASSWORD": parsed.password}
+
+
 def _redis_url(environ, app_env):
     raw = _env(environ, "REDIS_URL")
     if raw is None:
-        if app_env == "production":
-            raise ConfigError("REDIS_URL is required in production (redis://host:6379/0)")
+        if app_env == "production" and not _env(environ, "REDIS_SENTINELS"):
+            raise ConfigError("REDIS_URL (or REDIS_SENTINELS) is required in production (redis://host:6379/0)")
         return None
     if urlsplit(raw).scheme not in ("redis", "rediss", "unix"):
         raise ConfigError("REDIS_URL must be a redis://, rediss:// or unix:// URL")
@@ -379,8 +414,16 @@ class Settings:
     SQLALCHEMY_DATABASE_URI: str
     SQLALCHEMY_ENGINE_OPTIONS: dict
     DATABASE_STATEMENT_TIMEOUT_MS: int
+    # `pgbouncer` behind PgBouncer in transaction pooling mode (app/pgbouncer.py), else `none`.
+    DATABASE_POOLER: str
     EMBEDDED_DATABASE: bool
     REDIS_URL: str | None
+    # Redis behind Sentinel (docs/scaling.md): the sentinels, the primary's name, and
+    # the database number and password (from REDIS_URL) of the connections to it.
+    REDIS_SENTINELS: list
+    REDIS_SENTINEL_MASTER: str | None
+    REDIS_DB: int
+    REDIS_PASSWORD: str | None
     EMBEDDED_REDIS: bool
     REDIS_SOCKET_TIMEOUT: float
     JOBS_INLINE: bool
@@ -506,6 +549,8 @@ def _storage(environ: _Environment, app_env: str, overrides: dict) -> dict:
     """Database, Redis and the instance folder."""
     database_url = overrides.get("DATABASE_URL") or _database_url(environ, app_env)
     redis_url = overrides["REDIS_URL"] if "REDIS_URL" in overrides else _redis_url(environ, app_env)
+    redis_settings = _redis_settings(environ, redis_url)
+    redis_url = redis_settings["REDIS_URL"]
     embedded_db = database_url is None
     instance = Path(_env(environ, "INSTANCE_PATH", str(BASE_DIR / "instance")))
     if embedded_db:
@@ -513,22 +558,28 @@ def _storage(environ: _Environment, app_env: str, overrides: dict) -> dict:
         database_url = f"sqlite:///{instance / 'gatehouse.db'}"
     is_sqlite = database_url.startswith("sqlite")
     statement_timeout_ms = 0 if is_sqlite else _int(environ, "DATABASE_STATEMENT_TIMEOUT_MS", 10000, minimum=0)
+    pooler = "none" if is_sqlite else _env(environ, "DATABASE_POOLER", "none").lower()
+    if pooler not in ("none", "pgbouncer"):
+        raise ConfigError(f"DATABASE_POOLER must be none or pgbouncer, got {pooler!r}")
     return dict(
         INSTANCE_PATH=str(instance),
         SQLALCHEMY_DATABASE_URI=database_url,
-        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(environ, is_sqlite, statement_timeout_ms),
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(environ, is_sqlite, statement_timeout_ms, pooler),
         DATABASE_STATEMENT_TIMEOUT_MS=statement_timeout_ms,
+        DATABASE_POOLER=pooler,
         EMBEDDED_DATABASE=embedded_db,
-        REDIS_URL=redis_url,
+        **redis_settings,
         EMBEDDED_REDIS=redis_url is None,
         REDIS_SOCKET_TIMEOUT=_float(environ, "REDIS_SOCKET_TIMEOUT", 0.5),
         # Without a real Redis there is no worker: jobs run inline.
         JOBS_INLINE=redis_url is None,
-        RATELIMIT_STORAGE_URI=redis_url or "memory://",
+        # limits' Sentinel storage: redis+sentinel://host:port,.../<primary's name>.
+        RATELIMIT_STORAGE_URI=(redis_url.rsplit("/", 1)[0] if redis_settings["REDIS_SENTINELS"]
+                               else redis_url or "memory://"),
     )
 
 
-def _engine_options(environ: _Environment, is_sqlite: bool, statement_timeout_ms: int) -> dict:
+def _engine_options(environ: _Environment, is_sqlite: bool, statement_timeout_ms: int, pooler: str = "none") -> dict:
     # On PostgreSQL with a statement timeout, app.db_watchdog pings each
     # checked-out connection itself, under its client-side bound.
     options: dict[str, Any] = {"pool_pre_ping": statement_timeout_ms == 0}
@@ -555,6 +606,14 @@ def _engine_options(environ: _Environment, is_sqlite: bool, statement_timeout_ms
             "tcp_user_timeout": 10000,
         },
     )
+    if pooler == "pgbouncer":
+        # Transaction pooling (docs/scaling.md): each transaction may run on
+        # another server connection, so nothing may outlive one. No
+        # server-side prepared statements (psycopg prepares a query from its
+        # 5th use on a connection), no startup `options` (PgBouncer refuses
+        # them): app/pgbouncer.py sets the statement timeout in each transaction.
+        options["connect_args"].pop("options")
+        options["connect_args"]["prepare_threshold"] = None
     return options
 
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 import logging
 import sys
 
-import redis
-
 from app import create_app
 from config import ConfigError
 
@@ -30,10 +28,7 @@ def main() -> int:
 
         # Not the app's fail-fast client: workers block on BLPOP for minutes,
         # longer than REDIS_SOCKET_TIMEOUT.
-        connection = redis.Redis.from_url(
-            app.config["REDIS_URL"], socket_connect_timeout=5, socket_keepalive=True, health_check_interval=30,
-        )
-        pool.run(app, connection)
+        pool.run(app, pool.worker_connection(app.config))
     return 0
 
 

@@ -76,6 +76,11 @@ def register_extensions(app: Flask) -> None:
 
         with app.app_context():
             db_watchdog.install(db.engine, app.config["DATABASE_STATEMENT_TIMEOUT_MS"])
+    if app.config["DATABASE_POOLER"] == "pgbouncer":
+        from app import pgbouncer
+
+        with app.app_context():
+            pgbouncer.install(db.engine, app.config["DATABASE_STATEMENT_TIMEOUT_MS"])
     migrate.init_app(
         app, db, directory=str(BASE_DIR / "migrations"),
         render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
@@ -89,10 +94,19 @@ def register_extensions(app: Flask) -> None:
 
         # The counters follow the key pattern of docs/architecture.md §4: `{env}:api:rate_limit:` then
         # the limiter's own `LIMITER/<client ip>/<endpoint>/<limit>`.
-        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+        storage_options = {
             **redis_options(app.config["REDIS_SOCKET_TIMEOUT"]),
             "key_prefix": f"{app.config['KEY_ENV']}:api:rate_limit",
-        })
+        }
+        if app.config["REDIS_SENTINELS"]:
+            from app.extensions import sentinel_options
+
+            # limits' redis+sentinel:// storage; counters are read on the
+            # primary too (a replica lags behind the increments).
+            storage_options.update(use_replicas=False, db=app.config["REDIS_DB"],
+                                   password=app.config["REDIS_PASSWORD"],
+                                   sentinel_kwargs=sentinel_options(app.config["REDIS_SOCKET_TIMEOUT"]))
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options)
     # Registered before the limiter so that it runs after it (Flask runs
     # after_request hooks in reverse order): Flask-Limiter puts Retry-After on
     # every limited response, but it only means something on a 429 or 503.

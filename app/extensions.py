@@ -38,9 +38,8 @@ class RedisConnection:
         self.client: redis.Redis | None = None
 
     def init_app(self, app):
-        url = app.config.get("REDIS_URL")
-        if url:
-            self.client = redis.Redis.from_url(url, **redis_options(app.config["REDIS_SOCKET_TIMEOUT"]))
+        if app.config.get("REDIS_URL"):
+            self.client = connect_redis(app.config, **redis_options(app.config["REDIS_SOCKET_TIMEOUT"]))
         else:
             self.client = fakeredis.FakeRedis(server=_embedded_server())
         app.extensions["gatehouse-redis"] = self
@@ -56,6 +55,27 @@ def redis_options(timeout: float) -> dict:
         "retry": Retry(NoBackoff(), 0),
         "health_check_interval": 30,
     }
+
+
+def connect_redis(config, **options) -> redis.Redis:
+    """A client of the configured Redis: REDIS_URL, or, with REDIS_SENTINELS,
+    the primary the sentinels name for REDIS_SENTINEL_MASTER. A Sentinel-managed
+    client asks the sentinels again whenever a connection fails or meets a
+    demoted primary (READONLY), so after a failover its next connections go
+    to the new primary (docs/scaling.md)."""
+    if not config.get("REDIS_SENTINELS"):
+        return redis.Redis.from_url(config["REDIS_URL"], **options)
+    from redis.sentinel import Sentinel
+
+    timeout = config["REDIS_SOCKET_TIMEOUT"]
+    sentinel = Sentinel(config["REDIS_SENTINELS"], sentinel_kwargs=sentinel_options(timeout))
+    return sentinel.master_for(config["REDIS_SENTINEL_MASTER"], db=config["REDIS_DB"],
+                               password=config["REDIS_PASSWORD"], **options)
+
+
+def sentinel_options(timeout: float) -> dict:
+    """Options of the connections to the sentinels themselves: as quick to give up as the data's."""
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout}
 
 
 _EMBEDDED_SERVER = None

@@ -40,7 +40,9 @@ def instruction(name: str) -> list[str]:
 
 def test_compose_has_the_services_wired_in_order():
     services = compose()["services"]
-    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "nginx"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "nginx", "pgbouncer"}
+    assert services["pgbouncer"]["profiles"] == ["pgbouncer"]  # optional: only with --profile pgbouncer
+    assert "pool_mode = transaction" in (ROOT / "deploy" / "pgbouncer" / "pgbouncer.ini").read_text()
     assert services["migrate"]["command"] == ["flask", "--app", "wsgi", "db", "upgrade"]
     assert services["migrate"]["restart"] == "no"
     assert services["web"]["command"] == ["gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"]

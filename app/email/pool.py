@@ -15,13 +15,15 @@ the sweeper gives it to another worker, so nothing is lost.
 from __future__ import annotations
 
 import logging
+import os
+from multiprocessing import get_context
 
 from flask import Flask
 from rq.worker import SimpleWorker
 from rq.worker_pool import WorkerPool
 
 from app.email.sweeper import Sweeper
-from app.extensions import db
+from app.extensions import connect_redis, db
 
 log = logging.getLogger("gatehouse.worker")
 # The app of this process tree: set before the pool forks its workers.
@@ -54,10 +56,39 @@ class OutboxWorkerPool(WorkerPool):
         super().__init__(*args, **kwargs)
         self.sweeper = sweeper
 
+    def get_worker_process(self, name: str, burst: bool, _sleep: float = 0, logging_level: str = "INFO"):
+        # RQ rebuilds the parent's connection in the child from its class and
+        # pool arguments, which cannot express a Sentinel-managed client (its
+        # connections ask the sentinels for the primary): each worker makes
+        # its own client from the configuration instead.
+        return get_context("fork").Process(target=_run_worker, args=(name, self._queue_names), kwargs={
+            "burst": burst, "logging_level": logging_level, "worker_class": self.worker_class,
+            "job_class": self.job_class, "queue_class": self.queue_class, "serializer": self.serializer,
+            "exception_handlers": self.exception_handlers,
+        }, name=f"Worker {name} (WorkerPool {self.name})")
+
     def check_workers(self, respawn: bool = True) -> None:
         super().check_workers(respawn=respawn)
         if self.status != self.Status.STOPPED:
             self.sweeper.tick()
+
+
+def worker_connection(config):
+    """The workers' Redis client (REDIS_URL or the sentinels' primary). Not the
+    app's fail-fast client: workers block on BLPOP for minutes, longer than
+    REDIS_SOCKET_TIMEOUT."""
+    return connect_redis(config, socket_connect_timeout=5, socket_keepalive=True, health_check_interval=30)
+
+
+def _run_worker(name, queue_names, *, burst, logging_level, worker_class, job_class, queue_class, serializer,
+                exception_handlers):
+    # rq.worker_pool.run_worker, with the connection made here (after the fork).
+    connection = worker_connection(_app.config)
+    queues = [queue_class(queue, connection=connection, serializer=serializer) for queue in queue_names]
+    worker = worker_class(queues, name=name, connection=connection, serializer=serializer, job_class=job_class,
+                          queue_class=queue_class, exception_handlers=exception_handlers)
+    worker.log.info("Starting worker started with PID %s", os.getpid())
+    worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
 
 
 def run(app: Flask, connection) -> None:
