@@ -85,9 +85,10 @@ class SentinelRedis:
         self.procs[port].wait()
         return port
 
-    def wait_for_failover(self, old_port: int, timeout: float = 30.0) -> float:
-        """Seconds until the sentinels name another primary that accepts writes."""
-        started = time.monotonic()
+    def wait_for_failover(self, old_port: int, since: float | None = None, timeout: float = 30.0) -> float:
+        """Seconds from `since` (monotonic; default now) until the sentinels name
+        another primary that accepts writes."""
+        started = time.monotonic() if since is None else since
         while time.monotonic() - started < timeout:
             try:
                 port = self.primary()

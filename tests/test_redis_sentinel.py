@@ -109,7 +109,7 @@ def test_a_redis_failover_under_traffic_loses_no_session_and_sends_no_email_twic
     during = [unique_email("failover") for _ in range(4)]
     for address in during:
         assert cluster.register(base, address).status_code == 201
-    window = sentinel.wait_for_failover(old)
+    window = sentinel.wait_for_failover(old, since=killed_at)
     time.sleep(3.0)
     stop.set()
     for thread in threads:
