@@ -164,7 +164,7 @@ class Cluster:
 
     # ------------------------------------------------------------ stop
 
-    def kill_master(self, master: Gunicorn, timeout: float = 30.0) -> None:
+    def kill_master(self, master: Gunicorn, timeout: float = 90.0) -> None:
         """SIGKILL a gunicorn master; returns once its orphaned workers (which
         finish what they were serving, then notice and exit) are gone."""
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(master.proc.pid)], capture_output=True, text=True)
