@@ -375,6 +375,72 @@ def _webauthn(environ, frontend_url: str) -> dict:
 _HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
 
 
+_PROVIDER_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def _http_url(name: str, value: str, app_env: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
+        raise ConfigError(f"{name} must be an http:// or https:// URL without user-info, got {value!r}")
+    if app_env == "production" and parts.scheme != "https" and parts.hostname not in ("localhost", "127.0.0.1", "::1"):
+        raise ConfigError(f"{name} must be an https:// URL in production")
+    return value.rstrip("/")
+
+
+def _oidc_providers(environ, app_env) -> dict[str, dict]:
+    """OIDC_PROVIDERS=name,... and OIDC_<NAME>_ISSUER / _CLIENT_ID / _CLIENT_SECRET
+    (/ _SCOPES, default "openid email profile") for each (docs/oidc.md)."""
+    providers = {}
+    for item in (_env(environ, "OIDC_PROVIDERS", "") or "").split(","):
+        name = item.strip().lower()
+        if not name:
+            continue
+        if not _PROVIDER_NAME.match(name):
+            raise ConfigError(f"OIDC_PROVIDERS must be names of lower-case letters, digits and _, got {item.strip()!r}")
+        prefix = f"OIDC_{name.upper()}_"
+        values = {}
+        for part in ("ISSUER", "CLIENT_ID", "CLIENT_SECRET"):
+            value = _env(environ, prefix + part)
+            if value is None:
+                raise ConfigError(f"{prefix}{part} is required for the provider {name!r} listed in OIDC_PROVIDERS")
+            values[part.lower()] = value
+        scopes = (_env(environ, prefix + "SCOPES", "openid email profile") or "").split()
+        if "openid" not in scopes:
+            raise ConfigError(f"{prefix}SCOPES must include openid")
+        providers[name] = {
+            "issuer": _http_url(prefix + "ISSUER", values["issuer"], app_env),
+            "client_id": values["client_id"],
+            "client_secret": values["client_secret"],
+            "scopes": scopes,
+        }
+    return providers
+
+
+def _redirect_allowlist(environ, frontend_url: str) -> list[str]:
+    entries = []
+    for item in (_env(environ, "OIDC_REDIRECT_ALLOWLIST", "") or "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
+                or parts.query or parts.fragment:
+            raise ConfigError("OIDC_REDIRECT_ALLOWLIST must be http:// or https:// URLs (origin and optional path, "
+                              f"no query or fragment) separated by commas, got {item!r}")
+        entries.append(item)
+    return entries or [frontend_url]
+
+
+def _oidc(environ, app_env: str, frontend_url: str) -> dict:
+    """Sign-in with OpenID Connect providers (docs/oidc.md)."""
+    return dict(
+        OIDC_PROVIDERS=_oidc_providers(environ, app_env),
+        OIDC_REDIRECT_ALLOWLIST=_redirect_allowlist(environ, frontend_url),
+        OIDC_HTTP_TIMEOUT_SECONDS=_float(environ, "OIDC_HTTP_TIMEOUT_SECONDS", 5.0, minimum=0.1, maximum=60),
+        OIDC_DISCOVERY_TTL_SECONDS=_int(environ, "OIDC_DISCOVERY_TTL_SECONDS", 3600, minimum=0, maximum=86400),
+    )
+
+
 # ------------------------------------------------------------------ the settings
 
 # How the libraries are wired (flask-smorest, SQLAlchemy, Flask-Limiter): the
@@ -534,6 +600,12 @@ class Settings:
     WEBAUTHN_RP_ID: str
     WEBAUTHN_RP_NAME: str
     WEBAUTHN_ORIGINS: list
+    # Sign-in with OpenID Connect providers (docs/oidc.md): per provider its issuer and
+    # client credentials; where browsers may be sent back; bounds on talking to providers.
+    OIDC_PROVIDERS: dict
+    OIDC_REDIRECT_ALLOWLIST: list
+    OIDC_HTTP_TIMEOUT_SECONDS: float
+    OIDC_DISCOVERY_TTL_SECONDS: int
 
     STARTUP_WARNINGS: list = dataclasses.field(default_factory=list)
 
@@ -741,6 +813,7 @@ def read_settings(environ=None, **overrides) -> tuple[Settings, set[str]]:
         **_limits(environ),
         **email,
         **_webauthn(environ, email["FRONTEND_URL"]),
+        **_oidc(environ, app_env, email["FRONTEND_URL"]),
         **_operations(environ),
         STARTUP_WARNINGS=warnings,
     )

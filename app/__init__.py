@@ -164,6 +164,7 @@ def register_blueprints(app: Flask) -> None:
     from app.introspection.routes import blp as introspection_blp
     from app.keys.routes import blp as jwks_blp
     from app.mfa.routes import blp as mfa_blp
+    from app.oidc.routes import blp as oidc_blp
     from app.pages import bp as pages_bp
     from app.passkeys.pages import bp as passkey_pages_bp
     from app.passkeys.routes import blp as passkeys_blp
@@ -176,6 +177,7 @@ def register_blueprints(app: Flask) -> None:
     api.register_blueprint(audit_blp, url_prefix="/api/v1/admin")
     api.register_blueprint(flags_blp, url_prefix="/api/v1")
     api.register_blueprint(mfa_blp, url_prefix="/api/v1")
+    api.register_blueprint(oidc_blp, url_prefix="/api/v1")
     api.register_blueprint(health_blp)
     api.register_blueprint(jwks_blp)
     app.register_blueprint(docs_bp)

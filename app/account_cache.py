@@ -85,13 +85,17 @@ def cached_account(user_id) -> dict | None:
     return data
 
 
-def store(user) -> None:
+def store(user, extra: dict | None = None) -> None:
     """Cache `user` (as read from the database in this request) under the
-    versions seen while authenticating; nothing when those are unknown."""
+    versions seen while authenticating; nothing when those are unknown.
+
+    `extra`: more JSON values kept with the snapshot (GET /users/me's
+    `sign_in_methods`); whoever changes what they are derived from also
+    writes the user's row, so that the snapshot is voided with it."""
     state = g.get("account_cache")
     if not state or state["user_id"] != user.id:
         return
-    data = {}
+    data = dict(extra or {})
     for name in FIELDS:
         value = getattr(user, name)
         data[name] = value.isoformat() if isinstance(value, datetime) else str(value) if name == "id" else value

@@ -91,6 +91,18 @@ PASSKEY_INVALID = _register("AUTH_PASSKEY_INVALID_039", 401, "The passkey could 
 # The same catalogue code answered 400 where a signed-in user registers a passkey (docs/passkeys.md).
 PASSKEY_REJECTED = ErrorCode(PASSKEY_INVALID.code, 400, "The passkey could not be verified.")
 PASSKEY_NOT_FOUND = _register("AUTH_PASSKEY_NOT_FOUND_054", 404, "Passkey not found.")
+OIDC_LINK_REQUIRED = _register("AUTH_OIDC_LINK_REQUIRED_040", 409,
+                               "An account already uses this email: sign in to it, then link this provider from a fresh session.")
+LAST_SIGN_IN_METHOD = _register("AUTH_LAST_SIGN_IN_METHOD_041", 409,
+                                "This is the account's last way to sign in: set a password or link another provider first.")
+OIDC_STATE_INVALID = _register("AUTH_OIDC_STATE_INVALID_058", 400,
+                               "The sign-in with the provider is unknown, used, expired or was started in another browser; start again.")
+OIDC_PROVIDER_FAILED = _register("AUTH_OIDC_PROVIDER_FAILED_059", 502,
+                                 "The identity provider's answer could not be used; try again later.")
+OIDC_IDENTITY_REFUSED = _register("AUTH_OIDC_IDENTITY_REFUSED_060", 403,
+                                  "This identity cannot be used here: the provider has not verified its email, "
+                                  "or it is linked to another account.")
+OIDC_CODE_INVALID = _register("AUTH_OIDC_CODE_INVALID_061", 401, "The sign-in code is unknown, used or expired; sign in again.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")
 METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not served to this address.")
 

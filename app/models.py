@@ -80,7 +80,9 @@ class User(db.Model):
     # Stored trimmed and lower-cased; the unique index below is on lower(email)
     # anyway so that a raw insert cannot create a case-variant duplicate.
     email: Mapped[str] = mapped_column(String(255), nullable=False)
-    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    # None: an account created through an identity provider that has not set a password yet
+    # (docs/oidc.md); no password verifies against it, and forgot-password sets a first one.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     full_name: Mapped[str] = mapped_column(String(255), nullable=False)
     is_verified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
@@ -123,6 +125,10 @@ class User(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def has_password(self) -> bool:
+        return self.password_hash is not None
 
 
 class Session(db.Model):
@@ -373,6 +379,8 @@ class WebAuthnChallenge(db.Model):
     used: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
 
     __table_args__ = (Index("idx_webauthn_challenges_expires_at", "expires_at"),)
+
+
 # ------------------------------------------------------ two-factor sign-in (docs/mfa.md)
 
 
@@ -429,3 +437,56 @@ class MfaChallenge(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("idx_mfa_challenges_user", "user_id"),)
+
+
+class OidcIdentity(db.Model):
+    """An account at an OpenID Connect provider (`provider`, its `sub`) linked
+    to a Gatehouse account: signing in there signs in here (docs/oidc.md)."""
+
+    __tablename__ = "oidc_identities"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    provider: Mapped[str] = mapped_column(String(64), nullable=False)
+    subject: Mapped[str] = mapped_column(String(255), nullable=False)
+    # The address the provider gave when the identity was linked or last used (shown, never trusted).
+    email: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = _created_at()
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("uq_oidc_identities_provider_subject", "provider", "subject", unique=True),
+        Index("idx_oidc_identities_user", "user_id"),
+    )
+
+
+class OidcRequest(db.Model):
+    """A one-time record of a browser's round trip through a provider, found by
+    the SHA-256 hash of the random value the browser or client holds:
+
+    - `state`: an authorization in flight (nonce, PKCE verifier, where to send
+      the browser back, the browser binding), spent by the callback;
+    - `link`: a link ticket from POST /auth/oidc/{provider}/link, spent when
+      the browser starts the authorization;
+    - `code`: the `gatehouse_code` the browser is sent back with, spent by
+      POST /auth/oidc/exchange.
+    """
+
+    __tablename__ = "oidc_requests"
+
+    KIND_STATE = "state"
+    KIND_LINK = "link"
+    KIND_CODE = "code"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    token_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    provider: Mapped[str] = mapped_column(String(64), nullable=False)
+    data: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
+    created_at: Mapped[datetime] = _created_at()
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (
+        Index("uq_oidc_requests_token_hash", "token_hash", unique=True),
+        Index("idx_oidc_requests_expires_at", "expires_at"),
+    )

@@ -71,6 +71,9 @@ def clean_state(request):
     from app.extensions import db, limiter, redis_store
 
     with app.app_context():
+        # After a test that seeds 100,000 users (test_users_list), their cascading delete may outlast
+        # the app's 10 s statement_timeout on a busy machine.
+        db.session.execute(text("SET LOCAL statement_timeout = '120s'"))
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]
         # DELETE, not TRUNCATE: on tables this small it is ~10x faster
         # (TRUNCATE takes exclusive locks and recreates files every time).
@@ -172,3 +175,7 @@ def smtp_app(app, smtp_server, monkeypatch):
     monkeypatch.setitem(app.config, "EMAIL_RETRY_BASE_SECONDS", 0.05)
     app.smtp = smtp_server
     return app
+
+
+# --- OpenID Connect: the provider process and the app configured with it (tests/oidc_steps.py)
+from tests.oidc_steps import oidc, provider_process  # noqa: E402, F401

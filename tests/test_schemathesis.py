@@ -68,9 +68,10 @@ def fresh_admin_token(app):
 
 
 # 400s that docs/api.md prescribes for well-formed requests: a bad, used or expired
-# emailed token, a wrong current password, a passkey that does not verify.
+# emailed token, a wrong current password, a passkey that does not verify, an unknown or spent
+# OIDC `state` or link ticket.
 SEMANTIC_400 = {"AUTH_VERIFICATION_TOKEN_INVALID_023", "AUTH_RESET_TOKEN_INVALID_024", "AUTH_PASSWORD_INCORRECT_025",
-                "AUTH_PASSKEY_INVALID_039"}
+                "AUTH_PASSKEY_INVALID_039", "AUTH_OIDC_STATE_INVALID_058"}
 
 
 def _error_code(response) -> str | None:

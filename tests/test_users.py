@@ -43,10 +43,11 @@ def test_me_returns_exactly_the_documented_fields(client, make_user, sign_in):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "success"
-    assert set(body["data"]) == USER_FIELDS
+    assert set(body["data"]) == USER_FIELDS | {"sign_in_methods"}
     assert body["data"]["id"] == str(user.id)
     assert body["data"]["full_name"] == "Ada Lovelace"
-    assert "password" not in response.get_data(as_text=True)
+    assert body["data"]["sign_in_methods"] == ["password"]
+    assert "password_hash" not in response.get_data(as_text=True)
 
 
 def test_me_needs_a_token(client):

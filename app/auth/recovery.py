@@ -188,8 +188,13 @@ def _refusal(user: User | None, mailed_to: str | None) -> str | None:
 # ------------------------------------------------------- change password
 
 
-def change_password(user_id, session_id, current_password: str, new_password: str, ctx: RequestContext) -> None:
+def change_password(user_id, session_id, current_password: str | None, new_password: str, ctx: RequestContext) -> None:
     """Replace the signed-in user's password, given the current one.
+
+    An account without a password (created through an identity provider,
+    docs/oidc.md) sets its first one with `current_password` None; the route
+    has then checked that the session is fresh. An account with a password
+    must give it (400 AUTH_PASSWORD_INCORRECT_025 without it).
 
     A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts
     toward the login lockout; while the account is locked the answer is 429
@@ -202,9 +207,14 @@ def change_password(user_id, session_id, current_password: str, new_password: st
     if user is None:  # deleted since the token was checked
         fail(errors.SESSION_REVOKED)
     old_hash = user.password_hash
-    # Full bcrypt cost whether or not the account is locked, as at sign-in; `user` is read again after.
-    with connection_released():
-        password_ok = verify_password(current_password, old_hash)
+    if current_password is None:
+        if old_hash is not None:
+            fail(errors.PASSWORD_INCORRECT, "Give your current password.", field="current_password")
+        password_ok = True  # no password yet: the fresh session (checked by the route) is the proof
+    else:
+        # Full bcrypt cost whether or not the account is locked, as at sign-in; `user` is read again after.
+        with connection_released():
+            password_ok = verify_password(current_password, old_hash)
     now = utcnow()
     if not password_ok:
         signin.count_failure(user, now, ctx, event_type=audit.PASSWORD_CHANGED, reason="wrong_current_password",
@@ -238,7 +248,10 @@ def change_password(user_id, session_id, current_password: str, new_password: st
         fail(errors.PASSWORD_INCORRECT, field="current_password")
     void_pending_links(user_id, now)
     ended = sessions.end_user_sessions(user_id, reason="password_changed", keep=session_id)
-    audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details={"sessions_ended": len(ended)})
+    details = {"sessions_ended": len(ended)}
+    if old_hash is None:
+        details["first_password"] = True
+    audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details=details)
     queue_email(changed.email, "password_changed", {"full_name": changed.full_name},
                 locale=locale_for_user(db.session.get(User, user_id)))
     db.session.commit()

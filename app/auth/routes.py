@@ -212,14 +212,18 @@ def reset_password(body):
 @blp.auth_required
 @blp.arguments(ChangePasswordSchema)
 @blp.response(200, envelope(None))
-@blp.errors(429, 503)  # 503: too many password hashes queued
+@blp.errors(403, 429, 503)  # 403: no current password and a stale session; 503: too many password hashes queued
 def change_password(body):
     """Change the password, given the current one; your other sessions end, this one stays.
 
     A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
-    Retry-After while the account is locked).
+    Retry-After while the account is locked). An account without a password
+    (created through an identity provider) sets its first one without
+    `current_password`, from a fresh session (403 AUTH_REAUTH_REQUIRED_033).
     """
+    if body.get("current_password") is None:
+        fresh.require_fresh_session()
     ctx = request_context()
-    recovery.change_password(ctx.user_id, ctx.session_id, body["current_password"], body["new_password"], ctx)
+    recovery.change_password(ctx.user_id, ctx.session_id, body.get("current_password"), body["new_password"], ctx)
     return {"message": "Your password has been changed. Your other sessions have been signed out."}

@@ -51,8 +51,10 @@ class ResetPasswordSchema(Schema):
 
 class ChangePasswordSchema(Schema):
     # Not checked against the password rules: the current password may predate them.
-    current_password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
-                                     metadata={"example": "OldSecurePass1"})
+    current_password = fields.String(load_only=True, validate=validate.Length(min=1, max=1024),
+                                     metadata={"example": "OldSecurePass1", "description":
+                                               "Required when the account has a password. An account without one "
+                                               "(created through an identity provider) leaves it out and needs a fresh session."})
     new_password = Password(required=True)
 
 

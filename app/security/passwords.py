@@ -115,8 +115,14 @@ def hash_password(password: str, rounds: int | None = None) -> str:
     return _hashing(bcrypt.hashpw, _prehash(password, salt), salt).decode("ascii")
 
 
-def verify_password(password: str, password_hash: str) -> bool:
-    """True when `password` matches; takes the hash's full bcrypt cost either way."""
+def verify_password(password: str, password_hash: str | None) -> bool:
+    """True when `password` matches; takes the hash's full bcrypt cost either way.
+
+    An account without a password (`None`, docs/oidc.md) matches nothing, after
+    the same cost against a dummy hash."""
+    if password_hash is None:
+        verify_password(password, dummy_password_hash())
+        return False
     try:
         encoded = password_hash.encode("ascii")
         salt = encoded[:29]  # "$2b$12$" + 22 characters of salt

@@ -12,6 +12,7 @@ from app.users import profile, service
 from app.users.schemas import (
     MeUpdateResultSchema,
     MeUpdateSchema,
+    MyAccountSchema,
     ProfileSchema,
     ProfileUpdateSchema,
     UserListQuerySchema,
@@ -27,11 +28,11 @@ blp = Blueprint("users", __name__, description="Accounts, profiles and the admin
 
 @blp.route("/me", methods=["GET"])
 @blp.auth_required
-@blp.response(200, envelope(UserSchema))
+@blp.response(200, envelope(MyAccountSchema))
 @blp.errors(404)
 def get_me():
-    """Your account."""
-    return {"data": service.get_account(request_context().user_id)}
+    """Your account, and the ways you can sign in to it."""
+    return {"data": service.get_my_account(request_context().user_id)}
 
 
 @blp.route("/me", methods=["PATCH"])

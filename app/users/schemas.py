@@ -57,6 +57,15 @@ class UserSchema(Schema):
     updated_at = Timestamp(required=True)
 
 
+class MyAccountSchema(UserSchema):
+    """The caller's account, with the ways it can sign in."""
+
+    sign_in_methods = fields.List(fields.String(), required=True, metadata={
+        "description": "`password` when the account has one, `oidc:<provider>` for each linked identity provider "
+                       "(an account created through a provider has no password until it sets one with forgot-password).",
+        "example": ["password", "oidc:google"]})
+
+
 class MeUpdateResultSchema(UserSchema):
     """The account after PATCH /me; `pending_email` is set while an email change awaits confirmation.
 

@@ -121,6 +121,22 @@ def get_account(user_id: uuid.UUID) -> User | dict:
     return user
 
 
+def get_my_account(user_id: uuid.UUID) -> dict:
+    """The caller's live account (as `get_account`) and `sign_in_methods`: its
+    ways to sign in, without repeats ("password", "oidc:<provider>", ...; app.auth.methods)."""
+    from app.auth.methods import sign_in_methods
+    from app.users.schemas import UserSchema
+
+    cached = account_cache.cached_account(user_id)
+    if cached is not None and cached.get("deleted_at") is None and "sign_in_methods" in cached:
+        return cached
+    user = _live_user(user_id)
+    methods = list(dict.fromkeys(sign_in_methods(user_id)))
+    # (linking and unlinking an identity write the user's row, which voids this snapshot)
+    account_cache.store(user, extra={"sign_in_methods": methods})
+    return {**{name: getattr(user, name) for name in UserSchema._declared_fields}, "sign_in_methods": methods}
+
+
 def get_user(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext) -> User:
     """The account `target_id` as seen by `actor_id` (its owner or an admin)."""
     return _account_for(actor_id, target_id, ctx)[1]

@@ -5,6 +5,8 @@ from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="ChangePasswordRequest")
 
 
@@ -12,39 +14,41 @@ T = TypeVar("T", bound="ChangePasswordRequest")
 class ChangePasswordRequest:
     """
     Attributes:
-        current_password (str):  Example: OldSecurePass1.
         new_password (str): 8-128 characters with at least one uppercase letter and one digit. Example: SecurePass123.
+        current_password (str | Unset): Required when the account has a password. An account without one (created
+            through an identity provider) leaves it out and needs a fresh session. Example: OldSecurePass1.
     """
 
-    current_password: str
     new_password: str
+    current_password: str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        current_password = self.current_password
-
         new_password = self.new_password
+
+        current_password = self.current_password
 
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
-                "current_password": current_password,
                 "new_password": new_password,
             }
         )
+        if current_password is not UNSET:
+            field_dict["current_password"] = current_password
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        current_password = d.pop("current_password")
-
         new_password = d.pop("new_password")
 
+        current_password = d.pop("current_password", UNSET)
+
         change_password_request = cls(
-            current_password=current_password,
             new_password=new_password,
+            current_password=current_password,
         )
 
         return change_password_request

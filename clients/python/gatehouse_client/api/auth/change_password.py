@@ -47,6 +47,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 403:
+        response_403 = ErrorEnvelope.from_dict(response.json())
+
+        return response_403
+
     if response.status_code == 429:
         response_429 = ErrorEnvelope.from_dict(response.json())
 
@@ -82,7 +87,9 @@ def sync_detailed(
 
      A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
-    Retry-After while the account is locked).
+    Retry-After while the account is locked). An account without a password
+    (created through an identity provider) sets its first one without
+    `current_password`, from a fresh session (403 AUTH_REAUTH_REQUIRED_033).
 
     Args:
         body (ChangePasswordRequest):
@@ -115,7 +122,9 @@ def sync(
 
      A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
-    Retry-After while the account is locked).
+    Retry-After while the account is locked). An account without a password
+    (created through an identity provider) sets its first one without
+    `current_password`, from a fresh session (403 AUTH_REAUTH_REQUIRED_033).
 
     Args:
         body (ChangePasswordRequest):
@@ -143,7 +152,9 @@ async def asyncio_detailed(
 
      A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
-    Retry-After while the account is locked).
+    Retry-After while the account is locked). An account without a password
+    (created through an identity provider) sets its first one without
+    `current_password`, from a fresh session (403 AUTH_REAUTH_REQUIRED_033).
 
     Args:
         body (ChangePasswordRequest):
@@ -174,7 +185,9 @@ async def asyncio(
 
      A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
-    Retry-After while the account is locked).
+    Retry-After while the account is locked). An account without a password
+    (created through an identity provider) sets its first one without
+    `current_password`, from a fresh session (403 AUTH_REAUTH_REQUIRED_033).
 
     Args:
         body (ChangePasswordRequest):

@@ -5,7 +5,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.user_envelope import UserEnvelope
+from ...models.my_account_envelope import MyAccountEnvelope
 from ...types import Response
 
 
@@ -19,9 +19,11 @@ def _get_kwargs() -> dict[str, Any]:
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorEnvelope | UserEnvelope:
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorEnvelope | MyAccountEnvelope:
     if response.status_code == 200:
-        response_200 = UserEnvelope.from_dict(response.json())
+        response_200 = MyAccountEnvelope.from_dict(response.json())
 
         return response_200
 
@@ -42,7 +44,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | UserEnvelope]:
+) -> Response[ErrorEnvelope | MyAccountEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -54,15 +56,15 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorEnvelope | UserEnvelope]:
-    """Your account.
+) -> Response[ErrorEnvelope | MyAccountEnvelope]:
+    """Your account, and the ways you can sign in to it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | UserEnvelope]
+        Response[ErrorEnvelope | MyAccountEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -77,15 +79,15 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
-) -> ErrorEnvelope | UserEnvelope | None:
-    """Your account.
+) -> ErrorEnvelope | MyAccountEnvelope | None:
+    """Your account, and the ways you can sign in to it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | UserEnvelope
+        ErrorEnvelope | MyAccountEnvelope
     """
 
     return sync_detailed(
@@ -96,15 +98,15 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
-) -> Response[ErrorEnvelope | UserEnvelope]:
-    """Your account.
+) -> Response[ErrorEnvelope | MyAccountEnvelope]:
+    """Your account, and the ways you can sign in to it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | UserEnvelope]
+        Response[ErrorEnvelope | MyAccountEnvelope]
     """
 
     kwargs = _get_kwargs()
@@ -117,15 +119,15 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
-) -> ErrorEnvelope | UserEnvelope | None:
-    """Your account.
+) -> ErrorEnvelope | MyAccountEnvelope | None:
+    """Your account, and the ways you can sign in to it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | UserEnvelope
+        ErrorEnvelope | MyAccountEnvelope
     """
 
     return (
