@@ -90,8 +90,8 @@ def store(user, extra: dict | None = None) -> None:
     versions seen while authenticating; nothing when those are unknown.
 
     `extra`: more JSON values kept with the snapshot (GET /users/me's
-    `sign_in_methods`); whoever changes what they are derived from also
-    writes the user's row, so that the snapshot is voided with it."""
+    `sign_in_methods`); whoever changes what they derive from calls
+    `changed()` for the account (app.auth.methods does for passkeys and identities)."""
     state = g.get("account_cache")
     if not state or state["user_id"] != user.id:
         return

@@ -314,3 +314,19 @@ def test_an_account_pre_registered_with_the_victims_address_is_not_linked_either
     squatter = make_user(email=unique_email("victim"), is_verified=False)
     back = back_at_client(Browser(app).round_trip(sub="s-victim", email=squatter.email, email_verified=True))
     assert back == {"error": "AUTH_OIDC_LINK_REQUIRED_040"}
+
+
+def test_a_passkey_is_a_way_to_sign_in_so_the_last_identity_may_go(app, oidc, client):
+    from app.extensions import db
+    from app.models import Passkey
+
+    data = sign_in_with_provider(app, sub="s-passkey", email=unique_email(), email_verified=True)
+    headers = bearer(data["access_token"])
+    assert me(client, headers)["sign_in_methods"] == [f"oidc:{PROVIDER}"]  # (now in the account cache)
+    with app.app_context():  # (a registered passkey; its ceremony is tests/test_passkeys.py's business)
+        db.session.add(Passkey(user_id=uuid.UUID(data["user"]["id"]), credential_id=b"cred", public_key=b"key", name="Laptop"))
+        db.session.commit()
+    assert me(client, headers)["sign_in_methods"] == ["passkey", f"oidc:{PROVIDER}"]
+    [identity] = identities(client, headers)
+    assert client.delete(f"{IDENTITIES}/{identity['id']}", headers=headers).status_code == 204
+    assert me(client, headers)["sign_in_methods"] == ["passkey"]

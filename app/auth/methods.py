@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session as OrmSession
 
+from app import account_cache
 from app.extensions import db
-from app.models import Passkey, User
+from app.models import OidcIdentity, Passkey, User
 
 # Called with a user id; returns one method name per credential of that kind.
 MethodSource = Callable[[object], list[str]]
@@ -41,3 +43,12 @@ def sign_in_methods(user_id) -> list[str]:
     for source in _sources:
         found.extend(source(user_id))
     return found
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _credentials_changed(session, flush_context):
+    # GET /users/me keeps `sign_in_methods` in the account snapshot: adding or
+    # removing a passkey or an identity voids it (as writing the user's row does).
+    for obj in (*session.new, *session.deleted):
+        if isinstance(obj, (Passkey, OidcIdentity)) and obj.user_id is not None:
+            account_cache.changed(obj.user_id, session)

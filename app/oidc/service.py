@@ -41,7 +41,7 @@ import uuid
 
 from flask import current_app
 from marshmallow import ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, errors
@@ -319,7 +319,6 @@ def _finish_link(chosen: Provider, claims: dict, user_id, session_id, redirect_u
         return _refuse_redirect(redirect_uri, errors.OIDC_IDENTITY_REFUSED, "concurrent_link", ctx,
                                 provider_name=chosen.name, user_id=user_id)
     user = db.session.get(User, user_id)
-    user.updated_at = now  # the account's sign-in methods changed (voids its cached snapshot, app.account_cache)
     audit.record_event(audit.OIDC_LINKED, ctx=ctx, user_id=user_id, details={
         "provider": chosen.name, "identity_id": str(identity.id), "session_id": str(session_id)})
     queue_email(user.email, "identity_linked", {"full_name": user.full_name, "provider": chosen.name,
@@ -383,8 +382,7 @@ def unlink(user_id, identity_id: uuid.UUID, ctx: RequestContext) -> None:
                                     "reason": "last_sign_in_method"})
         db.session.commit()
         raise AppError(errors.LAST_SIGN_IN_METHOD)
-    db.session.execute(delete(OidcIdentity).where(OidcIdentity.id == identity.id))
-    user.updated_at = utcnow()  # the account's sign-in methods changed (voids its cached snapshot, app.account_cache)
+    db.session.delete(identity)  # (an ORM delete: app.auth.methods voids the account's cached /me)
     audit.record_event(audit.OIDC_UNLINKED, ctx=ctx, user_id=user_id,
                        details={"provider": identity.provider, "identity_id": str(identity.id)})
     queue_email(user.email, "identity_unlinked", {"full_name": user.full_name, "provider": identity.provider,

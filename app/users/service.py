@@ -132,7 +132,7 @@ def get_my_account(user_id: uuid.UUID) -> dict:
         return cached
     user = _live_user(user_id)
     methods = list(dict.fromkeys(sign_in_methods(user_id)))
-    # (linking and unlinking an identity write the user's row, which voids this snapshot)
+    # (adding or removing a passkey or an identity voids this snapshot: app.auth.methods)
     account_cache.store(user, extra={"sign_in_methods": methods})
     return {**{name: getattr(user, name) for name in UserSchema._declared_fields}, "sign_in_methods": methods}
 
