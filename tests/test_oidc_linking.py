@@ -330,3 +330,31 @@ def test_a_passkey_is_a_way_to_sign_in_so_the_last_identity_may_go(app, oidc, cl
     [identity] = identities(client, headers)
     assert client.delete(f"{IDENTITIES}/{identity['id']}", headers=headers).status_code == 204
     assert me(client, headers)["sign_in_methods"] == ["passkey"]
+
+
+def test_mfa_still_applies_after_a_provider_sign_in(app, oidc, client, make_user, monkeypatch):
+    from tests.test_mfa import Clock, current_code, enrol, second_step
+
+    clock = Clock(monkeypatch)
+    user = make_user()
+    secret = enrol(client, user, clock)["secret"]
+    # (a fresh session of the password + TOTP sign-in links the provider)
+    answer = client.post("/api/v1/auth/login/mfa", json={
+        "mfa_token": client.post("/api/v1/auth/login", json={"email": user.email, "password": "SecurePass123"},
+                                 environ_base={"REMOTE_ADDR": fresh_ip()}).get_json()["data"]["mfa_token"],
+        "code": current_code(secret)}, environ_base={"REMOTE_ADDR": fresh_ip()})
+    assert answer.status_code == 200, answer.get_json()
+    assert link(app, bearer(answer.get_json()["data"]["access_token"]), sub="s-mfa") == {"linked": PROVIDER}
+    clock.step()
+
+    browser = Browser(app)
+    code = back_at_client(browser.round_trip(sub="s-mfa"))["gatehouse_code"]
+    first = browser.client.post("/api/v1/auth/oidc/exchange", json={"code": code}, environ_base={"REMOTE_ADDR": fresh_ip()})
+    assert first.status_code == 200, first.get_json()
+    step = first.get_json()["data"]
+    assert step["mfa_required"] is True and "access_token" not in step and "totp" in step["methods"]
+    done = second_step(client, step["mfa_token"], current_code(secret))
+    assert done.status_code == 200, done.get_json()
+    sessions = client.get("/api/v1/auth/sessions", headers=bearer(done.get_json()["data"]["access_token"])).get_json()["data"]
+    current = next(s for s in sessions if s["current"])
+    assert current["aal"] == 2 and "fed" in current["amr"] and "otp" in current["amr"]

@@ -7,7 +7,7 @@ only sees its value.
 from flask import redirect, request, url_for
 
 from app import errors
-from app.auth.schemas import LoginResultSchema
+from app.auth.schemas import LoginAnswerEnvelopeSchema
 from app.blueprint import Blueprint, path_id
 from app.context import request_context
 from app.oidc import grants, service
@@ -93,11 +93,13 @@ def oidc_callback(query, provider):
 @blp.route("/auth/oidc/exchange", methods=["POST"])
 @blp.rate_limited(EXCHANGE_LIMIT)
 @blp.arguments(OidcExchangeSchema)
-@blp.response(200, envelope(LoginResultSchema))
+@blp.response(200, LoginAnswerEnvelopeSchema)
 @blp.errors(401, 403)
 def exchange_oidc_code(body):
-    """Trade a `gatehouse_code` for the login answer (tokens and user).
+    """Trade a `gatehouse_code` for the login answer (tokens and user, or the second step).
 
+    With two-factor sign-in on, the answer is `{mfa_required, mfa_token,
+    methods, expires_in}` and the client continues at /auth/login/mfa.
     The code is single use and lives 60 seconds: 401
     AUTH_OIDC_CODE_INVALID_061 otherwise. The rules of every sign-in apply
     (403 AUTH_ACCOUNT_DISABLED_021, 429 AUTH_ACCOUNT_LOCKED_022).

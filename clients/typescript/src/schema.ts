@@ -94,7 +94,9 @@ export interface paths {
          * Change the password, given the current one; your other sessions end, this one stays.
          * @description A wrong current password is 400 AUTH_PASSWORD_INCORRECT_025 and counts as a
          *     failed sign-in toward the lockout (429 AUTH_ACCOUNT_LOCKED_022 with
-         *     Retry-After while the account is locked).
+         *     Retry-After while the account is locked). An account without a password
+         *     (created through an identity provider) sets its first one without
+         *     `current_password`, from a fresh session (403 AUTH_REAUTH_REQUIRED_033).
          */
         post: operations["changePassword"];
         delete?: never;
@@ -332,6 +334,125 @@ export interface paths {
          *     the pending secret. 409 AUTH_MFA_ALREADY_ENABLED_036 when TOTP is on.
          */
         post: operations["beginTotpSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Trade a `gatehouse_code` for the login answer (tokens and user, or the second step).
+         * @description With two-factor sign-in on, the answer is `{mfa_required, mfa_token,
+         *     methods, expires_in}` and the client continues at /auth/login/mfa.
+         *     The code is single use and lives 60 seconds: 401
+         *     AUTH_OIDC_CODE_INVALID_061 otherwise. The rules of every sign-in apply
+         *     (403 AUTH_ACCOUNT_DISABLED_021, 429 AUTH_ACCOUNT_LOCKED_022).
+         */
+        post: operations["exchangeOidcCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The identity providers you can sign in with (OIDC_PROVIDERS). */
+        get: operations["listOidcProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/{provider}/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Start signing in with a provider: a browser navigation, answered with a redirect.
+         * @description Open it in the browser (not with fetch): it sets a cookie binding the
+         *     round trip to this browser, then sends it to the provider with `state`,
+         *     `nonce` and PKCE (S256). The browser comes back to `redirect_uri` with
+         *     `gatehouse_code=…` (POST it to /auth/oidc/exchange) or `error=<CODE>`.
+         *     400 REQUEST_VALIDATION_FAILED_004 when `redirect_uri` is not on
+         *     OIDC_REDIRECT_ALLOWLIST; 400 AUTH_OIDC_STATE_INVALID_058 for a used or
+         *     expired link ticket; 404 for an unknown provider.
+         */
+        get: operations["authorizeOidc"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/{provider}/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Where the provider sends the browser back (register this URL at the provider).
+         * @description 400 AUTH_OIDC_STATE_INVALID_058 when `state` is unknown, used, expired or
+         *     was started in another browser; every other failure goes back to
+         *     `redirect_uri` with `error=<CODE>` (AUTH_OIDC_PROVIDER_FAILED_059,
+         *     AUTH_OIDC_LINK_REQUIRED_040, AUTH_OIDC_IDENTITY_REFUSED_060, ...).
+         */
+        get: operations["oidcCallback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/oidc/{provider}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start linking a provider to your account: an `authorize_url` to open in the browser.
+         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033). The browser comes
+         *     back to `redirect_uri` with `linked=<provider>`, or with
+         *     `error=AUTH_OIDC_IDENTITY_REFUSED_060` when that identity is linked to
+         *     another account. A security email tells you of the new link.
+         */
+        post: operations["linkOidcIdentity"];
         delete?: never;
         options?: never;
         head?: never;
@@ -678,7 +799,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Your account. */
+        /** Your account, and the ways you can sign in to it. */
         get: operations["getMe"];
         put?: never;
         post?: never;
@@ -698,6 +819,47 @@ export interface paths {
          *     its current email, and a notice goes to that address.
          */
         patch: operations["updateMe"];
+        trace?: never;
+    };
+    "/api/v1/users/me/identities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your linked identity provider accounts. */
+        get: operations["listMyIdentities"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/me/identities/{identity_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink an identity provider account from yours.
+         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+         *     AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+         *     password with forgot-password, or link another provider, first).
+         */
+        delete: operations["unlinkMyIdentity"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/users/me/profile": {
@@ -903,8 +1065,11 @@ export interface components {
             status: "success";
         };
         ChangePassword: {
-            /** @example OldSecurePass1 */
-            current_password: string;
+            /**
+             * @description Required when the account has a password. An account without one (created through an identity provider) leaves it out and needs a fresh session.
+             * @example OldSecurePass1
+             */
+            current_password?: string;
             /**
              * @description 8-128 characters with at least one uppercase letter and one digit.
              * @example SecurePass123
@@ -1209,11 +1374,105 @@ export interface components {
              */
             status: "success";
         };
+        MyAccount: {
+            /** Format: date-time */
+            created_at: string;
+            /** @example user@example.com */
+            email: string;
+            /** @example John Doe */
+            full_name: string;
+            /** Format: uuid */
+            id: string;
+            is_active: boolean;
+            is_admin: boolean;
+            is_verified: boolean;
+            /**
+             * @description `password` when the account has one, `oidc:<provider>` for each linked identity provider (an account created through a provider has no password until it sets one with forgot-password).
+             * @example [
+             *       "password",
+             *       "oidc:google"
+             *     ]
+             */
+            sign_in_methods: string[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        MyAccountEnvelope: {
+            data: components["schemas"]["MyAccount"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
         NotReady: {
             checks: components["schemas"]["Checks"];
             error: components["schemas"]["ErrorBody"];
             /** @enum {string} */
             status: "error";
+        };
+        OidcExchange: {
+            /** @description The `gatehouse_code` the browser was sent back with (single use, 60 seconds). */
+            code: string;
+        };
+        OidcIdentity: {
+            /** Format: date-time */
+            created_at: string;
+            /** @description The address the provider gave when the identity was linked or last used. */
+            email: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            last_used_at: string | null;
+            /** @example google */
+            provider: string;
+        };
+        OidcIdentityListEnvelope: {
+            data: components["schemas"]["OidcIdentity"][];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        OidcLink: {
+            /**
+             * @description Where the browser is sent back (must be on OIDC_REDIRECT_ALLOWLIST).
+             * @example http://localhost:5000/settings
+             */
+            redirect_uri: string;
+        };
+        OidcLinkStart: {
+            /** @description Open it in the browser (top-level navigation): it leads to the provider and back to `redirect_uri` with `linked=<provider>` or `error=<CODE>`. Single use, 10 minutes. */
+            authorize_url: string;
+        };
+        OidcLinkStartEnvelope: {
+            data: components["schemas"]["OidcLinkStart"];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
+        };
+        OidcProvider: {
+            /** @example google */
+            name: string;
+        };
+        OidcProviderListEnvelope: {
+            data: components["schemas"]["OidcProvider"][];
+            /** @description A human-readable summary. */
+            message?: string;
+            /**
+             * @default success
+             * @enum {unknown}
+             */
+            status: "success";
         };
         Override: {
             enabled: boolean;
@@ -1720,8 +1979,8 @@ export interface operations {
                 created_before?: string;
                 /** @description Events of this account. */
                 user_id?: string;
-                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`, `keys.rotated`, `keys.retired`, `passkey.added`, `passkey.renamed`, `passkey.removed`, `passkey.sign_in_failed`, `passkey.counter_regression`, `auth.mfa_setup_started`, `auth.mfa_enabled`, `auth.mfa_disabled`, `auth.mfa_reset`, `auth.mfa_failed`, `auth.recovery_code_used`, `auth.recovery_codes_regenerated`. */
-                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted" | "keys.rotated" | "keys.retired" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression" | "auth.mfa_setup_started" | "auth.mfa_enabled" | "auth.mfa_disabled" | "auth.mfa_reset" | "auth.mfa_failed" | "auth.recovery_code_used" | "auth.recovery_codes_regenerated";
+                /** @description One event type: `user.registered`, `user.verified`, `auth.login_succeeded`, `auth.login_failed`, `auth.login_locked`, `auth.refresh_reuse_detected`, `auth.logout`, `auth.logout_all`, `auth.session_revoked`, `auth.password_reset`, `auth.password_changed`, `user.email_changed`, `user.email_change_requested`, `user.updated`, `user.disabled`, `user.deleted`, `auth.password_reset_requested`, `flag.changed`, `auth.mfa_required`, `auth.new_sign_in`, `auth.reauthenticated`, `user.admin_granted`, `keys.rotated`, `keys.retired`, `passkey.added`, `passkey.renamed`, `passkey.removed`, `passkey.sign_in_failed`, `passkey.counter_regression`, `auth.mfa_setup_started`, `auth.mfa_enabled`, `auth.mfa_disabled`, `auth.mfa_reset`, `auth.mfa_failed`, `auth.recovery_code_used`, `auth.recovery_codes_regenerated`, `auth.oidc_linked`, `auth.oidc_unlinked`, `auth.oidc_refused`. */
+                event_type?: "user.registered" | "user.verified" | "auth.login_succeeded" | "auth.login_failed" | "auth.login_locked" | "auth.refresh_reuse_detected" | "auth.logout" | "auth.logout_all" | "auth.session_revoked" | "auth.password_reset" | "auth.password_changed" | "user.email_changed" | "user.email_change_requested" | "user.updated" | "user.disabled" | "user.deleted" | "auth.password_reset_requested" | "flag.changed" | "auth.mfa_required" | "auth.new_sign_in" | "auth.reauthenticated" | "user.admin_granted" | "keys.rotated" | "keys.retired" | "passkey.added" | "passkey.renamed" | "passkey.removed" | "passkey.sign_in_failed" | "passkey.counter_regression" | "auth.mfa_setup_started" | "auth.mfa_enabled" | "auth.mfa_disabled" | "auth.mfa_reset" | "auth.mfa_failed" | "auth.recovery_code_used" | "auth.recovery_codes_regenerated" | "auth.oidc_linked" | "auth.oidc_unlinked" | "auth.oidc_refused";
             };
             header?: never;
             path?: never;
@@ -1884,6 +2143,7 @@ export interface operations {
             };
             400: components["responses"]["BAD_REQUEST"];
             401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
             503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
@@ -2174,6 +2434,148 @@ export interface operations {
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
             409: components["responses"]["CONFLICT"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    exchangeOidcCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcExchange"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginAnswerEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listOidcProviders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcProviderListEnvelope"];
+                };
+            };
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    authorizeOidc: {
+        parameters: {
+            query?: {
+                /** @description Where the browser is sent back (must be on OIDC_REDIRECT_ALLOWLIST). Required unless `link` is given. */
+                redirect_uri?: string;
+                /** @description A link ticket from POST /auth/oidc/{provider}/link (its `authorize_url` carries it). */
+                link?: string;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the provider (or back to `redirect_uri` with `error=` if it cannot be reached). */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            404: components["responses"]["NOT_FOUND"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    oidcCallback: {
+        parameters: {
+            query: {
+                state: string;
+                code?: string;
+                error?: string;
+            };
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Back to `redirect_uri` with `gatehouse_code=…`, `linked=<provider>` or `error=<CODE>`. */
+            302: {
+                headers: {
+                    /** @description Where the browser goes next. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    linkOidcIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OidcLink"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcLinkStartEnvelope"];
+                };
+            };
+            400: components["responses"]["BAD_REQUEST"];
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -2651,7 +3053,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserEnvelope"];
+                    "application/json": components["schemas"]["MyAccountEnvelope"];
                 };
             };
             401: components["responses"]["UNAUTHORIZED"];
@@ -2711,6 +3113,53 @@ export interface operations {
             404: components["responses"]["NOT_FOUND"];
             409: components["responses"]["CONFLICT"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    listMyIdentities: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OidcIdentityListEnvelope"];
+                };
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            default: components["responses"]["DEFAULT_ERROR"];
+        };
+    };
+    unlinkMyIdentity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                identity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["UNAUTHORIZED"];
+            403: components["responses"]["FORBIDDEN"];
+            404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

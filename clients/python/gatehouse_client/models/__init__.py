@@ -68,8 +68,22 @@ from .mfa_login_request_credential import MfaLoginRequestCredential
 from .mfa_status import MfaStatus
 from .mfa_status_envelope import MfaStatusEnvelope
 from .mfa_status_envelope_status import MfaStatusEnvelopeStatus
+from .my_account import MyAccount
+from .my_account_envelope import MyAccountEnvelope
+from .my_account_envelope_status import MyAccountEnvelopeStatus
 from .not_ready import NotReady
 from .not_ready_status import NotReadyStatus
+from .oidc_exchange import OidcExchange
+from .oidc_identity import OidcIdentity
+from .oidc_identity_list_envelope import OidcIdentityListEnvelope
+from .oidc_identity_list_envelope_status import OidcIdentityListEnvelopeStatus
+from .oidc_link import OidcLink
+from .oidc_link_start import OidcLinkStart
+from .oidc_link_start_envelope import OidcLinkStartEnvelope
+from .oidc_link_start_envelope_status import OidcLinkStartEnvelopeStatus
+from .oidc_provider import OidcProvider
+from .oidc_provider_list_envelope import OidcProviderListEnvelope
+from .oidc_provider_list_envelope_status import OidcProviderListEnvelopeStatus
 from .override import Override
 from .pagination import Pagination
 from .pagination_metadata import PaginationMetadata
@@ -198,8 +212,22 @@ __all__ = (
     "MfaStatus",
     "MfaStatusEnvelope",
     "MfaStatusEnvelopeStatus",
+    "MyAccount",
+    "MyAccountEnvelope",
+    "MyAccountEnvelopeStatus",
     "NotReady",
     "NotReadyStatus",
+    "OidcExchange",
+    "OidcIdentity",
+    "OidcIdentityListEnvelope",
+    "OidcIdentityListEnvelopeStatus",
+    "OidcLink",
+    "OidcLinkStart",
+    "OidcLinkStartEnvelope",
+    "OidcLinkStartEnvelopeStatus",
+    "OidcProvider",
+    "OidcProviderListEnvelope",
+    "OidcProviderListEnvelopeStatus",
     "Override",
     "Pagination",
     "PaginationMetadata",

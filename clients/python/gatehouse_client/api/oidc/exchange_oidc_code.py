@@ -5,7 +5,7 @@ import httpx
 
 from ...client import AuthenticatedClient, Client
 from ...models.error_envelope import ErrorEnvelope
-from ...models.login_result_envelope import LoginResultEnvelope
+from ...models.login_answer_envelope import LoginAnswerEnvelope
 from ...models.oidc_exchange import OidcExchange
 from ...types import Response
 
@@ -31,9 +31,9 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ErrorEnvelope | LoginResultEnvelope:
+) -> ErrorEnvelope | LoginAnswerEnvelope:
     if response.status_code == 200:
-        response_200 = LoginResultEnvelope.from_dict(response.json())
+        response_200 = LoginAnswerEnvelope.from_dict(response.json())
 
         return response_200
 
@@ -64,7 +64,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ErrorEnvelope | LoginResultEnvelope]:
+) -> Response[ErrorEnvelope | LoginAnswerEnvelope]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -77,10 +77,12 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OidcExchange,
-) -> Response[ErrorEnvelope | LoginResultEnvelope]:
-    """Trade a `gatehouse_code` for the login answer (tokens and user).
+) -> Response[ErrorEnvelope | LoginAnswerEnvelope]:
+    """Trade a `gatehouse_code` for the login answer (tokens and user, or the second step).
 
-     The code is single use and lives 60 seconds: 401
+     With two-factor sign-in on, the answer is `{mfa_required, mfa_token,
+    methods, expires_in}` and the client continues at /auth/login/mfa.
+    The code is single use and lives 60 seconds: 401
     AUTH_OIDC_CODE_INVALID_061 otherwise. The rules of every sign-in apply
     (403 AUTH_ACCOUNT_DISABLED_021, 429 AUTH_ACCOUNT_LOCKED_022).
 
@@ -92,7 +94,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LoginResultEnvelope]
+        Response[ErrorEnvelope | LoginAnswerEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -110,10 +112,12 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     body: OidcExchange,
-) -> ErrorEnvelope | LoginResultEnvelope | None:
-    """Trade a `gatehouse_code` for the login answer (tokens and user).
+) -> ErrorEnvelope | LoginAnswerEnvelope | None:
+    """Trade a `gatehouse_code` for the login answer (tokens and user, or the second step).
 
-     The code is single use and lives 60 seconds: 401
+     With two-factor sign-in on, the answer is `{mfa_required, mfa_token,
+    methods, expires_in}` and the client continues at /auth/login/mfa.
+    The code is single use and lives 60 seconds: 401
     AUTH_OIDC_CODE_INVALID_061 otherwise. The rules of every sign-in apply
     (403 AUTH_ACCOUNT_DISABLED_021, 429 AUTH_ACCOUNT_LOCKED_022).
 
@@ -125,7 +129,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LoginResultEnvelope
+        ErrorEnvelope | LoginAnswerEnvelope
     """
 
     return sync_detailed(
@@ -138,10 +142,12 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     body: OidcExchange,
-) -> Response[ErrorEnvelope | LoginResultEnvelope]:
-    """Trade a `gatehouse_code` for the login answer (tokens and user).
+) -> Response[ErrorEnvelope | LoginAnswerEnvelope]:
+    """Trade a `gatehouse_code` for the login answer (tokens and user, or the second step).
 
-     The code is single use and lives 60 seconds: 401
+     With two-factor sign-in on, the answer is `{mfa_required, mfa_token,
+    methods, expires_in}` and the client continues at /auth/login/mfa.
+    The code is single use and lives 60 seconds: 401
     AUTH_OIDC_CODE_INVALID_061 otherwise. The rules of every sign-in apply
     (403 AUTH_ACCOUNT_DISABLED_021, 429 AUTH_ACCOUNT_LOCKED_022).
 
@@ -153,7 +159,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorEnvelope | LoginResultEnvelope]
+        Response[ErrorEnvelope | LoginAnswerEnvelope]
     """
 
     kwargs = _get_kwargs(
@@ -169,10 +175,12 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     body: OidcExchange,
-) -> ErrorEnvelope | LoginResultEnvelope | None:
-    """Trade a `gatehouse_code` for the login answer (tokens and user).
+) -> ErrorEnvelope | LoginAnswerEnvelope | None:
+    """Trade a `gatehouse_code` for the login answer (tokens and user, or the second step).
 
-     The code is single use and lives 60 seconds: 401
+     With two-factor sign-in on, the answer is `{mfa_required, mfa_token,
+    methods, expires_in}` and the client continues at /auth/login/mfa.
+    The code is single use and lives 60 seconds: 401
     AUTH_OIDC_CODE_INVALID_061 otherwise. The rules of every sign-in apply
     (403 AUTH_ACCOUNT_DISABLED_021, 429 AUTH_ACCOUNT_LOCKED_022).
 
@@ -184,7 +192,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorEnvelope | LoginResultEnvelope
+        ErrorEnvelope | LoginAnswerEnvelope
     """
 
     return (
