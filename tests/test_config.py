@@ -103,7 +103,7 @@ def test_production_start_up_fails_with_one_clear_line():
 _READ_ELSEWHERE = {"PROMETHEUS_MULTIPROC_DIR": "app/metrics.py", "WEB_CONCURRENCY": "deploy/gunicorn.conf.py"}
 # Defaults the table states in words or that depend on the machine.
 _DEFAULTS_IN_WORDS = {"DATABASE_URL", "REDIS_URL", "JWT_SECRET_KEY", "ENCRYPTION_KEYS", "INSTANCE_PATH", "CORS_ORIGINS",
-                      "FEATURE_FLAGS", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS"}
+                      "FEATURE_FLAGS", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS", "OIDC_REDIRECT_ALLOWLIST"}
 
 
 def _readme_table() -> list[tuple[list[str], list[str]]]:
