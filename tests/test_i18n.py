@@ -232,7 +232,8 @@ def test_an_unknown_link_speaks_the_browsers_language(client):
 
 
 EVERY_VALUE = {"full_name": "Ada", "link": "https://app.example/x?token=t", "expires_in_hours": 1, "new_email": "n@example.com",
-               "device": "Firefox on Linux", "ip": "192.0.2.1", "at": "2026-12-03 10:00 UTC", "name": "Laptop", "remaining": 2}
+               "device": "Firefox on Linux", "ip": "192.0.2.1", "at": "2026-12-03 10:00 UTC", "name": "Laptop", "remaining": 2,
+               "provider": "google", "provider_email": "ada@gmail.example"}
 
 
 def _email_templates():

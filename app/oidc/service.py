@@ -51,6 +51,7 @@ from app.email.outbox import queue_email
 from app.errors import AppError, ErrorCode
 from app.extensions import db
 from app.fields import Email, FullName
+from app.i18n import locale_for_user
 from app.models import OidcIdentity, OidcRequest, Session, User, utcnow
 from app.oidc import grants, provider, redirects
 from app.oidc.provider import Provider, ProviderError
@@ -323,7 +324,8 @@ def _finish_link(chosen: Provider, claims: dict, user_id, session_id, redirect_u
         "provider": chosen.name, "identity_id": str(identity.id), "session_id": str(session_id)})
     queue_email(user.email, "identity_linked", {"full_name": user.full_name, "provider": chosen.name,
                                                  "provider_email": email or "(none given)",
-                                                 "at": now.strftime("%Y-%m-%d %H:%M UTC")})
+                                                 "at": now.strftime("%Y-%m-%d %H:%M UTC")},
+                locale=locale_for_user(user))
     db.session.commit()
     return redirects.with_params(redirect_uri, linked=chosen.name)
 
@@ -387,7 +389,8 @@ def unlink(user_id, identity_id: uuid.UUID, ctx: RequestContext) -> None:
                        details={"provider": identity.provider, "identity_id": str(identity.id)})
     queue_email(user.email, "identity_unlinked", {"full_name": user.full_name, "provider": identity.provider,
                                                    "provider_email": identity.email or "(none given)",
-                                                   "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")})
+                                                   "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")},
+                locale=locale_for_user(user))
     db.session.commit()
 
 
