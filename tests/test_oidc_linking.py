@@ -1,4 +1,4 @@
-"""Linking and unlinking identity providers (SPEC §13, docs/oidc.md), and
+"""Linking and unlinking identity providers (docs/oidc.md), and
 accounts without a password: the takeover attempts each rule stops."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sign-in with an OpenID Connect provider (SPEC §13, docs/oidc.md), against a
+"""Sign-in with an OpenID Connect provider (docs/oidc.md), against a
 real provider process (tests/oidc_provider.py): the round trip, the account
 rules, and the attacks on each step."""
 

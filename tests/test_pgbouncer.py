@@ -1,4 +1,4 @@
-"""PostgreSQL behind PgBouncer in transaction pooling mode (SPEC §15, issue
+"""PostgreSQL behind PgBouncer in transaction pooling mode (docs/scaling.md, issue
 14): DATABASE_POOLER=pgbouncer turns off what transaction pooling breaks
 (psycopg's server-side prepared statements, the `options` startup parameter)
 and keeps the statement timeout per transaction; a slice of the suite runs

@@ -1,4 +1,4 @@
-"""Redis behind Sentinel (SPEC §15, issue 14): REDIS_SENTINELS and
+"""Redis behind Sentinel (docs/scaling.md, issue 14): REDIS_SENTINELS and
 REDIS_SENTINEL_MASTER for the app, the limiter and the RQ workers, and a
 failover under traffic with real processes (a primary, a replica, three
 sentinels): sign-ins and reads go on (or answer 503 during the failover
