@@ -194,6 +194,15 @@ def register_request_hooks(app: Flask) -> None:
     init_request_tracking(app)
     init_metrics(app)
 
+    @app.after_request
+    def _never_cache_api_responses(response):
+        # Tokens, accounts and sessions must not stay in a browser's or a proxy's
+        # cache (SPEC §9): every answer under /api/, errors included.
+        if request.path.startswith("/api/"):
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["Pragma"] = "no-cache"
+        return response
+
     @app.before_request
     def _refuse_during_maintenance():
         # 503 SERVER_MAINTENANCE_014 with Retry-After while maintenance mode is on.

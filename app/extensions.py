@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ipaddress
+
 import fakeredis
 import redis
 from flask import current_app, request
@@ -28,6 +30,23 @@ def client_ip() -> str:
     spoofed header value -- unless more hops are configured than there are
     proxies, when it is whatever the client wrote (hence the cut)."""
     return (request.remote_addr or "unknown")[:45]
+
+
+def rate_limit_key() -> str:
+    """Whom a per-IP limit counts (SPEC §9): the client's IPv4 address, or the
+    /64 network of its IPv6 address -- one subscriber usually holds a whole /64,
+    so counting single IPv6 addresses would give one client 2^64 budgets. An
+    IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) counts as its IPv4 address."""
+    ip = client_ip()
+    try:
+        address = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip
+    if address.version == 6:
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return ip
 
 
 class RedisConnection:
@@ -102,7 +121,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 api = Api()
 redis_store = RedisConnection()
-limiter = Limiter(key_func=client_ip)
+limiter = Limiter(key_func=rate_limit_key)
 
 
 @limiter.request_filter

@@ -124,3 +124,40 @@ def test_create_admin_prompt_with_a_weak_password_fails_without_creating(app):
     assert result.exit_code != 0
     assert "uppercase" in result.output
     assert live_users(app, "weakling@example.com") == []
+
+
+@pytest.mark.slow
+def test_create_admin_refuses_an_unverified_account_with_a_clear_message(app, make_user):
+    """Someone registered the operator's address first (with a password of their
+    own): the account is not promoted, the command says why and exits non-zero."""
+    make_user(email="ops@example.com", is_verified=False)
+    result = create_admin_process("ops@example.com", stdin="")
+    assert result.returncode != 0
+    assert "ops@example.com has not verified its email address, so it is not promoted" in result.stderr
+    [account] = live_users(app, "ops@example.com")
+    assert account.is_admin is False
+
+
+def test_create_admin_refuses_unverified_or_disabled_accounts_and_audits_a_promotion(app, make_user):
+    from app.audit import ADMIN_GRANTED
+    from app.models import AuditEvent
+
+    make_user(email="early@example.com", is_verified=False)
+    make_user(email="off@example.com", is_active=False)
+    member = make_user(email="member2@example.com")
+    runner = app.test_cli_runner()
+
+    def run(email):
+        return runner.invoke(args=["users", "create-admin", email, "--password-stdin"], input="")
+
+    refused = run("early@example.com")
+    assert refused.exit_code == 1 and "has not verified its email address" in refused.output
+    assert run("off@example.com").exit_code == 1
+    assert [u.is_admin for u in live_users(app, "early@example.com") + live_users(app, "off@example.com")] == [False, False]
+
+    promoted = run("member2@example.com")
+    assert promoted.exit_code == 0, promoted.output
+    assert run("member2@example.com").exit_code == 0  # already an admin: nothing new to audit
+    with app.app_context():
+        events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.event_type == ADMIN_GRANTED)))
+    assert [(e.user_id, e.details) for e in events] == [(member.id, {"via": "cli", "created": False})]

@@ -8,7 +8,7 @@ password. So that a stranger cannot keep its owner out:
 - the lock has a fixed end: failures during it are not counted and never
   extend it, and the count starts from zero once it has lifted;
 - a *known client* (an address from which the account has signed in
-  before, within KNOWN_CLIENT_DAYS) still gets in with the right password,
+  before, within KNOWN_CLIENT_DAYS, in a session that was not revoked) still gets in with the right password,
   as long as that address itself has stayed under the threshold during the
   lock (its failures are counted in Redis). A stranger locks out strangers,
   not the owner at home; without Redis nobody passes the lock.
@@ -155,6 +155,9 @@ def known_client_may_pass(user_id, now: datetime, ctx: RequestContext) -> bool:
         return False
     since = now - timedelta(days=current_app.config["KNOWN_CLIENT_DAYS"])
     return db.session.execute(
-        select(Session.id).where(Session.user_id == user_id, Session.ip == (ctx.ip or "unknown")[:45], Session.created_at > since)
+        # A revoked session makes nobody known: the owner may have ended it
+        # because it was not theirs (logout-all, a password reset, ...).
+        select(Session.id).where(Session.user_id == user_id, Session.ip == (ctx.ip or "unknown")[:45],
+                                 Session.created_at > since, Session.revoked_at.is_(None))
         .limit(1)
     ).first() is not None

@@ -19,7 +19,7 @@ from marshmallow import ValidationError
 from sqlalchemy import func, or_, update
 from sqlalchemy.exc import IntegrityError
 
-from app import account_cache, audit, errors
+from app import account_cache, audit, cache, errors
 from app.auth import recovery
 from app.auth.links import void_pending_links
 from app.auth.sessions import end_user_sessions
@@ -39,6 +39,10 @@ from app.users import profile
 
 # An authenticated user may ask for at most this many email-change links per hour
 # (each one sends two emails, one to an address of their choosing).
+# An authenticated user may try at most this many new addresses an hour, whatever the
+# answer: a 409 for a taken address creates no link (EMAIL_CHANGES_PER_HOUR counts
+# links), yet tells whether the address has an account.
+EMAIL_CHANGE_ATTEMPTS_PER_HOUR = 10
 
 
 def find_live_user_by_email(email: str) -> User | None:
@@ -50,11 +54,26 @@ def find_live_user_by_email(email: str) -> User | None:
 
 def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]:
     """Make `email` an admin: promote the live account (its password is kept) or
-    create a verified admin with `password`. Returns (user, created)."""
+    create a verified admin with `password`. Returns (user, created).
+
+    Never promotes an account that has not verified its email or is disabled
+    (SPEC §9): anyone may register the operator's address first with a password
+    of their own. Raises AppError FORBIDDEN with a message for the operator.
+    Promotion and creation are audited (user.admin_granted, via "cli").
+    """
     email = _checked("email", Email(), email)
     user = find_live_user_by_email(email)
     if user is not None:
-        user.is_admin = True
+        if not user.is_verified:
+            raise AppError(errors.FORBIDDEN, f"{email} has not verified its email address, so it is not promoted: "
+                           "whoever registered it may know its password. From that mailbox, reset its password "
+                           "(forgot-password) and verify it, or delete the account; then run this again.")
+        if not user.is_active:
+            raise AppError(errors.FORBIDDEN, f"{email} is disabled, so it is not promoted; enable it first.")
+        if not user.is_admin:
+            user.is_admin = True
+            audit.record_event(audit.ADMIN_GRANTED, ctx=RequestContext(), user_id=user.id,
+                               details={"via": "cli", "created": False})
         db.session.commit()
         return user, False
     full_name = _checked("full_name", FullName(), full_name)
@@ -66,6 +85,9 @@ def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]
                 is_admin=True, is_verified=True)
     db.session.add(user)
     try:
+        db.session.flush()
+        audit.record_event(audit.ADMIN_GRANTED, ctx=RequestContext(), user_id=user.id,
+                           details={"via": "cli", "created": True})
         db.session.commit()
     except IntegrityError:
         # Registered (or created by a parallel run) meanwhile: promote that account.
@@ -242,6 +264,13 @@ def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> No
 
 
 def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
+    # Every attempt counts (in Redis: a refused attempt commits nothing), so that a
+    # stolen token cannot test addresses for accounts one 409 after another.
+    # Without Redis only the links sent are counted (below).
+    attempts = cache.safe(lambda r: _count_attempt(r, cache.key("user", "email_change_attempts", user_id, "count")))
+    if attempts is not None and attempts[0] > EMAIL_CHANGE_ATTEMPTS_PER_HOUR:
+        raise AppError(errors.RATE_LIMITED, "Too many email changes requested; try again later.",
+                       field="email", headers={"Retry-After": str(max(1, attempts[1]))})
     window_start = now - timedelta(hours=1)
     recent = db.session.execute(
         db.select(func.count(), func.min(UserToken.created_at)).where(
@@ -254,6 +283,16 @@ def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
         retry_after = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
         raise AppError(errors.RATE_LIMITED, "Too many email changes requested; try again later.",
                        field="email", headers={"Retry-After": str(retry_after)})
+
+
+def _count_attempt(r, key: str) -> tuple[int, int]:
+    # A fixed one-hour window from the first attempt: (attempts, seconds left).
+    pipe = r.pipeline(transaction=True)
+    pipe.incr(key)
+    pipe.expire(key, 3600, nx=True)
+    pipe.ttl(key)
+    count, _, ttl = pipe.execute()
+    return count, ttl
 
 
 # ---------------------------------------------------------------- deletion

@@ -1,0 +1,106 @@
+"""Security hardening of SPEC §9 (issue 12, points 2-12): per-IP limits by
+IPv6 /64, no-store on API answers, the known-client rule of the lockout, the
+per-account limit before the existence check, and the production settings."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.auth_client import bearer, login, post
+from tests.conftest import unique_email
+
+API = "/api/v1"
+
+
+# ------------------------------------------------ per-IP limits: IPv6 by /64
+
+
+def test_thirteen_addresses_of_one_ipv6_64_share_one_login_limit(client):
+    """The issue's attack: 13 failed logins from 13 addresses of one /64 (the
+    login limit is 10 a minute) meet a 429; another /64 is not affected."""
+    statuses = [login(client, unique_email("nobody"), "WrongPass123", ip=f"2001:db8:aa:bb::{n:x}").status_code
+                for n in range(1, 14)]
+    assert statuses[:10] == [401] * 10
+    assert statuses[10:] == [429] * 3
+    refused = login(client, unique_email("nobody"), "WrongPass123", ip="2001:db8:aa:bb:ffff:1:2:3")
+    assert refused.status_code == 429 and "Retry-After" in refused.headers
+    assert login(client, unique_email("nobody"), "WrongPass123", ip="2001:db8:aa:bc::1").status_code == 401
+
+
+@pytest.mark.parametrize("ip, key", [
+    ("203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:2::9", "2001:db8:1:2::/64"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("not-an-address", "not-an-address"),
+])
+def test_rate_limit_key_counts_ipv4_by_address_and_ipv6_by_64(app, ip, key):
+    from app.extensions import rate_limit_key
+
+    with app.test_request_context("/", environ_base={"REMOTE_ADDR": ip}):
+        assert rate_limit_key() == key
+
+
+# ------------------------------------------------------- Cache-Control
+
+
+def test_api_answers_carry_cache_control_no_store(client, make_user):
+    user = make_user()
+    response = login(client, user.email)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    token = response.get_json()["data"]["access_token"]
+    me = client.get(f"{API}/users/me", headers=bearer(token))
+    assert me.status_code == 200 and me.headers["Cache-Control"] == "no-store"
+    # Errors too (a 401 and an unknown route), and the OpenAPI document.
+    assert client.get(f"{API}/users/me").headers["Cache-Control"] == "no-store"
+    assert client.get(f"{API}/nowhere").headers["Cache-Control"] == "no-store"
+    assert client.get("/api/openapi.json").headers["Cache-Control"] == "no-store"
+    # Outside /api/ nothing is added.
+    assert "no-store" not in client.get("/health").headers.get("Cache-Control", "")
+
+
+# ------------------------------------------------------- lockout: known clients
+
+
+def test_a_revoked_session_does_not_make_its_address_a_known_client(app, client, make_user):
+    """An attacker signed in from their address once (a stolen password); the
+    owner ended that session. Their address does not pass the lock."""
+    user = make_user()
+    attacker_ip, home = "198.51.100.80", "198.51.100.81"
+    stolen = login(client, user.email, ip=attacker_ip).get_json()["data"]
+    assert login(client, user.email, ip=home).status_code == 200
+    assert post(client, "/logout", ip=attacker_ip, headers=bearer(stolen["access_token"])).status_code == 204
+    for _ in range(10):
+        assert login(client, user.email, "WrongPass123").status_code == 401
+    assert login(client, user.email, ip=attacker_ip).status_code == 429
+    assert login(client, user.email, ip=home).status_code == 200  # a live session's address still passes
+
+
+# -------------------------------------- per-account limit before the existence check
+
+
+def test_probing_taken_addresses_through_patch_me_meets_the_per_account_limit(client, make_user, sign_in):
+    """A 409 creates no link, yet says the address has an account: every attempt
+    counts, and past the limit a taken address answers 429 like a free one."""
+    from app.users.service import EMAIL_CHANGE_ATTEMPTS_PER_HOUR
+
+    taken = make_user(email=unique_email("taken"))
+    headers = sign_in(make_user())
+    for _ in range(EMAIL_CHANGE_ATTEMPTS_PER_HOUR):
+        answer = client.patch(f"{API}/users/me", json={"email": taken.email}, headers=headers)
+        assert answer.status_code == 409, answer.get_json()
+    for email in (taken.email, unique_email("free")):
+        refused = client.patch(f"{API}/users/me", json={"email": email}, headers=headers)
+        assert refused.status_code == 429, refused.get_json()
+        assert refused.get_json()["error"]["code"] == "REQUEST_RATE_LIMITED_010"
+        assert 0 < int(refused.headers["Retry-After"]) <= 3600
+    # The name can still be changed: only new addresses are limited.
+    assert client.patch(f"{API}/users/me", json={"full_name": "Still Me"}, headers=headers).status_code == 200
+
+
+def test_email_change_links_are_limited_per_account_before_the_existence_check(app, client, make_user, sign_in):
+    taken = make_user(email=unique_email("taken"))
+    headers = sign_in(make_user())
+    for _ in range(app.config["EMAIL_CHANGES_PER_HOUR"]):
+        assert client.patch(f"{API}/users/me", json={"email": unique_email("new")}, headers=headers).status_code == 200
+    assert client.patch(f"{API}/users/me", json={"email": taken.email}, headers=headers).status_code == 429
