@@ -36,6 +36,8 @@ from marshmallow import ValidationError
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
 # Short environment names used as the first part of every Redis key (docs/architecture.md §4).
+# Below this a stolen hash falls to a GPU in hours; tests may go lower (SPEC §9).
+MIN_PRODUCTION_BCRYPT_ROUNDS = 10
 KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
 MAX_LIFETIME_HOURS = 10 * 365 * 24
 # Set by deploy/gunicorn.conf.py when JWT_SECRET_KEY is not (never read in production).
@@ -654,7 +656,9 @@ def _storage(environ: _Environment, app_env: str, overrides: dict) -> dict:
 def _engine_options(environ: _Environment, is_sqlite: bool, statement_timeout_ms: int, pooler: str = "none") -> dict:
     # On PostgreSQL with a statement timeout, app.db_watchdog pings each
     # checked-out connection itself, under its client-side bound.
-    options: dict[str, Any] = {"pool_pre_ping": statement_timeout_ms == 0}
+    # hide_parameters: a driver error is logged without its bound values (emails,
+    # password hashes, tokens' hashes), whatever logger or tracer catches it.
+    options: dict[str, Any] = {"pool_pre_ping": statement_timeout_ms == 0, "hide_parameters": True}
     if is_sqlite:
         return options
     # Fail fast instead of hanging when PostgreSQL is unreachable.
@@ -693,6 +697,9 @@ def _secrets_and_tokens(environ: _Environment, app_env: str, instance: Path, ove
     secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
     secret_given = bool(overrides.get("JWT_SECRET_KEY") or _env(environ, "JWT_SECRET_KEY"))
     jwt_algorithm = overrides.get("JWT_ALGORITHM") or _jwt_algorithm(environ)
+    bcrypt_rounds = _int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31)
+    if app_env == "production" and bcrypt_rounds < MIN_PRODUCTION_BCRYPT_ROUNDS:
+        raise ConfigError(f"BCRYPT_ROUNDS must be at least {MIN_PRODUCTION_BCRYPT_ROUNDS} in production, got {bcrypt_rounds}")
     return dict(
         JWT_SECRET_KEY=secret,
         SECRET_KEY=secret,
@@ -711,7 +718,7 @@ def _secrets_and_tokens(environ: _Environment, app_env: str, instance: Path, ove
         # session). When set, a duplicate refresh from the same client within this
         # many seconds gets the same new pair (clients that race their own refresh).
         REFRESH_GRACE_SECONDS=_int(environ, "REFRESH_GRACE_SECONDS", 0, minimum=0, maximum=60),
-        BCRYPT_ROUNDS=_int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31),
+        BCRYPT_ROUNDS=bcrypt_rounds,
         PASSWORD_HASH_QUEUE_LIMIT=_int(environ, "PASSWORD_HASH_QUEUE_LIMIT", 32, minimum=0),
     )
 

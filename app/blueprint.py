@@ -45,7 +45,7 @@ from flask import current_app, g
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser
 
-from app.errors import FORBIDDEN, MALFORMED_JSON, VALIDATION_FAILED, AppError, ErrorCode
+from app.errors import ACCOUNT_DISABLED, FORBIDDEN, MALFORMED_JSON, VALIDATION_FAILED, AppError, ErrorCode
 from app.extensions import limiter
 from app.openapi import BEARER_SECURITY
 from app.security.guards import authenticate, current_user, require_admin_assurance
@@ -151,16 +151,22 @@ class Blueprint(flask_smorest.Blueprint):
         return guarded
 
     def admin_required(self, view):
-        """As `auth_required`, and 403 AUTH_FORBIDDEN_026 unless the user is an
-        admin; with MFA_REQUIRED_FOR_ADMINS, 403 AUTH_MFA_ENROLLMENT_REQUIRED_038
-        unless the session signed in with a second factor (docs/mfa.md)."""
+        """As `auth_required`, and 403 AUTH_FORBIDDEN_026 unless the user is a
+        live admin (403 AUTH_ACCOUNT_DISABLED_021 for a disabled one); with
+        MFA_REQUIRED_FOR_ADMINS, 403 AUTH_MFA_ENROLLMENT_REQUIRED_038 unless the
+        session signed in with a second factor (docs/mfa.md)."""
         documented = self._bearer(view, 401, 403)
 
         @functools.wraps(documented)
         def guarded(*args, **kwargs):
             authenticate()
+            # Read from the database, not the session cache: an admin disabled or
+            # deleted a moment ago has no admin rights even if a revocation of
+            # their sessions has not reached every cache (SPEC §9).
             user = current_user()
-            if user is None or not user.is_admin:
+            if user is not None and user.deleted_at is None and not user.is_active and user.is_admin:
+                raise AppError(ACCOUNT_DISABLED)
+            if user is None or user.deleted_at is not None or not user.is_admin:
                 raise AppError(FORBIDDEN)
             require_admin_assurance(g.token_claims.get("aal"))
             return documented(*args, **kwargs)

@@ -66,6 +66,40 @@ def safe(operation: Callable[[redis.Redis], T], fallback: T = None) -> T:
         return fallback
 
 
+class WriteRefused(Exception):
+    """Redis answered but refused a write (a READONLY replica, out of memory, MISCONF)."""
+
+
+def must_write(operation: Callable[[redis.Redis], T]) -> bool:
+    """Run a write that must not be lost quietly (a revocation): True when it was
+    made; False when Redis is unreachable (down, or in the cool-down after a
+    failure: every process then reads the database, and the first one to reach
+    Redis again runs the `on_recovery` hooks); raises `WriteRefused` when Redis
+    answers but refuses the write -- it may still be serving reads of what it
+    holds, so the caller must not go on as if the write had been made.
+    """
+    global _down_until, _was_down
+    if time.monotonic() < _down_until:
+        return False
+    try:
+        client = redis_client()
+        if _was_down:
+            for hook in _recovery_hooks:
+                hook(client)
+            _was_down = False
+            log.info("redis is back")
+        operation(client)
+        return True
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+        _down_until = time.monotonic() + COOL_DOWN_SECONDS
+        _was_down = True
+        log.warning("redis unavailable for a write, the database decides: %s", type(exc).__name__)
+        return False
+    except redis.exceptions.RedisError as exc:
+        log.error("redis refused a write: %s", type(exc).__name__)
+        raise WriteRefused(type(exc).__name__) from exc
+
+
 def reset_circuit() -> None:
     """End the cool-down so that the next call tries Redis at once (the
     readiness probe uses it after a successful ping; tests between cases)."""

@@ -2,15 +2,16 @@
 (to Redis, to the job queue) only once the database has it, and never if the
 transaction rolls back.
 
-    _revocations = AfterCommit("revoked_sessions", mark_sessions_revoked)
+    _committed_messages = AfterCommit("outbox", _enqueue_committed)
     ...
-    _revocations.extend(ids)       # inside the transaction
-    # after_commit: mark_sessions_revoked(ids); after_rollback: forgotten
+    _committed_messages.add(message_id)   # inside the transaction
+    # after_commit: _enqueue_committed([...]); after_rollback: forgotten
 
 The items wait in the ORM session's `info`, so that each session (a request's
 scoped session, the sweeper's own) publishes only its own changes. Used by
-app.auth.sessions (revocations), app.email.outbox (enqueueing) and
-app.account_cache (snapshot invalidation); see docs/architecture.md §3-§5.
+app.email.outbox (enqueueing) and app.account_cache (snapshot invalidation);
+session revocations use `BeforeCommit` (published before the commit, which a
+refused publication stops); see docs/architecture.md §3-§5.
 """
 
 from __future__ import annotations
@@ -64,3 +65,48 @@ class AfterCommit:
 
     def _rolled_back(self, session) -> None:
         session.info.pop(self.key, None)
+
+
+class BeforeCommit:
+    """Items collected during a transaction, handed to `publish(items)` just
+    before its commit -- for a publication that must never be missing once the
+    change is committed (a session revocation: SPEC §9, revocation never fails
+    open). `publish` may raise to refuse the commit (the exception propagates
+    from `commit()` and the caller's transaction is rolled back). If the commit
+    then fails after all, `undo(items)` runs when the transaction ends.
+    """
+
+    def __init__(self, name: str, publish: Callable[[Any], None], *, undo: Callable[[Any], None]):
+        self.key = f"gatehouse_before_commit:{name}"
+        self._published_key = f"{self.key}:published"
+        self._publish = publish
+        self._undo = undo
+        event.listen(OrmSession, "before_commit", self._committing)
+        event.listen(OrmSession, "after_commit", self._committed)
+        event.listen(OrmSession, "after_rollback", self._rolled_back)
+        event.listen(OrmSession, "after_transaction_end", self._ended)
+
+    def extend(self, items: Iterable, session=None) -> None:
+        """Publish `items` when the current transaction of `session` (default: `db.session`) commits."""
+        if session is None:
+            from app.extensions import db
+
+            session = db.session
+        session.info.setdefault(self.key, []).extend(items)
+
+    def _committing(self, session) -> None:
+        items = session.info.pop(self.key, None)
+        if items:
+            self._publish(items)
+            session.info[self._published_key] = items
+
+    def _committed(self, session) -> None:
+        session.info.pop(self._published_key, None)
+
+    def _rolled_back(self, session) -> None:
+        session.info.pop(self.key, None)
+
+    def _ended(self, session, transaction) -> None:
+        # Published, yet the commit did not complete (after_commit never ran).
+        if transaction.parent is None and self._published_key in session.info:
+            self._undo(session.info.pop(self._published_key))

@@ -233,10 +233,19 @@ class _Families:
         return self.families
 
 
+# Who may scrape when neither METRICS_TOKEN nor METRICS_ALLOW is set (SPEC §9):
+# loopback and private networks (RFC 1918, IPv6 unique local), never the internet.
+DEFAULT_METRICS_ALLOW = tuple(ipaddress.ip_network(n) for n in (
+    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+
+
 def check_access() -> None:
     """Refuse the scrape unless its TCP peer is in METRICS_ALLOW (when set)
-    and it carries METRICS_TOKEN as a Bearer token (when set)."""
+    and it carries METRICS_TOKEN as a Bearer token (when set). With neither
+    set, only loopback and private-network peers (DEFAULT_METRICS_ALLOW)."""
     allowed = current_app.config["METRICS_ALLOW"]
+    if not allowed and not current_app.config["METRICS_TOKEN"]:
+        allowed = DEFAULT_METRICS_ALLOW
     if allowed:
         # The TCP peer, never an X-Forwarded-For value: whoever can reach
         # gunicorn directly could otherwise claim an allowed address.
@@ -245,6 +254,8 @@ def check_access() -> None:
             address = ipaddress.ip_address(peer or "")
         except ValueError:
             address = None
+        if address is not None and address.version == 6 and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
         if address is None or not any(address in network for network in allowed):
             raise AppError(errors.METRICS_FORBIDDEN)
     token = current_app.config["METRICS_TOKEN"]

@@ -72,8 +72,13 @@ accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
-# Behind nginx the app itself applies TRUSTED_PROXY_COUNT (ProxyFix).
-forwarded_allow_ips = "*"
+# Which peers gunicorn believes about the scheme and the script name
+# (X-Forwarded-Proto, X-Forwarded-SSL, X-Script-Name, ...): only the proxies named in
+# FORWARDED_ALLOW_IPS (comma-separated addresses or networks; gunicorn's own
+# variable), loopback by default, never "*": a client reaching gunicorn directly
+# could otherwise set SCRIPT_NAME or the scheme. The client address
+# (X-Forwarded-For) is the app's business: TRUSTED_PROXY_COUNT (ProxyFix).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # gunicorn's runtime control socket (gunicornc) is off unless a path is given:
 # its default path is per user, so two instances on one host would collide.
 control_socket_disable = not os.environ.get("GUNICORN_CONTROL_SOCKET")

@@ -128,7 +128,8 @@ def load_gunicorn_settings(**env) -> dict:
         "    def load(self): pass\n"
         "a = A(); a.cfg = Config(); a.load_config_from_file('deploy/gunicorn.conf.py')\n"
         "print(json.dumps({k: str(getattr(a.cfg, k)) for k in ('workers', 'worker_class_str', 'threads',"
-        " 'timeout', 'graceful_timeout', 'bind', 'accesslog', 'control_socket_disable', 'preload_app')}))\n"
+        " 'timeout', 'graceful_timeout', 'bind', 'accesslog', 'control_socket_disable', 'preload_app',"
+        " 'forwarded_allow_ips')}))\n"
     )
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "WEB_CONCURRENCY", "PROMETHEUS_"))}
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**environ, **env}, capture_output=True,

@@ -104,3 +104,114 @@ def test_email_change_links_are_limited_per_account_before_the_existence_check(a
     for _ in range(app.config["EMAIL_CHANGES_PER_HOUR"]):
         assert client.patch(f"{API}/users/me", json={"email": unique_email("new")}, headers=headers).status_code == 200
     assert client.patch(f"{API}/users/me", json={"email": taken.email}, headers=headers).status_code == 429
+
+
+# ------------------------------------------------------- admin routes: a live admin
+
+
+def test_admin_routes_refuse_an_admin_disabled_since_the_session_was_cached(app, client, make_user, sign_in):
+    """Even if ending the admin's sessions never reached the session cache, a
+    disabled admin has no admin rights: admin_required reads the account."""
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import User
+
+    admin = make_user(is_admin=True)
+    headers = sign_in(admin)
+    assert client.get(f"{API}/users/", headers=headers).status_code == 200  # session cached as live
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == admin.id).values(is_active=False))
+        db.session.commit()
+    refused = client.get(f"{API}/users/", headers=headers)
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "AUTH_ACCOUNT_DISABLED_021"
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == admin.id).values(is_active=True, deleted_at=db.func.now()))
+        db.session.commit()
+    assert client.get(f"{API}/users/", headers=headers).status_code in (401, 403)
+
+
+def test_a_revocation_redis_refuses_is_a_503_that_changes_nothing(app, client, make_user, sign_in, monkeypatch):
+    """In process (the fault test does it with a real read-only Redis): Redis
+    refusing the revocation's write makes logout a 503, the session stays."""
+    from app import cache
+    from app.extensions import db
+    from app.models import Session
+
+    user = make_user()
+    headers = sign_in(user)
+    session_id = sign_in.last["session_id"]
+    assert client.get(f"{API}/users/me", headers=headers).status_code == 200
+
+    def refuse(operation):
+        raise cache.WriteRefused("ReadOnlyError")
+
+    monkeypatch.setattr(cache, "must_write", refuse)
+    answer = client.post(f"{API}/auth/logout", headers=headers)
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "SERVER_UNAVAILABLE_012"
+    with app.app_context():
+        assert db.session.get(Session, session_id).revoked_at is None
+    monkeypatch.undo()
+    assert client.get(f"{API}/users/me", headers=headers).status_code == 200
+    assert client.post(f"{API}/auth/logout", headers=headers).status_code == 204
+    assert client.get(f"{API}/users/me", headers=headers).status_code == 401
+
+
+# ------------------------------------------------------- production settings
+
+
+@pytest.mark.parametrize("rounds, ok", [("4", False), ("9", False), ("10", True), ("12", True)])
+def test_production_refuses_bcrypt_rounds_below_10(rounds, ok):
+    from config import ConfigError, load_config
+    from tests.test_config import production
+
+    if ok:
+        assert load_config(production(BCRYPT_ROUNDS=rounds))["BCRYPT_ROUNDS"] == int(rounds)
+    else:
+        with pytest.raises(ConfigError, match="BCRYPT_ROUNDS must be at least 10 in production"):
+            load_config(production(BCRYPT_ROUNDS=rounds))
+    assert load_config({"APP_ENV": "testing", "BCRYPT_ROUNDS": "4"})["BCRYPT_ROUNDS"] == 4
+
+
+@pytest.mark.parametrize("peer, status", [
+    ("127.0.0.1", 200), ("::1", 200), ("10.1.2.3", 200), ("172.20.0.5", 200), ("192.168.1.9", 200),
+    ("fd12:3456::1", 200), ("::ffff:10.0.0.7", 200),
+    ("203.0.113.9", 403), ("8.8.8.8", 403), ("172.32.0.1", 403), ("2001:db8::1", 403), ("::ffff:8.8.8.8", 403),
+])
+def test_metrics_without_token_or_allow_list_answer_only_loopback_and_private_networks(app, client, peer, status):
+    assert not app.config["METRICS_TOKEN"] and not app.config["METRICS_ALLOW"]
+    response = client.get("/metrics", environ_base={"REMOTE_ADDR": peer})
+    assert response.status_code == status
+    if status == 403:
+        assert response.get_json()["error"]["code"] == "METRICS_FORBIDDEN_071"
+
+
+def test_metrics_with_a_token_answer_any_peer_that_has_it(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "METRICS_TOKEN", "metrics-token-0123456789")
+    answer = client.get("/metrics", headers={"Authorization": "Bearer metrics-token-0123456789"},
+                        environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert answer.status_code == 200
+
+
+def test_gunicorn_trusts_forwarded_headers_only_from_the_configured_proxies():
+    from tests.test_deploy import load_gunicorn_settings
+
+    assert load_gunicorn_settings()["forwarded_allow_ips"] == str(["127.0.0.1", "::1"])
+    assert load_gunicorn_settings(FORWARDED_ALLOW_IPS="10.0.0.2")["forwarded_allow_ips"] == str(["10.0.0.2"])
+
+
+def test_sql_parameters_never_reach_the_logs(app):
+    """A driver error carries the statement, never its bound values (what the
+    server itself says, e.g. a unique violation's DETAIL, is another matter:
+    services turn those into catalogue errors without logging them)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    from app.extensions import db
+
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
+    with app.app_context(), pytest.raises(DBAPIError) as caught:
+        db.session.execute(text("SELECT CAST(:secret AS text), 1 / 0"), {"secret": "alice@example.com-$2b$12$hash"})
+    db_error = str(caught.value)
+    assert "alice@example.com" not in db_error and "$2b$12$hash" not in db_error
+    assert "hidden due to hide_parameters" in db_error

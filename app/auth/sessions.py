@@ -1,9 +1,10 @@
 """Sessions: starting one, and ending them so that their tokens stop at once.
 
 Ending a session is a database update in the caller's transaction; right
-after the commit the session's cache entry is overwritten with "revoked"
+before the commit the session's cache entry is overwritten with "revoked"
 (see `app.security.session_cache`), so the very next request with its access token is
-refused. Nothing here commits.
+refused. When Redis refuses that write the commit does not happen (503).
+Nothing here commits.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from app.commit_hooks import AfterCommit
+from app.commit_hooks import BeforeCommit
 from app.context import RequestContext
 from app.extensions import db
 from app.models import RefreshToken, Session, User, utcnow
-from app.security.session_cache import mark_sessions_revoked
+from app.security.session_cache import forget_sessions, mark_sessions_revoked
 from app.security.tokens import hash_token, new_token
 
-# Revocations reach the session cache right after the commit (docs/architecture.md §3).
-_revocations = AfterCommit("revoked_sessions", mark_sessions_revoked)
+# Revocations reach the session cache just before the commit, so that a revocation
+# Redis refuses is a 503 that commits nothing (docs/architecture.md §3, SPEC §9).
+_revocations = BeforeCommit("revoked_sessions", mark_sessions_revoked, undo=forget_sessions)
 
 
 def start_session(user: User, ctx: RequestContext, *, aal: int = 1, amr=("pwd",)) -> tuple[Session, str]:

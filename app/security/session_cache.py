@@ -7,7 +7,8 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from app import cache
+from app import cache, errors
+from app.errors import AppError
 from app.extensions import db
 
 
@@ -55,7 +56,15 @@ def session_is_live(session_id: uuid.UUID, user_id: uuid.UUID) -> bool:
 
 
 def mark_sessions_revoked(session_ids) -> None:
-    """Publish revocations (already committed to the database) to the cache."""
+    """Publish revocations to the cache, before the transaction that makes
+    them commits (app.auth.sessions), so that a revocation never fails open.
+
+    Redis unreachable: nothing to do, the database decides while it is gone and
+    the first process to reach it again drops every cached state. Redis answering
+    but refusing the write (READONLY replica, out of memory): it would go on
+    serving the session as live, so raises AppError 503 SERVER_UNAVAILABLE_012
+    and the revoking request commits nothing.
+    """
     keys = [_session_key(sid) for sid in session_ids]
     if not keys:
         return
@@ -66,7 +75,17 @@ def mark_sessions_revoked(session_ids) -> None:
             pipe.set(k, REVOKED, ex=cache.SESSION_TTL)
         pipe.execute()
 
-    cache.safe(_mark)
+    try:
+        cache.must_write(_mark)
+    except cache.WriteRefused:
+        raise AppError(errors.SERVICE_UNAVAILABLE, "Sessions cannot be ended right now; nothing was changed. "
+                       "Try again shortly.", headers={"Retry-After": "5"}) from None
+
+
+def forget_sessions(session_ids) -> None:
+    """Drop the cached state of these sessions: the next check reads the database."""
+    keys = [_session_key(sid) for sid in session_ids]
+    cache.safe(lambda r: r.delete(*keys))
 
 
 def _forget_cached_sessions(client) -> None:
