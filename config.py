@@ -510,6 +510,7 @@ class Settings:
     ENCRYPTION_KEYS: list
     JWT_EXPIRATION_HOURS: float
     SESSION_TTL_HOURS: float
+    SESSION_IDLE_TIMEOUT_HOURS: float
     REAUTH_MAX_AGE_SECONDS: int
     REFRESH_GRACE_SECONDS: int
     BCRYPT_ROUNDS: int
@@ -543,6 +544,10 @@ class Settings:
     # forgot-password answers no sooner than this after it starts, link sent or not, so that
     # its timing does not tell which addresses have accounts (sending takes a few ms more).
     FORGOT_PASSWORD_MIN_SECONDS: float = 0.1
+    # The same for resend-verification (a known unverified address sends a link), and
+    # for every refused login, counted from the end of the hash check (app.auth.timing).
+    RESEND_VERIFICATION_MIN_SECONDS: float = 0.1
+    LOGIN_FAILURE_MIN_SECONDS: float = 0.05
     # Bodies above this are refused with 413 before any parsing.
     MAX_CONTENT_LENGTH: int = 64 * 1024
     CORS_ORIGINS: list
@@ -697,6 +702,11 @@ def _secrets_and_tokens(environ: _Environment, app_env: str, instance: Path, ove
     secret = overrides.get("JWT_SECRET_KEY") or _jwt_secret(environ, app_env, warnings)
     secret_given = bool(overrides.get("JWT_SECRET_KEY") or _env(environ, "JWT_SECRET_KEY"))
     jwt_algorithm = overrides.get("JWT_ALGORITHM") or _jwt_algorithm(environ)
+    jwt_hours = _float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS)
+    # Off (0) by default; measured between refreshes, so it must outlast an access token.
+    idle_hours = _float(environ, "SESSION_IDLE_TIMEOUT_HOURS", 0.0, minimum=0.0, maximum=MAX_LIFETIME_HOURS)
+    if 0 < idle_hours <= jwt_hours:
+        raise ConfigError("SESSION_IDLE_TIMEOUT_HOURS must be 0 (off) or longer than JWT_EXPIRATION_HOURS")
     bcrypt_rounds = _int(environ, "BCRYPT_ROUNDS", 12, minimum=4, maximum=31)
     if app_env == "production" and bcrypt_rounds < MIN_PRODUCTION_BCRYPT_ROUNDS:
         raise ConfigError(f"BCRYPT_ROUNDS must be at least {MIN_PRODUCTION_BCRYPT_ROUNDS} in production, got {bcrypt_rounds}")
@@ -710,7 +720,8 @@ def _secrets_and_tokens(environ: _Environment, app_env: str, instance: Path, ove
         ENCRYPTION_KEYS=overrides.get("ENCRYPTION_KEYS")
         or _encryption_keys(environ, app_env, secret, secret_given, instance, warnings),
         # At most ten years: beyond that an expiry date cannot be computed.
-        JWT_EXPIRATION_HOURS=_float(environ, "JWT_EXPIRATION_HOURS", 1.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
+        JWT_EXPIRATION_HOURS=jwt_hours,
+        SESSION_IDLE_TIMEOUT_HOURS=idle_hours,
         SESSION_TTL_HOURS=_float(environ, "SESSION_TTL_HOURS", 24.0, minimum=0.01, maximum=MAX_LIFETIME_HOURS),
         # A session is fresh this long after its user last proved who they are (app.auth.fresh).
         REAUTH_MAX_AGE_SECONDS=_int(environ, "REAUTH_MAX_AGE_SECONDS", 300, minimum=1, maximum=86400),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC
 
 from marshmallow import ValidationError, fields, validate
@@ -10,8 +12,10 @@ from app.security.password_rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 def normalize_email(value: str) -> str:
-    """Emails are trimmed and compared case-insensitively everywhere."""
-    return value.strip().lower()
+    """Emails are NFKC-normalised, trimmed and compared case-insensitively
+    everywhere: look-alike forms of one address (fullwidth letters, U+217C
+    SMALL ROMAN NUMERAL FIFTY for `l`) are that address, one account (SPEC §9)."""
+    return unicodedata.normalize("NFKC", value).strip().lower()
 
 
 class Email(fields.Email):
@@ -35,7 +39,8 @@ class Password(fields.String):
         kwargs.setdefault("metadata", {}).update(
             {"example": "SecurePass123", "minLength": PASSWORD_MIN_LENGTH, "maxLength": PASSWORD_MAX_LENGTH,
              "description": f"{PASSWORD_MIN_LENGTH}-{PASSWORD_MAX_LENGTH} characters with at least one uppercase "
-                            "letter and one digit.",
+                            "letter and one digit; not one of the 30,000 commonest passwords (case ignored), "
+                            "nor containing the email's local part.",
              # The same rule for clients and fuzzers (A-Z and 0-9 are the documented subset of what is accepted).
              "pattern": r"^[\s\S]*([A-Z][\s\S]*[0-9]|[0-9][\s\S]*[A-Z])[\s\S]*$"}
         )
@@ -49,14 +54,24 @@ class Password(fields.String):
         return value
 
 
+# Refused anywhere in a name (SPEC §9): control characters (C0, DEL, C1 -- newlines
+# included), the line and paragraph separators and the bidirectional overrides, with
+# which a name sent in an email could forge lines or reorder text around it.
+_NAME_REFUSED = r"\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069"
+_REFUSED_IN_NAME = re.compile(f"[{_NAME_REFUSED}]")
+# Whitespace that may surround a name (trimmed away): \s without the refused characters.
+_NAME_SPACE = r"[ \u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]*"
+
+
 class FullName(fields.String):
-    """A display name, 2-255 characters once trimmed."""
+    """A display name, 2-255 characters once trimmed, without control characters."""
 
     def __init__(self, **kwargs):
         metadata = kwargs.setdefault("metadata", {})
         metadata.setdefault("example", "John Doe")
-        # For the OpenAPI document: at least two characters once trimmed, no NUL.
-        metadata.setdefault("pattern", r"^\s*[^\s\u0000][^\u0000]*[^\s\u0000]\s*$")
+        # For the OpenAPI document: at least two characters once trimmed, none refused.
+        metadata.setdefault(
+            "pattern", f"^{_NAME_SPACE}[^\\s{_NAME_REFUSED}][^{_NAME_REFUSED}]*[^\\s{_NAME_REFUSED}]{_NAME_SPACE}$")
         super().__init__(validate=validate.Length(min=2, max=255), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -64,8 +79,8 @@ class FullName(fields.String):
         # The documented maxLength holds for what is sent, not only for what is kept.
         if len(value) > 255:
             raise ValidationError("Length must be between 2 and 255.")
-        if "\x00" in value:  # PostgreSQL text cannot hold it
-            raise ValidationError("Must not contain NUL characters.")
+        if _REFUSED_IN_NAME.search(value):  # NUL included: PostgreSQL text cannot hold it
+            raise ValidationError("Must not contain control characters (such as line breaks).")
         return value.strip()
 
 

@@ -215,3 +215,167 @@ def test_sql_parameters_never_reach_the_logs(app):
     db_error = str(caught.value)
     assert "alice@example.com" not in db_error and "$2b$12$hash" not in db_error
     assert "hidden due to hide_parameters" in db_error
+
+
+# ------------------------------------------------------------------- input
+
+
+def _refused(response, field):
+    body = response.get_json()
+    assert response.status_code == 400, body
+    assert body["error"]["code"] == "REQUEST_VALIDATION_FAILED_004" and body["error"]["field"] == field, body
+    return [d["message"] for d in body["error"]["details"] if d["field"] == field]
+
+
+@pytest.mark.parametrize("name", [
+    "Ada\nLovelace", "Ada\r\nVisit https://evil.example", "\tAda", "Ada\x00", "Ada\x1bLovelace", "Ada\x85Lovelace",
+    "Ada\u2028Lovelace", "Ada\u202eecalevoL", "Ada\u2066Lovelace",
+])
+def test_full_name_refuses_control_characters(client, name):
+    from tests.auth_client import register
+
+    messages = _refused(register(client, full_name=name), "full_name")
+    assert messages == ["Must not contain control characters (such as line breaks)."]
+
+
+@pytest.mark.parametrize("name", ["Zoë Ångström-Ødegaard", "李小龙", "O'Brien Jr.", "محمد علي"])
+def test_full_name_keeps_accepting_real_names(client, name):
+    from tests.auth_client import register
+
+    assert register(client, full_name=name).status_code == 201
+
+
+@pytest.mark.parametrize("look_alike", [
+    "wi\u217c\u217cow@example.com",                      # U+217C SMALL ROMAN NUMERAL FIFTY for each l
+    "\uff57\uff49\uff4c\uff4c\uff4f\uff57@example.com",  # fullwidth w i l l o w
+    "WILLOW@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",  # fullwidth domain
+])
+def test_look_alike_forms_of_an_address_are_one_account(app, client, look_alike):
+    from tests.auth_client import register
+
+    assert register(client, email="willow@example.com").status_code == 201
+    taken = register(client, email=look_alike)
+    assert taken.status_code == 409 and taken.get_json()["error"]["code"] == "AUTH_EMAIL_EXISTS_003"
+    # ... and they sign in to it.
+    assert login(client, look_alike).status_code == 200
+
+
+def test_common_password_list_is_large_and_offline():
+    from app.security.password_rules import common_passwords
+
+    assert len(common_passwords()) >= 10_000
+    assert {"password1", "qwerty123", "letmein1", "iloveyou1"} <= common_passwords()
+
+
+@pytest.mark.parametrize("password", ["Password1", "PASSWORD1", "Qwerty123", "Passw0rd", "Abc12345", "Welcome1"])
+def test_the_commonest_passwords_are_refused_whatever_their_case(client, password):
+    from app.security.password_rules import COMMON_PASSWORD
+    from tests.auth_client import register
+
+    assert _refused(register(client, password=password), "password") == [COMMON_PASSWORD]
+
+
+@pytest.mark.parametrize("email, password", [
+    ("margaret@example.com", "Margaret2024x"),
+    ("margaret@example.com", "xx-MARGARET-9"),
+    ("margaret+news@example.com", "Margaret2024x"),
+])
+def test_a_password_containing_the_emails_local_part_is_refused(client, email, password):
+    from tests.auth_client import register
+
+    assert _refused(register(client, email=email, password=password), "password") == [
+        "Password must not contain the part of your email address before the @."]
+
+
+def test_a_short_local_part_does_not_forbid_its_letters(client):
+    from tests.auth_client import register
+
+    assert register(client, email="al@example.com", password="Alphabet-Soup-42").status_code == 201
+
+
+def test_reset_and_change_refuse_a_password_containing_the_local_part(app, client, make_user, sign_in):
+    from tests.recovery_steps import change, forgot, reset, reset_token
+
+    user = make_user(email="grace.hopper@example.com")
+    headers = sign_in(user)
+    _refused(change(client, headers, "SecurePass123", "Grace.Hopper-1906"), "new_password")
+    assert forgot(client, user.email).status_code == 202
+    token = reset_token(app, user.email)
+    _refused(reset(client, token, "x-GRACE.HOPPER-1"), "new_password")
+    assert reset(client, token, "Cobol-Compiler-1959").status_code == 200  # the link was not spent
+
+
+def test_create_admin_refuses_a_password_containing_the_local_part(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create-admin", "operator@example.com", "--password-stdin"],
+                           input="Operator-Pass-1\n")
+    assert result.exit_code == 1 and "must not contain the part of your email address" in result.output
+
+
+# ------------------------------------------------------- session idle timeout
+
+
+def _idle_for(app, session_id, hours):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import Session
+
+    with app.app_context():
+        db.session.execute(update(Session).where(Session.id == session_id)
+                           .values(last_used_at=datetime.now(UTC) - timedelta(hours=hours)))
+        db.session.commit()
+
+
+def _signed_in_session(app, client, user):
+    from tests.auth_client import signed_in
+
+    data = signed_in(client, user.email)
+    from app.extensions import db
+    from app.models import Session
+
+    with app.app_context():
+        session_id = db.session.scalar(db.select(Session.id).where(Session.user_id == user.id))
+    return data, session_id
+
+
+def test_idle_timeout_is_off_by_default(app, client, make_user):
+    from tests.auth_client import refresh
+
+    assert app.config["SESSION_IDLE_TIMEOUT_HOURS"] == 0
+    data, session_id = _signed_in_session(app, client, make_user())
+    _idle_for(app, session_id, 20)
+    assert refresh(client, data["refresh_token"]).status_code == 200
+
+
+def test_a_session_idle_longer_than_the_timeout_ends_at_its_next_refresh(app, client, make_user, monkeypatch):
+    from app.extensions import db
+    from app.models import Session
+    from tests.auth_client import refresh
+
+    monkeypatch.setitem(app.config, "SESSION_IDLE_TIMEOUT_HOURS", 2)
+    data, session_id = _signed_in_session(app, client, make_user())
+    _idle_for(app, session_id, 1.5)
+    renewed = refresh(client, data["refresh_token"])
+    assert renewed.status_code == 200  # in use: each refresh counts as activity
+    _idle_for(app, session_id, 2.5)
+    ended = refresh(client, renewed.get_json()["data"]["refresh_token"])
+    assert ended.status_code == 401 and ended.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
+    with app.app_context():
+        assert db.session.get(Session, session_id).revoked_reason == "idle_timeout"
+    access = renewed.get_json()["data"]["access_token"]
+    assert client.get(f"{API}/users/me", headers=bearer(access)).status_code == 401
+
+
+@pytest.mark.parametrize("idle, ok", [("0", True), ("12", True), ("1", False), ("0.5", False), ("-1", False)])
+def test_idle_timeout_setting_must_outlast_an_access_token(idle, ok):
+    from config import ConfigError, load_config
+
+    environ = {"APP_ENV": "testing", "SESSION_IDLE_TIMEOUT_HOURS": idle}
+    if ok:
+        assert load_config(environ)["SESSION_IDLE_TIMEOUT_HOURS"] == float(idle)
+    else:
+        with pytest.raises(ConfigError, match="SESSION_IDLE_TIMEOUT_HOURS"):
+            load_config(environ)

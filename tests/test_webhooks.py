@@ -48,7 +48,8 @@ def test_event_is_posted_as_json_signed_with_hmac_sha256(app, receiver):
     [request] = receiver.wait_for(1)
     headers, body = request["headers"], request["body"]
     assert request["path"] == "/hooks/gatehouse" and headers["Content-Type"] == "application/json"
-    assert verify_signature(SECRET, headers["X-Gatehouse-Timestamp"], body, headers["X-Gatehouse-Signature"])
+    assert verify_signature(SECRET, headers["X-Gatehouse-Timestamp"], headers["X-Gatehouse-Delivery"], body,
+                            headers["X-Gatehouse-Signature"])
     assert abs(int(headers["X-Gatehouse-Timestamp"]) - time.time()) < 30
     assert headers["X-Gatehouse-Event"] == "auth.login_failed"
     assert headers["X-Gatehouse-Delivery"] == str(outbox_id)
@@ -59,14 +60,18 @@ def test_event_is_posted_as_json_signed_with_hmac_sha256(app, receiver):
     assert outbox_row(app, outbox_id).status == OutboxMessage.STATUS_SENT
 
 
-@pytest.mark.parametrize("change", ["body", "secret", "timestamp", "stale", "signature"])
+@pytest.mark.parametrize("change", ["body", "secret", "timestamp", "stale", "signature", "delivery"])
 def test_webhook_signature_fails_when_anything_is_changed(change):
-    body, now = b'{"type":"auth.logout"}', 1_800_000_000
+    """`delivery`: a captured request replayed within the 5 minutes under a new
+    X-Gatehouse-Delivery (what receivers deduplicate on) does not verify."""
+    body, now, delivery = b'{"type":"auth.logout"}', 1_800_000_000, "0b9f7c1e-5d7a-4a57-9a53-1f0c2b6d9e10"
     timestamp = str(now)
-    signature = sign(SECRET, timestamp, body)
-    assert verify_signature(SECRET, timestamp, body, signature, now=now)
+    signature = sign(SECRET, timestamp, delivery, body)
+    assert verify_signature(SECRET, timestamp, delivery, body, signature, now=now)
     secret = SECRET
-    if change == "body":
+    if change == "delivery":
+        delivery = "7d3c2a10-8e4b-4f6e-b1a2-3c4d5e6f7a8b"
+    elif change == "body":
         body = b'{"type":"auth.logout","x":1}'
     elif change == "secret":
         secret = "another-secret"
@@ -76,7 +81,7 @@ def test_webhook_signature_fails_when_anything_is_changed(change):
         now += 301  # a replay after the 5-minute tolerance
     else:
         signature = "sha256=" + "0" * 64
-    assert not verify_signature(secret, timestamp, body, signature, now=now)
+    assert not verify_signature(secret, timestamp, delivery, body, signature, now=now)
 
 
 def test_receiver_errors_are_retried_with_the_same_delivery_id(app, receiver):

@@ -42,6 +42,7 @@ from app.errors import AppError, fail
 from app.extensions import db
 from app.i18n import locale_for_user
 from app.models import Session, User, UserToken, utcnow
+from app.security.password_rules import email_problems
 from app.security.passwords import connection_released, hash_password, verify_password
 from app.security.tokens import hash_token, new_token
 
@@ -136,8 +137,13 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     """
     token_hash = hash_token(token)
     # A cheap look first, so that a bad token costs no bcrypt; the UPDATE below decides.
-    if db.session.execute(select(UserToken.id).where(*_live_reset_token(token_hash, utcnow()))).first() is None:
+    found = db.session.execute(
+        select(User.email).select_from(UserToken).join(User, User.id == UserToken.user_id)
+        .where(*_live_reset_token(token_hash, utcnow()))
+    ).first()
+    if found is None:
         fail(errors.RESET_TOKEN_INVALID, field="token")
+    _refuse_email_in_password(new_password, found.email)  # the link stays unspent
     with connection_released():
         password_hash = hash_password(new_password)
 
@@ -175,6 +181,15 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     db.session.commit()
 
 
+def _refuse_email_in_password(new_password: str, email: str) -> None:
+    # The password rule that needs the account (SPEC §9): 400 on `new_password`.
+    problems = email_problems(new_password, email)
+    if problems:
+        db.session.rollback()
+        raise AppError(errors.VALIDATION_FAILED, field="new_password",
+                       details=[{"field": "new_password", "message": m} for m in problems])
+
+
 def _refusal(user: User | None, mailed_to: str | None) -> str | None:
     if user is None or user.is_deleted:
         return "account_deleted"
@@ -206,6 +221,7 @@ def change_password(user_id, session_id, current_password: str | None, new_passw
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None:  # deleted since the token was checked
         fail(errors.SESSION_REVOKED)
+    _refuse_email_in_password(new_password, user.email)
     old_hash = user.password_hash
     if current_password is None:
         if old_hash is not None:

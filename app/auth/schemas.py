@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.fields import Email, FullName, OneOf, Password, StrictBoolean, Timestamp
+from app.security.password_rules import email_problems
 from app.users.schemas import UserSchema
 
 # Opaque tokens we issue are 43-character urlsafe strings; anything far longer is junk.
@@ -23,6 +24,14 @@ class RegisterSchema(Schema):
         validate=validate.Equal(True, error="The terms must be accepted."),
         metadata={"description": "Must be true."},
     )
+
+    @validates_schema
+    def _password_apart_from_email(self, data, **kwargs):
+        # The one password rule that needs another field (SPEC §9).
+        if "email" in data and "password" in data:
+            problems = email_problems(data["password"], data["email"])
+            if problems:
+                raise ValidationError({"password": problems})
 
 
 class VerifyEmailSchema(Schema):

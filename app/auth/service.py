@@ -9,6 +9,7 @@ reuse) commits its record and its effect first. Lock mechanics: app.auth.lockout
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app import audit, cache, errors
-from app.auth import lockout, sessions, signin
+from app.auth import lockout, sessions, signin, timing
 from app.auth.links import void_pending_links
 from app.context import RequestContext
 from app.email.outbox import queue_email
@@ -135,8 +136,19 @@ def resend_verification(email: str) -> None:
     email per address per RESEND_COOLDOWN_SECONDS, so that nobody can flood a
     mailbox from many IPs.
     """
+    started = time.monotonic()
+    try:
+        _resend_verification(email)
+    finally:
+        # Sending writes a token and an outbox row and enqueues a job: a few ms
+        # an unknown address does not take (app.auth.timing).
+        timing.wait_until(started, current_app.config["RESEND_VERIFICATION_MIN_SECONDS"])
+
+
+def _resend_verification(email: str) -> None:
     user = find_live_user_by_email(email)
     if user is None or user.is_verified or not user.is_active:
+        db.session.rollback()
         return
     cutoff = utcnow() - timedelta(seconds=current_app.config["RESEND_COOLDOWN_SECONDS"])
     recent = db.session.execute(
@@ -149,6 +161,7 @@ def resend_verification(email: str) -> None:
     if recent is None:
         _send_verification(user)
         db.session.commit()
+    db.session.rollback()  # hold no connection through the wait
 
 
 # -------------------------------------------------------------- sign-in
@@ -174,12 +187,21 @@ def login(email: str, password: str, ctx: RequestContext) -> dict:
     # The account is read again, as it is then, once the hash has been checked.
     with connection_released():
         password_ok = verify_password(password, known_hash or dummy_password_hash())
-    if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
-        _unknown_email_failure(email, ctx)
-    if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
-        signin.count_failure(user, utcnow(), ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password",
-                             error=errors.INVALID_CREDENTIALS)
-    return signin.complete_sign_in(user, ctx, amr=["pwd"], aal=signin.AAL1, method="password", password_hash=known_hash)
+    checked = time.monotonic()
+    try:
+        if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
+            _unknown_email_failure(email, ctx)
+        if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
+            signin.count_failure(user, utcnow(), ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password",
+                                 error=errors.INVALID_CREDENTIALS)
+        return signin.complete_sign_in(user, ctx, amr=["pwd"], aal=signin.AAL1, method="password",
+                                       password_hash=known_hash)
+    except AppError:
+        # Every refusal (unknown email, wrong password, locked, disabled) answers
+        # no sooner than LOGIN_FAILURE_MIN_SECONDS after the hash check: their
+        # bookkeeping differs by milliseconds (app.auth.timing).
+        timing.wait_until(checked, current_app.config["LOGIN_FAILURE_MIN_SECONDS"])
+        raise
 
 
 def _unknown_email_failure(email: str, ctx: RequestContext):
@@ -235,6 +257,7 @@ def refresh(presented: str, ctx: RequestContext) -> dict:
         session = db.session.get(Session, consumed.session_id)
         if not _session_usable(session, now):
             fail(errors.SESSION_REVOKED)
+        _end_if_idle(session, now, ctx)
         child = sessions.add_child_token(session, presented)
         session.last_used_at = now
         if grace > 0:
@@ -263,6 +286,24 @@ def refresh(presented: str, ctx: RequestContext) -> dict:
                        details={"session_id": str(session.id)})
     db.session.commit()
     raise AppError(errors.REFRESH_REUSED, field="refresh_token")
+
+
+def _end_if_idle(session: Session, now, ctx: RequestContext) -> None:
+    """With SESSION_IDLE_TIMEOUT_HOURS (off by default), end a session that has
+    not been refreshed (nor signed in, nor re-authenticated) for that long.
+
+    A client in use refreshes at least once per access-token lifetime, so the
+    last refresh stands for the last activity (the setting must exceed
+    JWT_EXPIRATION_HOURS); the idle session's access tokens have expired by then.
+    """
+    idle_hours = current_app.config["SESSION_IDLE_TIMEOUT_HOURS"]
+    if not idle_hours or session.last_used_at > now - timedelta(hours=idle_hours):
+        return
+    sessions.end_sessions(Session.id == session.id, reason="idle_timeout")
+    audit.record_event(audit.SESSION_REVOKED, ctx=ctx, user_id=session.user_id, outcome="success",
+                       details={"session_id": str(session.id), "reason": "idle_timeout"})
+    db.session.commit()
+    raise AppError(errors.SESSION_REVOKED, "This session ended after a period without use; sign in again.")
 
 
 # ------------------------------------------------------------- sessions

@@ -4,10 +4,12 @@ Each POST carries:
   X-Gatehouse-Event      the event type, e.g. `auth.login_failed`
   X-Gatehouse-Delivery   the delivery id, the same on every retry (deduplicate on it)
   X-Gatehouse-Timestamp  Unix seconds when this attempt was signed
-  X-Gatehouse-Signature  `sha256=` + hex HMAC-SHA256(WEBHOOK_SECRET, "<timestamp>.<raw body>")
-A receiver recomputes the signature over the raw body (`verify_signature`) and
-refuses timestamps older than a few minutes, so that a captured request
-cannot be replayed later.
+  X-Gatehouse-Signature  `sha256=` + hex HMAC-SHA256(WEBHOOK_SECRET, "<timestamp>.<delivery id>.<raw body>")
+A receiver recomputes the signature over the timestamp, the delivery id and
+the raw body (`verify_signature`), refuses timestamps older than a few
+minutes, and deduplicates on the delivery id. The signature covers everything
+the receiver relies on (SPEC §9): a captured request cannot be replayed later,
+nor now under another delivery id.
 
 A 2xx answer is success; timeouts, refused connections, 408, 425, 429 and 5xx
 are transient; any other answer (redirects included) is permanent.
@@ -31,22 +33,25 @@ DELIVERY_HEADER = "X-Gatehouse-Delivery"
 _TRANSIENT_STATUSES = {408, 425, 429}
 
 
-def sign(secret: str, timestamp: str, body: bytes) -> str:
-    """The signature header value for `body` sent at `timestamp`."""
-    digest = hmac.new(secret.encode("utf-8"), timestamp.encode("ascii") + b"." + body, hashlib.sha256).hexdigest()
+def sign(secret: str, timestamp: str, delivery_id: str, body: bytes) -> str:
+    """The signature header value for `body` of delivery `delivery_id` sent at `timestamp`."""
+    signed = timestamp.encode("ascii") + b"." + delivery_id.encode("utf-8") + b"." + body
+    digest = hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
     return f"sha256={digest}"
 
 
-def verify_signature(secret: str, timestamp: str, body: bytes, signature: str, *, tolerance: int = 300,
-                     now: float | None = None) -> bool:
-    """True when `signature` is ours for `body` and `timestamp` is within `tolerance` seconds."""
+def verify_signature(secret: str, timestamp: str, delivery_id: str, body: bytes, signature: str, *,
+                     tolerance: int = 300, now: float | None = None) -> bool:
+    """True when `signature` is ours for `body` of delivery `delivery_id` (the
+    X-Gatehouse-Delivery header) and `timestamp` is within `tolerance` seconds."""
     try:
         age = abs((now if now is not None else time.time()) - int(timestamp))
-    except (TypeError, ValueError):
+        expected = sign(secret, timestamp, delivery_id, body)
+    except (TypeError, ValueError, AttributeError, UnicodeError):
         return False
     if age > tolerance:
         return False
-    return hmac.compare_digest(sign(secret, timestamp, body), signature or "")
+    return hmac.compare_digest(expected, signature or "")
 
 
 def post(event, *, delivery_id: str, config) -> None:
@@ -64,7 +69,7 @@ def post(event, *, delivery_id: str, config) -> None:
         EVENT_HEADER: str(event.get("type", "")),
         DELIVERY_HEADER: delivery_id,
         TIMESTAMP_HEADER: timestamp,
-        SIGNATURE_HEADER: sign(secret, timestamp, body),
+        SIGNATURE_HEADER: sign(secret, timestamp, delivery_id, body),
     }
     try:
         response = requests.post(url, data=body, headers=headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"],

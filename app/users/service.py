@@ -77,7 +77,7 @@ def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]
         db.session.commit()
         return user, False
     full_name = _checked("full_name", FullName(), full_name)
-    problems = password_problems(password)
+    problems = password_problems(password, email)
     if problems:
         raise AppError(errors.VALIDATION_FAILED, field="password",
                        details=[{"field": "password", "message": m} for m in problems])

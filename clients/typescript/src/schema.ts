@@ -1071,7 +1071,7 @@ export interface components {
              */
             current_password?: string;
             /**
-             * @description 8-128 characters with at least one uppercase letter and one digit.
+             * @description 8-128 characters with at least one uppercase letter and one digit; not one of the 30,000 commonest passwords (case ignored), nor containing the email's local part.
              * @example SecurePass123
              */
             new_password: string;
@@ -1637,7 +1637,7 @@ export interface components {
             /** @example John Doe */
             full_name: string;
             /**
-             * @description 8-128 characters with at least one uppercase letter and one digit.
+             * @description 8-128 characters with at least one uppercase letter and one digit; not one of the 30,000 commonest passwords (case ignored), nor containing the email's local part.
              * @example SecurePass123
              */
             password: string;
@@ -1714,7 +1714,7 @@ export interface components {
         };
         ResetPassword: {
             /**
-             * @description 8-128 characters with at least one uppercase letter and one digit.
+             * @description 8-128 characters with at least one uppercase letter and one digit; not one of the 30,000 commonest passwords (case ignored), nor containing the email's local part.
              * @example SecurePass123
              */
             new_password: string;

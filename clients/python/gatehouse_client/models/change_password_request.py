@@ -14,7 +14,8 @@ T = TypeVar("T", bound="ChangePasswordRequest")
 class ChangePasswordRequest:
     """
     Attributes:
-        new_password (str): 8-128 characters with at least one uppercase letter and one digit. Example: SecurePass123.
+        new_password (str): 8-128 characters with at least one uppercase letter and one digit; not one of the 30,000
+            commonest passwords (case ignored), nor containing the email's local part. Example: SecurePass123.
         current_password (str | Unset): Required when the account has a password. An account without one (created
             through an identity provider) leaves it out and needs a fresh session. Example: OldSecurePass1.
     """

@@ -14,7 +14,8 @@ class RegisterRequest:
     Attributes:
         email (str):  Example: user@example.com.
         full_name (str):  Example: John Doe.
-        password (str): 8-128 characters with at least one uppercase letter and one digit. Example: SecurePass123.
+        password (str): 8-128 characters with at least one uppercase letter and one digit; not one of the 30,000
+            commonest passwords (case ignored), nor containing the email's local part. Example: SecurePass123.
         terms_accepted (bool): Must be true.
     """
 

@@ -12,7 +12,8 @@ T = TypeVar("T", bound="ResetPasswordRequest")
 class ResetPasswordRequest:
     """
     Attributes:
-        new_password (str): 8-128 characters with at least one uppercase letter and one digit. Example: SecurePass123.
+        new_password (str): 8-128 characters with at least one uppercase letter and one digit; not one of the 30,000
+            commonest passwords (case ignored), nor containing the email's local part. Example: SecurePass123.
         token (str): The token from the emailed reset link.
     """
 
