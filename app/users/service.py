@@ -37,8 +37,6 @@ from app.security.passwords import hash_password
 from app.security.tokens import new_token
 from app.users import profile
 
-# An authenticated user may ask for at most this many email-change links per hour
-# (each one sends two emails, one to an address of their choosing).
 # An authenticated user may try at most this many new addresses an hour, whatever the
 # answer: a 409 for a taken address creates no link (EMAIL_CHANGES_PER_HOUR counts
 # links), yet tells whether the address has an account.
