@@ -100,7 +100,8 @@ def test_production_start_up_fails_with_one_clear_line():
 # --- the README's configuration table and the settings object
 
 # Listed in the README but read by other code than config.py.
-_READ_ELSEWHERE = {"PROMETHEUS_MULTIPROC_DIR": "app/metrics.py", "WEB_CONCURRENCY": "deploy/gunicorn.conf.py"}
+_READ_ELSEWHERE = {"PROMETHEUS_MULTIPROC_DIR": "app/metrics.py", "WEB_CONCURRENCY": "deploy/gunicorn.conf.py",
+                   "FORWARDED_ALLOW_IPS": "deploy/gunicorn.conf.py"}
 # Defaults the table states in words or that depend on the machine.
 _DEFAULTS_IN_WORDS = {"DATABASE_URL", "REDIS_URL", "JWT_SECRET_KEY", "ENCRYPTION_KEYS", "INSTANCE_PATH", "CORS_ORIGINS",
                       "FEATURE_FLAGS", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS", "OIDC_REDIRECT_ALLOWLIST"}
