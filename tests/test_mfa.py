@@ -508,20 +508,17 @@ def test_turning_off_ends_pending_mfa_tokens(app, client, make_user, clock):
 
 
 @pytest.fixture
-def fake_passkey():
-    """A `passkey` factor in the registry (as the passkeys feature adds), with a passkey per user id in `held`."""
+def fake_passkey(app):
+    """A `passkey` factor in the registry in place of the real one, with a passkey per user id in `held`."""
     held = {}
     factor = factors.SecondFactor(name="passkey", field="credential", amr=("hwk",),
                                   enrolled=lambda user_id: held.get(user_id, 0),
                                   verify=lambda user, proof, challenge: proof == {"ok": True},
                                   remove=lambda user_id: held.pop(user_id, 0))
-    real = next((f for f in factors.all_factors() if f.name == "passkey"), None)  # app/passkeys/factor.py
+    real = factors.get("passkey")  # app/passkeys/factor.py, registered by the app
     factors.register(factor)
     yield held
-    if real is not None:
-        factors.register(real)
-    else:
-        factors._FACTORS.pop("passkey", None)
+    factors.register(real)
 
 
 def test_admin_reset_removes_passkeys_too_through_the_registry(app, client, make_user, clock, fake_passkey):

@@ -179,3 +179,18 @@ def test_an_admin_mfa_reset_removes_the_passkeys(app, client, two_factor, make_u
                            json={"credential": authenticator.get(login_options(client), ORIGIN)},
                            environ_base={"REMOTE_ADDR": fresh_ip()})
     assert response.status_code == 401
+
+
+def test_the_mfa_service_reads_passkeys_through_the_registry_alone(app, client, enrolled, make_user, sign_in):  # noqa: F811
+    # app.mfa.service has no passkey fallback of its own: it relies on the app
+    # (app.passkeys.routes importing app.passkeys.factor) registering the factor.
+    from app.passkeys import factor as passkey_module
+
+    assert factors.get("passkey") is passkey_module.FACTOR
+    user, headers, _, _ = enrolled
+    status = client.get("/api/v1/auth/mfa", headers=headers)
+    assert status.status_code == 200 and status.get_json()["data"]["passkeys"] == 1
+    admin_headers = sign_in(make_user(is_admin=True))
+    assert client.delete(f"/api/v1/users/{user.id}/mfa", headers=admin_headers).status_code == 204  # passkeys only
+    [reset] = audit_events(app, audit.MFA_RESET)
+    assert reset.details["removed"] == {"totp": 0, "recovery_code": 0, "passkey": 1}

@@ -48,6 +48,11 @@ def all_factors() -> list[SecondFactor]:
     return list(_FACTORS.values())
 
 
+def get(name: str) -> SecondFactor:
+    """The registered factor called `name` (KeyError when none is)."""
+    return _FACTORS[name]
+
+
 def for_field(field: str) -> list[SecondFactor]:
     """The factors whose proof arrives in `field` of POST /auth/login/mfa."""
     return [f for f in _FACTORS.values() if f.field == field]

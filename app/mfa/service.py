@@ -6,7 +6,8 @@ Every function is one transaction that commits, or rolls back and raises an
 `AppError`; a wrong code is counted toward the account lockout
 (app.auth.signin.count_failure), which commits that count before raising.
 The kinds of second factor are those of the registry (app.mfa.factors):
-TOTP and recovery codes register here, passkeys register themselves.
+TOTP and recovery codes register here, passkeys register themselves
+(app.passkeys.factor, imported with the passkey routes by every app).
 """
 
 from __future__ import annotations
@@ -46,29 +47,10 @@ def _stamp() -> str:
 # ------------------------------------------------------------------ status
 
 
-def _passkeys_factor() -> factors.SecondFactor:
-    """Passkeys as the registry sees them: the `passkey` factor once app.passkeys
-    registers one (to answer the second step with a `credential`); until then
-    they are still counted here and removed by an admin's reset, but not
-    offered in `methods`, since they cannot answer the step yet."""
-    registered = next((f for f in factors.all_factors() if f.name == "passkey"), None)
-    if registered is not None:
-        return registered
-    from app.passkeys import service as passkeys
-
-    return factors.SecondFactor(name="passkey", field="credential", amr=("hwk",), enrolled=passkeys.count_passkeys,
-                                verify=lambda user, proof, pending: False, remove=passkeys.remove_all)
-
-
-def _every_factor() -> list[factors.SecondFactor]:
-    registered = factors.all_factors()
-    return registered if any(f.name == "passkey" for f in registered) else [*registered, _passkeys_factor()]
-
-
 def status(user_id) -> dict:
     """`{totp_enabled, recovery_codes_left, passkeys}` of the account."""
     return {"totp_enabled": totp.enrolled(user_id) > 0, "recovery_codes_left": recovery_codes.remaining(user_id),
-            "passkeys": _passkeys_factor().enrolled(user_id)}
+            "passkeys": factors.get("passkey").enrolled(user_id)}
 
 
 # --------------------------------------------------------------- enrolment
@@ -223,16 +205,15 @@ def complete_second_step(mfa_token: str, proofs: dict, ctx: RequestContext) -> d
 
 def admin_reset(user_id, ctx: RequestContext) -> None:
     """An admin removes every second factor of an account (TOTP, recovery
-    codes, passkeys: all the registry knows, and passkeys even before they
-    register as a factor), ends its sessions and pending
+    codes, passkeys: every factor of the registry), ends its sessions and pending
     second steps, and emails the user. 404 USER_NOT_FOUND_002 for an unknown
     or deleted account; 409 AUTH_MFA_NOT_ENABLED_037 when it has none."""
     user = db.session.get(User, user_id, populate_existing=True)
     if user is None or user.is_deleted:
         _fail(errors.USER_NOT_FOUND)
-    if not any(f.enrolled(user.id) for f in _every_factor()):
+    if not any(f.enrolled(user.id) for f in factors.all_factors()):
         _fail(errors.MFA_NOT_ENABLED)
-    removed = {f.name: f.remove(user.id) for f in _every_factor()}
+    removed = {f.name: f.remove(user.id) for f in factors.all_factors()}
     challenge.end_all(user.id)
     ended = sessions.end_user_sessions(user.id, reason="mfa_reset")
     queue_email(user.email, "mfa_reset", {"full_name": user.full_name, "at": _stamp()}, locale=locale_for_user(user))
