@@ -564,6 +564,25 @@ def test_delete_your_passkey_and_not_anyone_elses(app, client, enrolled, make_us
     assert response.status_code == 404
 
 
+def test_the_last_way_to_sign_in_cannot_be_deleted(app, client, make_user, sign_in):
+    # An account without a password (as one made through an identity provider
+    # and then unlinked from it) signs in with its passkeys alone (app.auth.methods).
+    user = make_user()
+    set_user(app, user.id, password_hash=None)
+    headers = sign_in(user)
+    first = add_passkey(client, headers, SoftAuthenticator(), "Laptop")
+    last = add_passkey(client, headers, SoftAuthenticator(), "Phone")
+    assert client.delete(f"{PASSKEYS}/{first['id']}", headers=headers).status_code == 204
+    response = client.delete(f"{PASSKEYS}/{last['id']}", headers=headers)
+    assert response.status_code == 409 and code(response) == "AUTH_LAST_SIGN_IN_METHOD_041"
+    assert stored_passkey(app, last["id"]) is not None
+    refused = audit_events(app, audit.PASSKEY_REMOVED)[-1]
+    assert refused.outcome == "failure" and refused.details["reason"] == "last_sign_in_method"
+    # With a password it may go.
+    set_user(app, user.id, password_hash=get_user(app, make_user().id).password_hash)
+    assert client.delete(f"{PASSKEYS}/{last['id']}", headers=headers).status_code == 204
+
+
 @pytest.mark.parametrize("bad_id", ["not-a-uuid", "00000000-0000-0000-0000-000000000000"])
 def test_unknown_or_malformed_passkey_ids_are_404(client, member, bad_id):
     _, headers = member

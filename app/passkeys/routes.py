@@ -79,11 +79,13 @@ def rename_passkey(body, passkey_id):
 @blp.route("/<passkey_id>", methods=["DELETE"])
 @blp.fresh_session_required
 @blp.response(204)
-@blp.errors(404)
+@blp.errors(404, 409)
 def delete_passkey(passkey_id):
     """Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
 
-    Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+    Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+    AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+    password, add another passkey or link an identity provider first).
     """
     ctx = request_context()
     service.delete_passkey(ctx.user_id, path_id(passkey_id, errors.PASSKEY_NOT_FOUND), ctx)

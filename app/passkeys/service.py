@@ -197,8 +197,21 @@ def rename_passkey(user_id: uuid.UUID, passkey_id: uuid.UUID, name: str, ctx: Re
 
 def delete_passkey(user_id: uuid.UUID, passkey_id: uuid.UUID, ctx: RequestContext) -> None:
     """Remove one of the account's passkeys: it signs in no more; 404
-    AUTH_PASSKEY_NOT_FOUND_054 for an unknown passkey or another account's. Commits."""
+    AUTH_PASSKEY_NOT_FOUND_054 for an unknown passkey or another account's;
+    409 AUTH_LAST_SIGN_IN_METHOD_041 when the account would be left with no
+    way to sign in (a passkey signs in on its own: app.auth.methods). Commits."""
+    from app.auth import methods
+
+    # The account's row lock serialises two deletions of its last two ways in
+    # (as an identity's unlink does: app.oidc.service.unlink).
+    db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
     passkey = _own_passkey(user_id, passkey_id)
+    if len(methods.sign_in_methods(user_id)) <= 1:
+        audit.record_event(audit.PASSKEY_REMOVED, ctx=ctx, user_id=user_id, outcome="failure",
+                           details={"passkey_id": str(passkey.id), "name": passkey.name,
+                                    "reason": "last_sign_in_method"})
+        db.session.commit()
+        raise AppError(errors.LAST_SIGN_IN_METHOD)
     db.session.delete(passkey)
     audit.record_event(audit.PASSKEY_REMOVED, ctx=ctx, user_id=user_id,
                        details={"passkey_id": str(passkey.id), "name": passkey.name})

@@ -584,7 +584,9 @@ export interface paths {
         post?: never;
         /**
          * Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
-         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+         * @description Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+         *     AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+         *     password, add another passkey or link an identity provider first).
          */
         delete: operations["deletePasskey"];
         options?: never;
@@ -2730,6 +2732,7 @@ export interface operations {
             401: components["responses"]["UNAUTHORIZED"];
             403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];
+            409: components["responses"]["CONFLICT"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

@@ -43,6 +43,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ErrorEnvelope.from_dict(response.json())
+
+        return response_409
+
     response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
@@ -64,7 +69,9 @@ def sync_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
 
-     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+    AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+    password, add another passkey or link an identity provider first).
 
     Args:
         passkey_id (str):
@@ -95,7 +102,9 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
 
-     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+    AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+    password, add another passkey or link an identity provider first).
 
     Args:
         passkey_id (str):
@@ -121,7 +130,9 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorEnvelope]:
     """Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
 
-     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+    AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+    password, add another passkey or link an identity provider first).
 
     Args:
         passkey_id (str):
@@ -150,7 +161,9 @@ async def asyncio(
 ) -> Any | ErrorEnvelope | None:
     """Remove one of your passkeys; it signs in no more (404 AUTH_PASSKEY_NOT_FOUND_054 otherwise).
 
-     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033).
+     Needs a fresh session (403 AUTH_REAUTH_REQUIRED_033); 409
+    AUTH_LAST_SIGN_IN_METHOD_041 when it is your last way to sign in (set a
+    password, add another passkey or link an identity provider first).
 
     Args:
         passkey_id (str):
