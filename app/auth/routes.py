@@ -106,13 +106,15 @@ def login(body):
 @blp.rate_limited(REFRESH_LIMIT)
 @blp.arguments(RefreshSchema)
 @blp.response(200, envelope(TokenPairSchema))
-@blp.errors(401)
+@blp.errors(401, 503)  # 503: the session's ending (reuse, idle timeout) cannot be recorded
 def refresh(body):
     """Trade a refresh token for a new pair; the presented token is spent.
 
     401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
-    AUTH_SESSION_REVOKED_018 (the session has ended).
+    AUTH_SESSION_REVOKED_018 (the session has ended). 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when ending the session cannot be
+    recorded right now; nothing changed.
     """
     return {"data": service.refresh(body["refresh_token"], request_context()), "message": "Tokens refreshed."}
 
@@ -142,8 +144,13 @@ def reauthenticate(body):
 @blp.route("/logout", methods=["POST"])
 @blp.auth_required
 @blp.response(204)
+@blp.errors(503)  # 503: the session's ending cannot be recorded
 def logout():
-    """End this session; its access and refresh tokens stop working at once."""
+    """End this session; its access and refresh tokens stop working at once.
+
+    503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
+    """
     ctx = request_context()
     service.logout(ctx.user_id, ctx.session_id, ctx)
 
@@ -151,8 +158,13 @@ def logout():
 @blp.route("/logout-all", methods=["POST"])
 @blp.auth_required
 @blp.response(204)
+@blp.errors(503)  # 503: the sessions' ending cannot be recorded
 def logout_all():
-    """End every session of the signed-in user."""
+    """End every session of the signed-in user.
+
+    503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
+    """
     ctx = request_context()
     service.logout_all(ctx.user_id, ctx)
 
@@ -169,9 +181,13 @@ def list_sessions():
 @blp.route("/sessions/<session_id>", methods=["DELETE"])
 @blp.auth_required
 @blp.response(204)
-@blp.errors(404)
+@blp.errors(404, 503)  # 503: the session's ending cannot be recorded
 def revoke_session(session_id):
-    """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise)."""
+    """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise).
+
+    503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
+    """
     ctx = request_context()
     service.revoke_session(ctx.user_id, path_id(session_id, errors.SESSION_NOT_FOUND), ctx)
 
@@ -196,7 +212,7 @@ def forgot_password(body):
 @blp.rate_limited(RESET_LIMIT)
 @blp.arguments(ResetPasswordSchema)
 @blp.response(200, envelope(None))
-@blp.errors(503)  # 503: too many password hashes queued
+@blp.errors(503)  # 503: too many password hashes queued, or the sessions' ending cannot be recorded
 def reset_password(body):
     """Set a new password with the token from the emailed link; every session ends.
 
@@ -212,7 +228,9 @@ def reset_password(body):
 @blp.auth_required
 @blp.arguments(ChangePasswordSchema)
 @blp.response(200, envelope(None))
-@blp.errors(403, 429, 503)  # 403: no current password and a stale session; 503: too many password hashes queued
+# 403: no current password and a stale session; 503: too many password hashes queued,
+# or the other sessions' ending cannot be recorded
+@blp.errors(403, 429, 503)
 def change_password(body):
     """Change the password, given the current one; your other sessions end, this one stays.
 

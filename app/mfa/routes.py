@@ -111,11 +111,13 @@ def login_mfa(body):
 @blp.route("/users/<string:user_id>/mfa", methods=["DELETE"])
 @blp.admin_required
 @blp.response(204)
-@blp.errors(404, 409)  # 404 USER_NOT_FOUND_002; 409 AUTH_MFA_NOT_ENABLED_037
+@blp.errors(404, 409, 503)  # 404 USER_NOT_FOUND_002; 409 AUTH_MFA_NOT_ENABLED_037; 503: sessions' ending not recorded
 def reset_user_mfa(user_id):
     """Remove an account's two-factor sign-in and passkeys (admin): its sessions end and the user is emailed.
 
     For a user who lost both their authenticator and their recovery codes. 409
-    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor; 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when the sessions' ending cannot be
+    recorded right now (nothing changed).
     """
     service.admin_reset(path_id(user_id, errors.USER_NOT_FOUND), request_context())

@@ -213,7 +213,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End this session; its access and refresh tokens stop working at once. */
+        /**
+         * End this session; its access and refresh tokens stop working at once.
+         * @description 503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+         *     recorded right now; nothing changed.
+         */
         post: operations["logout"];
         delete?: never;
         options?: never;
@@ -230,7 +234,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** End every session of the signed-in user. */
+        /**
+         * End every session of the signed-in user.
+         * @description 503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+         *     recorded right now; nothing changed.
+         */
         post: operations["logoutAll"];
         delete?: never;
         options?: never;
@@ -633,7 +641,9 @@ export interface paths {
          * Trade a refresh token for a new pair; the presented token is spent.
          * @description 401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
          *     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
-         *     AUTH_SESSION_REVOKED_018 (the session has ended).
+         *     AUTH_SESSION_REVOKED_018 (the session has ended). 503
+         *     SERVER_UNAVAILABLE_012 (Retry-After) when ending the session cannot be
+         *     recorded right now; nothing changed.
          */
         post: operations["refresh"];
         delete?: never;
@@ -731,7 +741,11 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise). */
+        /**
+         * End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise).
+         * @description 503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+         *     recorded right now; nothing changed.
+         */
         delete: operations["revokeSession"];
         options?: never;
         head?: never;
@@ -921,7 +935,9 @@ export interface paths {
         /**
          * Remove an account's two-factor sign-in and passkeys (admin): its sessions end and the user is emailed.
          * @description For a user who lost both their authenticator and their recovery codes. 409
-         *     AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+         *     AUTH_MFA_NOT_ENABLED_037 when the account has no second factor; 503
+         *     SERVER_UNAVAILABLE_012 (Retry-After) when the sessions' ending cannot be
+         *     recorded right now (nothing changed).
          */
         delete: operations["resetUserMfa"];
         options?: never;
@@ -2284,6 +2300,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["UNAUTHORIZED"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -2304,6 +2321,7 @@ export interface operations {
                 content?: never;
             };
             401: components["responses"]["UNAUTHORIZED"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -2820,6 +2838,7 @@ export interface operations {
             400: components["responses"]["BAD_REQUEST"];
             401: components["responses"]["UNAUTHORIZED"];
             429: components["responses"]["TOO_MANY_REQUESTS"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -2949,6 +2968,7 @@ export interface operations {
             };
             401: components["responses"]["UNAUTHORIZED"];
             404: components["responses"]["NOT_FOUND"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };
@@ -3323,6 +3343,7 @@ export interface operations {
             403: components["responses"]["FORBIDDEN"];
             404: components["responses"]["NOT_FOUND"];
             409: components["responses"]["CONFLICT"];
+            503: components["responses"]["SERVICE_UNAVAILABLE"];
             default: components["responses"]["DEFAULT_ERROR"];
         };
     };

@@ -28,6 +28,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_401
 
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
     response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
@@ -47,6 +52,9 @@ def sync_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorEnvelope]:
     """End this session; its access and refresh tokens stop working at once.
+
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -71,6 +79,9 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """End this session; its access and refresh tokens stop working at once.
 
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
+
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
@@ -89,6 +100,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorEnvelope]:
     """End this session; its access and refresh tokens stop working at once.
+
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -110,6 +124,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Any | ErrorEnvelope | None:
     """End this session; its access and refresh tokens stop working at once.
+
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

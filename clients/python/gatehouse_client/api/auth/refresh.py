@@ -52,6 +52,11 @@ def _parse_response(
 
         return response_429
 
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
     response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
@@ -77,7 +82,9 @@ def sync_detailed(
 
      401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
-    AUTH_SESSION_REVOKED_018 (the session has ended).
+    AUTH_SESSION_REVOKED_018 (the session has ended). 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when ending the session cannot be
+    recorded right now; nothing changed.
 
     Args:
         body (RefreshRequest):
@@ -110,7 +117,9 @@ def sync(
 
      401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
-    AUTH_SESSION_REVOKED_018 (the session has ended).
+    AUTH_SESSION_REVOKED_018 (the session has ended). 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when ending the session cannot be
+    recorded right now; nothing changed.
 
     Args:
         body (RefreshRequest):
@@ -138,7 +147,9 @@ async def asyncio_detailed(
 
      401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
-    AUTH_SESSION_REVOKED_018 (the session has ended).
+    AUTH_SESSION_REVOKED_018 (the session has ended). 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when ending the session cannot be
+    recorded right now; nothing changed.
 
     Args:
         body (RefreshRequest):
@@ -169,7 +180,9 @@ async def asyncio(
 
      401 AUTH_REFRESH_TOKEN_INVALID_019 (unknown or expired),
     AUTH_REFRESH_TOKEN_REUSED_020 (already used: the session is ended), or
-    AUTH_SESSION_REVOKED_018 (the session has ended).
+    AUTH_SESSION_REVOKED_018 (the session has ended). 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when ending the session cannot be
+    recorded right now; nothing changed.
 
     Args:
         body (RefreshRequest):

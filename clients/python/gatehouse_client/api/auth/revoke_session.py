@@ -38,6 +38,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
     response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
@@ -58,6 +63,9 @@ def sync_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorEnvelope]:
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise).
+
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
 
     Args:
         session_id (str):
@@ -88,6 +96,9 @@ def sync(
 ) -> Any | ErrorEnvelope | None:
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise).
 
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
+
     Args:
         session_id (str):
 
@@ -111,6 +122,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorEnvelope]:
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise).
+
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
 
     Args:
         session_id (str):
@@ -138,6 +152,9 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Any | ErrorEnvelope | None:
     """End one of your own sessions (404 AUTH_SESSION_NOT_FOUND_029 otherwise).
+
+     503 SERVER_UNAVAILABLE_012 (Retry-After) when the ending cannot be
+    recorded right now; nothing changed.
 
     Args:
         session_id (str):

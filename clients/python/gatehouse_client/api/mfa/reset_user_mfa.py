@@ -48,6 +48,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_409
 
+    if response.status_code == 503:
+        response_503 = ErrorEnvelope.from_dict(response.json())
+
+        return response_503
+
     response_default = ErrorEnvelope.from_dict(response.json())
 
     return response_default
@@ -71,7 +76,9 @@ def sync_detailed(
     emailed.
 
      For a user who lost both their authenticator and their recovery codes. 409
-    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor; 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when the sessions' ending cannot be
+    recorded right now (nothing changed).
 
     Args:
         user_id (str):
@@ -104,7 +111,9 @@ def sync(
     emailed.
 
      For a user who lost both their authenticator and their recovery codes. 409
-    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor; 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when the sessions' ending cannot be
+    recorded right now (nothing changed).
 
     Args:
         user_id (str):
@@ -132,7 +141,9 @@ async def asyncio_detailed(
     emailed.
 
      For a user who lost both their authenticator and their recovery codes. 409
-    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor; 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when the sessions' ending cannot be
+    recorded right now (nothing changed).
 
     Args:
         user_id (str):
@@ -163,7 +174,9 @@ async def asyncio(
     emailed.
 
      For a user who lost both their authenticator and their recovery codes. 409
-    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor.
+    AUTH_MFA_NOT_ENABLED_037 when the account has no second factor; 503
+    SERVER_UNAVAILABLE_012 (Retry-After) when the sessions' ending cannot be
+    recorded right now (nothing changed).
 
     Args:
         user_id (str):
