@@ -436,7 +436,7 @@ class MfaChallenge(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("idx_mfa_challenges_user", "user_id"),)
+    __table_args__ = (Index("idx_mfa_challenges_user", "user_id"), Index("idx_mfa_challenges_expires_at", "expires_at"))
 
 
 class OidcIdentity(db.Model):

@@ -15,6 +15,7 @@ from datetime import timedelta
 import jwt
 import pyotp
 import pytest
+from sqlalchemy import select
 
 from app import audit
 from app.mfa import challenge as challenge_module
@@ -281,6 +282,33 @@ def test_the_mfa_token_expires_after_five_minutes(app, client, make_user, clock,
     assert expired.status_code == 401 and code_of(expired) == "AUTH_MFA_TOKEN_INVALID_035"
     monkeypatch.setattr(challenge_module, "utcnow", lambda: utcnow() + timedelta(seconds=299))
     assert second_step(client, token, current_code(secret)).status_code == 200
+
+
+def test_a_new_mfa_token_clears_any_accounts_challenges_expired_a_while_ago(app, client, make_user, clock):
+    from app.extensions import db
+    from app.models import MfaChallenge
+
+    def challenges(user):
+        with app.app_context():
+            return list(db.session.scalars(select(MfaChallenge.expires_at).where(MfaChallenge.user_id == user.id)
+                                           .order_by(MfaChallenge.created_at)))
+
+    gone, other = make_user(), make_user()  # `gone` never signs in again
+    enrol(client, gone, clock)
+    enrol(client, other, clock)
+    first_step(client, gone.email)
+    first_step(client, gone.email)
+    now = utcnow()
+    long_ago = now - timedelta(seconds=challenge_module.LIFETIME_SECONDS + 60)
+    recently = now - timedelta(seconds=10)
+    with app.app_context():
+        older, newer = db.session.scalars(select(MfaChallenge).where(MfaChallenge.user_id == gone.id)
+                                          .order_by(MfaChallenge.created_at)).all()
+        older.expires_at, newer.expires_at = long_ago, recently
+        db.session.commit()
+    first_step(client, other.email)
+    assert challenges(gone) == [recently]  # expired a while ago: cleared; just now: left for a later one
+    assert len(challenges(other)) == 1
 
 
 @pytest.mark.parametrize("token", ["", "x" * 43, "not-a-token", "x" * 512])

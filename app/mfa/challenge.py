@@ -30,6 +30,8 @@ from app.security.tokens import hash_token, new_token
 
 LIFETIME_SECONDS = 300
 MAX_ATTEMPTS = 5
+# Other accounts' challenges expired a while ago, cleared by each new challenge (at most this many at a time).
+STALE_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,20 @@ def digest(password_hash: str | None) -> str | None:
 def issue(user: User, *, amr, password_hash: str | None = None) -> tuple[str, int]:
     """A new challenge for `user`, whose first step proved `amr`; returns the
     token (plain, for the client) and its lifetime in seconds. The user's
-    ended challenges are cleared away at the same time."""
+    ended challenges are cleared away at the same time, and so are any
+    account's challenges expired a while ago (as WebAuthn challenges and OIDC
+    requests are), so that an account that never signs in again leaves none."""
     now = utcnow()
     db.session.execute(
         delete(MfaChallenge).where(MfaChallenge.user_id == user.id,
                                    or_(MfaChallenge.ended_at.is_not(None), MfaChallenge.expires_at <= now))
+        .execution_options(synchronize_session=False)
+    )
+    # Rows another sign-in is clearing are skipped, not waited for (nor deadlocked on).
+    stale = (select(MfaChallenge.id).where(MfaChallenge.expires_at < now - timedelta(seconds=LIFETIME_SECONDS))
+             .limit(STALE_BATCH).with_for_update(skip_locked=True))
+    db.session.execute(
+        delete(MfaChallenge).where(MfaChallenge.id.in_(stale.scalar_subquery()))
         .execution_options(synchronize_session=False)
     )
     token, token_hash = new_token()
