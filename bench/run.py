@@ -103,8 +103,8 @@ def children(pid: int) -> list[int]:
 class Gunicorn:
     """gunicorn -c deploy/gunicorn.conf.py <app> on a free loopback port, as production runs it."""
 
-    def __init__(self, app: str, env: dict, probe: str, name: str):
-        self.app, self.env, self.probe, self.name = app, env, probe, name
+    def __init__(self, app: str, env: dict, probe: str, name: str, root: Path = ROOT):
+        self.app, self.env, self.probe, self.name, self.root = app, env, probe, name, root
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = settings.RESULTS / f"gunicorn-{name}.log"
@@ -114,7 +114,7 @@ class Gunicorn:
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
         self.proc = subprocess.Popen(
             [venv_bin("gunicorn"), "-c", "deploy/gunicorn.conf.py", self.app],
-            cwd=ROOT, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+            cwd=self.root, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -239,8 +239,8 @@ def bench_app():
     from app import create_app
 
     return create_app({"APP_ENV": "production", "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
-                       "JWT_SECRET_KEY": settings.JWT_SECRET, "BCRYPT_ROUNDS": settings.BCRYPT_ROUNDS,
-                       "LOG_LEVEL": "WARNING"})
+                       "JWT_SECRET_KEY": settings.JWT_SECRET, "ENCRYPTION_KEYS": settings.ENCRYPTION_KEY,
+                       "BCRYPT_ROUNDS": settings.BCRYPT_ROUNDS, "LOG_LEVEL": "WARNING"})
 
 
 def mint_tokens(count: int, path: Path, with_email: bool = False) -> Path:
