@@ -8,14 +8,13 @@ own logs without loading prometheus-client or OpenTelemetry.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 
+import orjson
 from flask import Flask, g, has_request_context, request
 
 # An incoming X-Request-ID is echoed only if it is short and plain, so that a
@@ -68,7 +67,7 @@ class JSONFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data = {
-            "timestamp": datetime.fromtimestamp(record.created, UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+            "timestamp": _timestamp(record.created),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -81,7 +80,15 @@ class JSONFormatter(logging.Formatter):
                 data[key] = value
         if record.exc_info:
             data["exception"] = self.formatException(record.exc_info)
-        return json.dumps(data, default=str)
+        # orjson: a third of json.dumps's time on the access line of every request;
+        # `default=str` for anything else an extra may carry (UUIDs are native).
+        return orjson.dumps(data, default=str).decode()
+
+
+def _timestamp(created: float) -> str:
+    # 2026-12-03T06:07:20.123Z (UTC, milliseconds)
+    seconds = int(created)
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(seconds)) + f".{int((created - seconds) * 1000):03d}Z"
 
 
 _base_record_factory = logging.getLogRecordFactory()
@@ -99,6 +106,11 @@ def _record_factory(*args, **kwargs):
 def configure_logging(level: str = "INFO", stream=None) -> None:
     """Send every logger (ours, gunicorn's, RQ's, werkzeug's) through one JSON handler."""
     logging.setLogRecordFactory(_record_factory)
+    # What the JSON lines never show is not collected (the logging HOWTO's
+    # "Optimization"): the caller's file and line (a stack walk per record),
+    # thread, process and multiprocessing names.
+    logging._srcfile = None
+    logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JSONFormatter())
     handler._gatehouse = True
