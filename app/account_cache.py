@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
+from functools import lru_cache
 
 from flask import current_app, g, has_app_context
 from sqlalchemy import event
@@ -53,19 +54,41 @@ def _number(raw) -> int:
     return int(raw) if raw is not None else 0
 
 
+@lru_cache(maxsize=4096)
+def _decode(raw_entry: bytes) -> tuple | None:
+    # A snapshot's bytes decode to the same thing every time: once per worker
+    # (callers copy `data` before changing it).
+    try:
+        decoded = json.loads(raw_entry)
+        return decoded["v"], decoded["g"], decoded["data"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
 def accept(user_id, raw_entry, raw_version, raw_generation) -> None:
     """Remember, for this request, what Redis said about the account: the
     snapshot if it is current, and the versions a fresh snapshot must carry."""
     version, generation = _number(raw_version), _number(raw_generation)
-    snapshot = None
-    if raw_entry is not None:
-        try:
-            decoded = json.loads(raw_entry)
-            if decoded["v"] == version and decoded["g"] == generation:
-                snapshot = decoded["data"]
-        except (ValueError, KeyError, TypeError):
-            snapshot = None
-    g.account_cache = {"user_id": user_id, "snapshot": snapshot, "v": version, "g": generation}
+    decoded = _decode(raw_entry) if raw_entry is not None else None
+    current = decoded is not None and decoded[0] == version and decoded[1] == generation
+    g.account_cache = {"user_id": user_id, "snapshot": decoded[2] if current else None,
+                       "entry": raw_entry if current else None, "v": version, "g": generation}
+
+
+def current_entry(user_id) -> bytes | None:
+    """The bytes of `user_id`'s current snapshot, as fetched while authenticating
+    this request, or None. Whatever is derived from a snapshot alone
+    (`account_in`) may be kept under these bytes: they change with it."""
+    state = g.get("account_cache") if has_app_context() else None
+    if not state or state["user_id"] != user_id:
+        return None
+    return state["entry"]
+
+
+def account_in(entry: bytes) -> dict | None:
+    """The account a snapshot's bytes hold (datetimes as `datetime`), or None if they are not a snapshot."""
+    decoded = _decode(entry)
+    return _account(decoded[2]) if decoded is not None else None
 
 
 def cached_account(user_id) -> dict | None:
@@ -77,7 +100,11 @@ def cached_account(user_id) -> dict | None:
     state = g.get("account_cache") if has_app_context() else None
     if not state or state["user_id"] != user_id or state["snapshot"] is None:
         return None
-    data = dict(state["snapshot"])
+    return _account(state["snapshot"])
+
+
+def _account(snapshot: dict) -> dict:
+    data = dict(snapshot)
     data["id"] = uuid.UUID(data["id"])
     for name in ("created_at", "updated_at", "deleted_at"):
         if data.get(name):

@@ -44,6 +44,11 @@ class RequestContext:
         return self.request_id is not None
 
 
+def caller_id() -> uuid.UUID | None:
+    """The signed-in caller on routes behind `auth_required` (request_context().user_id, without the rest)."""
+    return g.get("user_id")
+
+
 def request_context() -> RequestContext:
     """The context of the current request: call it in a route, pass it to the service."""
     return RequestContext(

@@ -163,3 +163,38 @@ def test_a_bulk_update_naming_its_account_voids_that_snapshot_only(app, client, 
     with counted_queries(app) as statements:
         assert client.get("/api/v1/users/me", headers=bystander_headers).status_code == 200
     assert statements != []
+
+
+def test_me_from_a_snapshot_is_byte_for_byte_the_answer_built_from_the_database(app, client, make_user, sign_in):
+    # The first answer is read from the database and serialised by the route's
+    # schema; the next ones are the snapshot's body, made once per snapshot.
+    user = make_user(full_name="Zoë Ünicode <b>")
+    headers = sign_in(user)
+    from_database = client.get("/api/v1/users/me", headers=headers)
+    with counted_queries(app) as statements:
+        from_snapshot = [client.get("/api/v1/users/me", headers=headers) for _ in range(3)]
+    assert statements == []
+    for response in from_snapshot:
+        assert response.status_code == 200
+        assert response.get_data() == from_database.get_data()
+        assert response.headers["Content-Type"] == from_database.headers["Content-Type"]
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Request-ID"]
+
+
+def test_a_kept_body_is_never_served_for_a_changed_account(client, make_user, sign_in):
+    # Name A, then B, then A again: three snapshots, each answered with its own body.
+    user = make_user(full_name="Name A")
+    headers = sign_in(user)
+    for name in ("Name A", "Name B", "Name A", "Name B"):
+        assert client.patch("/api/v1/users/me", headers=headers, json={"full_name": name}).status_code == 200
+        for _ in range(2):  # the database's answer, then the snapshot's
+            assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == name
+
+
+def test_another_accounts_kept_body_is_never_served(client, make_user, sign_in):
+    first, second = make_user(full_name="First Person"), make_user(full_name="Second Person")
+    first_headers, second_headers = sign_in(first), sign_in(second)
+    for _ in range(2):
+        assert client.get("/api/v1/users/me", headers=first_headers).get_json()["data"]["id"] == str(first.id)
+        assert client.get("/api/v1/users/me", headers=second_headers).get_json()["data"]["id"] == str(second.id)

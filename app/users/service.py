@@ -148,13 +148,25 @@ def get_my_account(user_id: uuid.UUID) -> dict:
     from app.users.schemas import UserSchema
 
     cached = account_cache.cached_account(user_id)
-    if cached is not None and cached.get("deleted_at") is None and "sign_in_methods" in cached:
+    if _shows_my_account(cached):
         return cached
     user = _live_user(user_id)
     methods = list(dict.fromkeys(sign_in_methods(user_id)))
     # (adding or removing a passkey or an identity voids this snapshot: app.auth.methods)
     account_cache.store(user, extra={"sign_in_methods": methods})
     return {**{name: getattr(user, name) for name in UserSchema._declared_fields}, "sign_in_methods": methods}
+
+
+def my_account_in(snapshot: bytes) -> dict | None:
+    """What `get_my_account` answers, from a current account snapshot's bytes
+    alone (`account_cache.current_entry`); None when it cannot tell."""
+    account = account_cache.account_in(snapshot)
+    return account if _shows_my_account(account) else None
+
+
+def _shows_my_account(cached: dict | None) -> bool:
+    # A snapshot stored by another read (the admin view) lacks the sign-in methods.
+    return cached is not None and cached.get("deleted_at") is None and "sign_in_methods" in cached
 
 
 def get_user(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext) -> User:
