@@ -222,11 +222,8 @@ def _prepare_mfa(client, app, user, headers, other):
     add_passkey(client, headers, SoftAuthenticator())  # a second factor for the admin to reset
 
 
-def _route(method, path, call, prepare=None, *, documented=True):
-    # The users routes are not yet documented (app/users/routes.py): strict, so that documenting them fails here until
-    # the mark goes.
-    marks = () if documented else pytest.mark.xfail(strict=True, reason="app/users/routes.py does not document its 503 yet")
-    return pytest.param(method, path, call, prepare, id=f"{method} {path}", marks=marks)
+def _route(method, path, call, prepare=None):
+    return pytest.param(method, path, call, prepare, id=f"{method} {path}")
 
 
 REVOKING_ROUTES = [
@@ -237,9 +234,9 @@ REVOKING_ROUTES = [
     _route("post", "/auth/reset-password", _reset_password, _prepare_reset),
     _route("post", "/auth/refresh", _refresh_reuse, _prepare_refresh_reuse),
     _route("delete", "/users/{user_id}/mfa", _reset_user_mfa, _prepare_mfa),
-    _route("patch", "/users/{user_id}", _disable_user, documented=False),
-    _route("delete", "/users/{user_id}", _delete_user, documented=False),
-    _route("delete", "/users/me", _delete_me, documented=False),
+    _route("patch", "/users/{user_id}", _disable_user),
+    _route("delete", "/users/{user_id}", _delete_user),
+    _route("delete", "/users/me", _delete_me),
 ]
 
 

@@ -84,7 +84,7 @@ def update_me(changes):
 @blp.route("/me", methods=["DELETE"])
 @blp.fresh_session_required
 @blp.response(200, envelope(None))
-@blp.errors(404)
+@blp.errors(404, 503)  # 503 SERVER_UNAVAILABLE_012: the cache refused the sessions' revocation, nothing changed
 def delete_me():
     """Delete your account: every session ends and the email may register again.
 
@@ -139,7 +139,7 @@ def get_user(user_id):
 @blp.auth_required
 @blp.arguments(UserUpdateSchema)
 @blp.response(200, envelope(UserSchema))
-@blp.errors(403, 404, 409)  # 409 USER_SELF_DEMOTION_027 / USER_SELF_DELETION_028
+@blp.errors(403, 404, 409, 503)  # 409 USER_SELF_DEMOTION_027 / USER_SELF_DELETION_028; 503 as delete_me
 def update_user(changes, user_id):
     """Update an account: full_name (owner or admin); is_active, is_verified, is_admin (admin).
 
@@ -153,7 +153,7 @@ def update_user(changes, user_id):
 @blp.route("/<string:user_id>", methods=["DELETE"])
 @blp.auth_required
 @blp.response(200, envelope(None))
-@blp.errors(403, 404, 409)  # 409 USER_SELF_DELETION_028: an admin deletes their own account via /me
+@blp.errors(403, 404, 409, 503)  # 409 USER_SELF_DELETION_028: an admin deletes their own account via /me; 503 as delete_me
 def delete_user(user_id):
     """Delete an account (soft delete): its sessions end and its email may register again."""
     ctx = request_context()
