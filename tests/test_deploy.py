@@ -152,6 +152,35 @@ def test_gunicorn_config_follows_the_environment():
     assert (settings["workers"], settings["worker_class_str"], settings["timeout"]) == ("7", "sync", "12")
 
 
+def _worker_setup(**env) -> dict:
+    # In a process of its own: freezing pytest's objects would outlive the test.
+    script = (
+        "import gc, json; from gunicorn.config import Config; from gunicorn.app.base import Application\n"
+        "class A(Application):\n"
+        "    def init(self, *a): pass\n"
+        "    def load(self): pass\n"
+        "a = A(); a.cfg = Config(); a.load_config_from_file('deploy/gunicorn.conf.py')\n"
+        "log = a.cfg.logger_class(a.cfg)\n"
+        "import wsgi  # what a worker loads before post_worker_init\n"
+        "before = gc.get_freeze_count(); a.cfg.post_worker_init(None)\n"
+        "print(json.dumps({'frozen': gc.get_freeze_count() - before, 'access_lines': log.access_log_enabled}))\n"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "WEB_CONCURRENCY", "PROMETHEUS_"))}
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**environ, "APP_ENV": "development", **env},
+                         capture_output=True, text=True, check=True, timeout=60)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_a_worker_freezes_the_loaded_app_out_of_the_collectors_reach():
+    # Full collections walking the app's long-lived objects were the tail of /users/me (bench/README.md).
+    assert _worker_setup()["frozen"] > 50_000
+
+
+def test_gunicorn_builds_access_lines_only_when_asked():
+    assert _worker_setup()["access_lines"] is False
+    assert _worker_setup(GUNICORN_ACCESSLOG="-")["access_lines"] is True
+
+
 def test_gunicorn_check_config_boots_the_app(app):
     env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": TEST_DATABASE_URL,
            "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40,
