@@ -1,13 +1,16 @@
 # Shortcuts; the README's two commands work without make.
 PY ?= python3.11
 
-.PHONY: run test lint ci migrate
+.PHONY: run test lint format ci migrate
 run:        ## serve on :5000 (embedded default unless DATABASE_URL / REDIS_URL are set)
 	$(PY) run.py serve
 test:       ## the whole test suite on the local PostgreSQL and Redis
 	$(PY) run.py test
 lint:
 	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+format:     ## ruff format over the repository (CI checks it)
+	.venv/bin/ruff format .
 migrate:
 	.venv/bin/flask --app wsgi db upgrade
 ci:         ## what CI runs, in a clean clone

@@ -111,19 +111,28 @@ def _env(environ: _Environment, name: str, default=None):
 
 
 def _bool(environ: _Environment, name: str, default: bool) -> bool:
-    return _parsed(environ, "bool", name, default, truthy=_cases(_TRUE), falsy=_cases(_FALSE),
-                   error_messages={"invalid": "must be true or false"})
+    return _parsed(
+        environ, "bool", name, default, truthy=_cases(_TRUE), falsy=_cases(_FALSE), error_messages={"invalid": "must be true or false"}
+    )
 
 
 def _int(environ: _Environment, name: str, default: int | None, minimum=None, maximum=None) -> int | None:
-    return _parsed(environ, "int", name, default, validate=_bounds(minimum, maximum), strict=False,
-                   error_messages={"invalid": "must be an integer"})
+    return _parsed(
+        environ, "int", name, default, validate=_bounds(minimum, maximum), strict=False, error_messages={"invalid": "must be an integer"}
+    )
 
 
 def _float(environ: _Environment, name: str, default: float, minimum=0.0, maximum=None) -> float:
     # allow_nan=False: float() also reads "nan" and "inf", which no setting here can use.
-    return _parsed(environ, "float", name, default, validate=_bounds(minimum, maximum), allow_nan=False,
-                   error_messages={"invalid": "must be a number", "special": "must be a finite number"})
+    return _parsed(
+        environ,
+        "float",
+        name,
+        default,
+        validate=_bounds(minimum, maximum),
+        allow_nan=False,
+        error_messages={"invalid": "must be a number", "special": "must be a finite number"},
+    )
 
 
 def _rate_limit(environ: _Environment, name: str, default: str) -> str:
@@ -142,7 +151,7 @@ def normalize_database_url(url: str) -> str:
     """Accept the usual spellings of a PostgreSQL URL and select the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -183,8 +192,7 @@ def _redis_settings(environ, redis_url) -> dict:
     if not sentinels:
         if master:
             raise ConfigError("REDIS_SENTINEL_MASTER needs REDIS_SENTINELS (host:port,...)")
-        return {"REDIS_URL": redis_url, "REDIS_SENTINELS": [], "REDIS_SENTINEL_MASTER": None,
-                "REDIS_DB": 0, "REDIS_PASSWORD": None}
+        return {"REDIS_URL": redis_url, "REDIS_SENTINELS": [], "REDIS_SENTINEL_MASTER": None, "REDIS_DB": 0, "REDIS_PASSWORD": None}
     if not master:
         raise ConfigError("REDIS_SENTINEL_MASTER is required with REDIS_SENTINELS (the monitored primary's name)")
     parsed = urlsplit(redis_url or "redis://")
@@ -192,8 +200,13 @@ def _redis_settings(environ, redis_url) -> dict:
     if not db.isdigit():
         raise ConfigError("REDIS_URL's path must be a database number")
     hosts = ",".join(f"{host}:{port}" for host, port in sentinels)
-    return {"REDIS_URL": f"redis+sentinel://{hosts}/{master}/{db}", "REDIS_SENTINELS": sentinels,
-            "REDIS_SENTINEL_MASTER": master, "REDIS_DB": int(db), "REDIS_PASSWORD": parsed.password}
+    return {
+        "REDIS_URL": f"redis+sentinel://{hosts}/{master}/{db}",
+        "REDIS_SENTINELS": sentinels,
+        "REDIS_SENTINEL_MASTER": master,
+        "REDIS_DB": int(db),
+        "REDIS_PASSWORD": parsed.password,
+    }
 
 
 def _redis_url(environ, app_env):
@@ -281,8 +294,10 @@ def _encryption_keys(environ, app_env, secret, secret_given, instance, warnings)
             except (binascii.Error, ValueError, UnicodeError):
                 valid = False
             if not valid:
-                raise ConfigError("ENCRYPTION_KEYS must be base64url-encoded 32-byte keys separated by commas (make one: "
-                                  "python -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')")
+                raise ConfigError(
+                    "ENCRYPTION_KEYS must be base64url-encoded 32-byte keys separated by commas (make one: "
+                    "python -c 'import base64,os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())')"
+                )
         return keys
     if app_env == "production":
         raise ConfigError("ENCRYPTION_KEYS is required in production (comma-separated base64url 32-byte keys)")
@@ -359,8 +374,7 @@ def _webauthn(environ, frontend_url: str) -> dict:
         raise ConfigError("WEBAUTHN_RP_NAME must be at most 64 printable characters")
     raw = _env(environ, "WEBAUTHN_ORIGINS")
     if not raw:
-        return {"WEBAUTHN_RP_ID": rp_id, "WEBAUTHN_RP_NAME": rp_name,
-                "WEBAUTHN_ORIGINS": [f"{frontend.scheme}://{frontend.netloc}"]}
+        return {"WEBAUTHN_RP_ID": rp_id, "WEBAUTHN_RP_NAME": rp_name, "WEBAUTHN_ORIGINS": [f"{frontend.scheme}://{frontend.netloc}"]}
     origins = [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
     for origin in origins:
         parts = urlsplit(origin)
@@ -425,10 +439,11 @@ def _redirect_allowlist(environ, frontend_url: str) -> list[str]:
         if not item:
             continue
         parts = urlsplit(item)
-        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password \
-                or parts.query or parts.fragment:
-            raise ConfigError("OIDC_REDIRECT_ALLOWLIST must be http:// or https:// URLs (origin and optional path, "
-                              f"no query or fragment) separated by commas, got {item!r}")
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password or parts.query or parts.fragment:
+            raise ConfigError(
+                "OIDC_REDIRECT_ALLOWLIST must be http:// or https:// URLs (origin and optional path, "
+                f"no query or fragment) separated by commas, got {item!r}"
+            )
         entries.append(item)
     return entries or [frontend_url]
 
@@ -653,8 +668,7 @@ def _storage(environ: _Environment, app_env: str, overrides: dict) -> dict:
         # Without a real Redis there is no worker: jobs run inline.
         JOBS_INLINE=redis_url is None,
         # limits' Sentinel storage: redis+sentinel://host:port,.../<primary's name>.
-        RATELIMIT_STORAGE_URI=(redis_url.rsplit("/", 1)[0] if redis_settings["REDIS_SENTINELS"]
-                               else redis_url or "memory://"),
+        RATELIMIT_STORAGE_URI=(redis_url.rsplit("/", 1)[0] if redis_settings["REDIS_SENTINELS"] else redis_url or "memory://"),
     )
 
 
@@ -717,8 +731,7 @@ def _secrets_and_tokens(environ: _Environment, app_env: str, instance: Path, ove
         JWT_PRIVATE_KEY_FILE=overrides.get("JWT_PRIVATE_KEY_FILE") or _jwt_private_key_file(environ, jwt_algorithm),
         JWT_KEYS_CHECK_SECONDS=_float(environ, "JWT_KEYS_CHECK_SECONDS", 2.0, minimum=0.0, maximum=60.0),
         INTROSPECTION_TOKEN=_introspection_token(environ, app_env, warnings),
-        ENCRYPTION_KEYS=overrides.get("ENCRYPTION_KEYS")
-        or _encryption_keys(environ, app_env, secret, secret_given, instance, warnings),
+        ENCRYPTION_KEYS=overrides.get("ENCRYPTION_KEYS") or _encryption_keys(environ, app_env, secret, secret_given, instance, warnings),
         # At most ten years: beyond that an expiry date cannot be computed.
         JWT_EXPIRATION_HOURS=jwt_hours,
         SESSION_IDLE_TIMEOUT_HOURS=idle_hours,

@@ -82,7 +82,9 @@ def register_extensions(app: Flask) -> None:
         with app.app_context():
             pgbouncer.install(db.engine, app.config["DATABASE_STATEMENT_TIMEOUT_MS"])
     migrate.init_app(
-        app, db, directory=str(BASE_DIR / "migrations"),
+        app,
+        db,
+        directory=str(BASE_DIR / "migrations"),
         render_as_batch=app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"),
     )
     redis_store.init_app(app)
@@ -103,9 +105,12 @@ def register_extensions(app: Flask) -> None:
 
             # limits' redis+sentinel:// storage; counters are read on the
             # primary too (a replica lags behind the increments).
-            storage_options.update(use_replicas=False, db=app.config["REDIS_DB"],
-                                   password=app.config["REDIS_PASSWORD"],
-                                   sentinel_kwargs=sentinel_options(app.config["REDIS_SOCKET_TIMEOUT"]))
+            storage_options.update(
+                use_replicas=False,
+                db=app.config["REDIS_DB"],
+                password=app.config["REDIS_PASSWORD"],
+                sentinel_kwargs=sentinel_options(app.config["REDIS_SOCKET_TIMEOUT"]),
+            )
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", storage_options)
     # Registered before the limiter so that it runs after it (Flask runs
     # after_request hooks in reverse order): Flask-Limiter puts Retry-After on
@@ -148,9 +153,7 @@ def _api_info() -> dict:
             '`{"status": "error", "error": {code, message, field, details, timestamp, trace_id}}`. '
             "Error codes are listed in `x-error-codes`."
         ),
-        "x-error-codes": [
-            {"code": e.code, "status": e.status, "message": e.message} for e in CATALOGUE.values()
-        ],
+        "x-error-codes": [{"code": e.code, "status": e.status, "message": e.message} for e in CATALOGUE.values()],
     }
 
 
@@ -219,8 +222,10 @@ def register_request_hooks(app: Flask) -> None:
             and request.path.startswith("/api/")
             and (request.content_length or request.headers.get("Transfer-Encoding"))
             and not request.is_json
-            and not (request.mimetype == "application/x-www-form-urlencoded"
-                     and getattr(app.view_functions.get(request.endpoint), "accepts_form_body", False))
+            and not (
+                request.mimetype == "application/x-www-form-urlencoded"
+                and getattr(app.view_functions.get(request.endpoint), "accepts_form_body", False)
+            )
         ):
             raise AppError(UNSUPPORTED_MEDIA_TYPE)
 

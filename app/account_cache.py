@@ -71,8 +71,13 @@ def accept(user_id, raw_entry, raw_version, raw_generation) -> None:
     version, generation = _number(raw_version), _number(raw_generation)
     decoded = _decode(raw_entry) if raw_entry is not None else None
     current = decoded is not None and decoded[0] == version and decoded[1] == generation
-    g.account_cache = {"user_id": user_id, "snapshot": decoded[2] if current else None,
-                       "entry": raw_entry if current else None, "v": version, "g": generation}
+    g.account_cache = {
+        "user_id": user_id,
+        "snapshot": decoded[2] if current else None,
+        "entry": raw_entry if current else None,
+        "v": version,
+        "g": generation,
+    }
 
 
 def current_entry(user_id) -> bytes | None:

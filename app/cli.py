@@ -74,8 +74,7 @@ def _echo_state(state: dict) -> None:
     overrides = ", ".join(f"{o['user_id']}={'on' if o['enabled'] else 'off'}" for o in state["overrides"])
     click.echo(
         f"{state['name']:<24} {'on' if state['enabled'] else 'off':<4} "
-        f"({state['source']}; default {'on' if state['default'] else 'off'})"
-        + (f"  overrides: {overrides}" if overrides else "")
+        f"({state['source']}; default {'on' if state['default'] else 'off'})" + (f"  overrides: {overrides}" if overrides else "")
     )
 
 
@@ -148,8 +147,9 @@ def openapi_check(path: str) -> None:
     except FileNotFoundError:
         current = False
     if not current:
-        raise click.ClickException(f"{path} is not the API's current OpenAPI document: run `{REGENERATE_CLIENTS}` "
-                                   "and commit openapi.json and clients/.")
+        raise click.ClickException(
+            f"{path} is not the API's current OpenAPI document: run `{REGENERATE_CLIENTS}` and commit openapi.json and clients/."
+        )
     click.echo(f"{path} is up to date", err=True)
 
 

@@ -67,41 +67,45 @@ SELF_DEMOTION = _register("USER_SELF_DEMOTION_027", 409, "An admin cannot remove
 SELF_DELETION = _register("USER_SELF_DELETION_028", 409, "An admin cannot delete or disable their own account here; use /users/me.")
 SESSION_NOT_FOUND = _register("AUTH_SESSION_NOT_FOUND_029", 404, "Session not found.")
 FLAG_NOT_FOUND = _register("FLAG_NOT_FOUND_030", 404, "No such feature flag.")
-TOKEN_ALGORITHM_INVALID = _register("AUTH_TOKEN_ALGORITHM_INVALID_031", 401,
-                                    "The access token is not signed with this service's algorithm and a key in use.")
+TOKEN_ALGORITHM_INVALID = _register(
+    "AUTH_TOKEN_ALGORITHM_INVALID_031", 401, "The access token is not signed with this service's algorithm and a key in use."
+)
 TOKEN_SIGNATURE_INVALID = _register("AUTH_TOKEN_SIGNATURE_INVALID_032", 401, "The access token's signature does not verify.")
-REAUTH_REQUIRED = _register("AUTH_REAUTH_REQUIRED_033", 403,
-                            "This action needs a recent sign-in: confirm your password (POST /api/v1/auth/reauthenticate).")
+REAUTH_REQUIRED = _register(
+    "AUTH_REAUTH_REQUIRED_033", 403, "This action needs a recent sign-in: confirm your password (POST /api/v1/auth/reauthenticate)."
+)
 MFA_CODE_INVALID = _register("AUTH_MFA_CODE_INVALID_034", 401, "The code is not valid.")
 MFA_TOKEN_INVALID = _register("AUTH_MFA_TOKEN_INVALID_035", 401, "The sign-in attempt has expired or ended; sign in again.")
 MFA_ALREADY_ENABLED = _register("AUTH_MFA_ALREADY_ENABLED_036", 409, "Two-factor sign-in is already on.")
 MFA_NOT_ENABLED = _register("AUTH_MFA_NOT_ENABLED_037", 409, "Two-factor sign-in is not on.")
-MFA_ENROLLMENT_REQUIRED = _register("AUTH_MFA_ENROLLMENT_REQUIRED_038", 403,
-                                    "Admin routes need a session signed in with a second factor.")
+MFA_ENROLLMENT_REQUIRED = _register("AUTH_MFA_ENROLLMENT_REQUIRED_038", 403, "Admin routes need a session signed in with a second factor.")
 # Signing keys and introspection (docs/signing-keys.md).
 SIGNING_KEY_NOT_FOUND = _register("KEYS_NOT_FOUND_050", 404, "No such signing key.")
-SIGNING_KEY_IN_USE = _register("KEYS_KEY_IN_USE_051", 409,
-                               "This key signs new tokens: rotate to a new key before retiring it.")
-SIGNING_KEYS_NOT_MANAGED = _register("KEYS_NOT_MANAGED_052", 409,
-                                     "Signing keys are not managed here under this configuration.")
-INTROSPECTION_TOKEN_INVALID = _register("AUTH_INTROSPECTION_TOKEN_INVALID_053", 401,
-                                        "A valid introspection token is required.")
+SIGNING_KEY_IN_USE = _register("KEYS_KEY_IN_USE_051", 409, "This key signs new tokens: rotate to a new key before retiring it.")
+SIGNING_KEYS_NOT_MANAGED = _register("KEYS_NOT_MANAGED_052", 409, "Signing keys are not managed here under this configuration.")
+INTROSPECTION_TOKEN_INVALID = _register("AUTH_INTROSPECTION_TOKEN_INVALID_053", 401, "A valid introspection token is required.")
 # A passkey ceremony that does not verify: 401 at sign-in (as here), 400 at registration (PASSKEY_REJECTED).
 PASSKEY_INVALID = _register("AUTH_PASSKEY_INVALID_039", 401, "The passkey could not be verified.")
 # The same catalogue code answered 400 where a signed-in user registers a passkey (docs/passkeys.md).
 PASSKEY_REJECTED = ErrorCode(PASSKEY_INVALID.code, 400, "The passkey could not be verified.")
 PASSKEY_NOT_FOUND = _register("AUTH_PASSKEY_NOT_FOUND_054", 404, "Passkey not found.")
-OIDC_LINK_REQUIRED = _register("AUTH_OIDC_LINK_REQUIRED_040", 409,
-                               "An account already uses this email: sign in to it, then link this provider from a fresh session.")
-LAST_SIGN_IN_METHOD = _register("AUTH_LAST_SIGN_IN_METHOD_041", 409,
-                                "This is the account's last way to sign in: set a password or link another provider first.")
-OIDC_STATE_INVALID = _register("AUTH_OIDC_STATE_INVALID_058", 400,
-                               "The sign-in with the provider is unknown, used, expired or was started in another browser; start again.")
-OIDC_PROVIDER_FAILED = _register("AUTH_OIDC_PROVIDER_FAILED_059", 502,
-                                 "The identity provider's answer could not be used; try again later.")
-OIDC_IDENTITY_REFUSED = _register("AUTH_OIDC_IDENTITY_REFUSED_060", 403,
-                                  "This identity cannot be used here: the provider has not verified its email, "
-                                  "or it is linked to another account.")
+OIDC_LINK_REQUIRED = _register(
+    "AUTH_OIDC_LINK_REQUIRED_040", 409, "An account already uses this email: sign in to it, then link this provider from a fresh session."
+)
+LAST_SIGN_IN_METHOD = _register(
+    "AUTH_LAST_SIGN_IN_METHOD_041", 409, "This is the account's last way to sign in: set a password or link another provider first."
+)
+OIDC_STATE_INVALID = _register(
+    "AUTH_OIDC_STATE_INVALID_058",
+    400,
+    "The sign-in with the provider is unknown, used, expired or was started in another browser; start again.",
+)
+OIDC_PROVIDER_FAILED = _register("AUTH_OIDC_PROVIDER_FAILED_059", 502, "The identity provider's answer could not be used; try again later.")
+OIDC_IDENTITY_REFUSED = _register(
+    "AUTH_OIDC_IDENTITY_REFUSED_060",
+    403,
+    "This identity cannot be used here: the provider has not verified its email, or it is linked to another account.",
+)
 OIDC_CODE_INVALID = _register("AUTH_OIDC_CODE_INVALID_061", 401, "The sign-in code is unknown, used or expired; sign in again.")
 METRICS_TOKEN_INVALID = _register("METRICS_TOKEN_INVALID_070", 401, "A valid metrics token is required.")
 METRICS_FORBIDDEN = _register("METRICS_FORBIDDEN_071", 403, "Metrics are not served to this address.")
@@ -113,8 +117,16 @@ class AppError(Exception):
     `extra` adds members beside `status` and `error` (e.g. /ready's `checks`).
     """
 
-    def __init__(self, error: ErrorCode, message: str | None = None, *, field: str | None = None,
-                 details: list[dict] | None = None, headers: dict | None = None, extra: dict | None = None):
+    def __init__(
+        self,
+        error: ErrorCode,
+        message: str | None = None,
+        *,
+        field: str | None = None,
+        details: list[dict] | None = None,
+        headers: dict | None = None,
+        extra: dict | None = None,
+    ):
         super().__init__(message or error.message)
         self.error = error
         self.message = message or error.message
@@ -235,8 +247,7 @@ def handle_http_exception(exc: HTTPException):
 
 
 def handle_app_error(exc: AppError):
-    return error_response(exc.error, exc.message, field=exc.field, details=exc.details, headers=exc.headers,
-                          extra=exc.extra)
+    return error_response(exc.error, exc.message, field=exc.field, details=exc.details, headers=exc.headers, extra=exc.extra)
 
 
 def handle_database_unavailable(exc: Exception):

@@ -88,8 +88,7 @@ def connect_redis(config, **options) -> redis.Redis:
 
     timeout = config["REDIS_SOCKET_TIMEOUT"]
     sentinel = Sentinel(config["REDIS_SENTINELS"], sentinel_kwargs=sentinel_options(timeout))
-    return sentinel.master_for(config["REDIS_SENTINEL_MASTER"], db=config["REDIS_DB"],
-                               password=config["REDIS_PASSWORD"], **options)
+    return sentinel.master_for(config["REDIS_SENTINEL_MASTER"], db=config["REDIS_DB"], password=config["REDIS_PASSWORD"], **options)
 
 
 def sentinel_options(timeout: float) -> dict:
@@ -136,4 +135,6 @@ def skip_unlimited_routes() -> bool:
     (tests/test_blueprint.py checks that the marks and the limiter agree)."""
     view = current_app.view_functions.get(request.endpoint)
     return view is not None and not getattr(view, "rate_limited", False)
+
+
 cors = CORS()

@@ -37,12 +37,16 @@ class Password(fields.String):
     def __init__(self, **kwargs):
         kwargs.setdefault("load_only", True)
         kwargs.setdefault("metadata", {}).update(
-            {"example": "SecurePass123", "minLength": PASSWORD_MIN_LENGTH, "maxLength": PASSWORD_MAX_LENGTH,
-             "description": f"{PASSWORD_MIN_LENGTH}-{PASSWORD_MAX_LENGTH} characters with at least one uppercase "
-                            "letter and one digit; not one of the 30,000 commonest passwords (case ignored), "
-                            "nor containing the email's local part.",
-             # The same rule for clients and fuzzers (A-Z and 0-9 are the documented subset of what is accepted).
-             "pattern": r"^[\s\S]*([A-Z][\s\S]*[0-9]|[0-9][\s\S]*[A-Z])[\s\S]*$"}
+            {
+                "example": "SecurePass123",
+                "minLength": PASSWORD_MIN_LENGTH,
+                "maxLength": PASSWORD_MAX_LENGTH,
+                "description": f"{PASSWORD_MIN_LENGTH}-{PASSWORD_MAX_LENGTH} characters with at least one uppercase "
+                "letter and one digit; not one of the 30,000 commonest passwords (case ignored), "
+                "nor containing the email's local part.",
+                # The same rule for clients and fuzzers (A-Z and 0-9 are the documented subset of what is accepted).
+                "pattern": r"^[\s\S]*([A-Z][\s\S]*[0-9]|[0-9][\s\S]*[A-Z])[\s\S]*$",
+            }
         )
         super().__init__(**kwargs)
 
@@ -70,8 +74,7 @@ class FullName(fields.String):
         metadata = kwargs.setdefault("metadata", {})
         metadata.setdefault("example", "John Doe")
         # For the OpenAPI document: at least two characters once trimmed, none refused.
-        metadata.setdefault(
-            "pattern", f"^{_NAME_SPACE}[^\\s{_NAME_REFUSED}][^{_NAME_REFUSED}]*[^\\s{_NAME_REFUSED}]{_NAME_SPACE}$")
+        metadata.setdefault("pattern", f"^{_NAME_SPACE}[^\\s{_NAME_REFUSED}][^{_NAME_REFUSED}]*[^\\s{_NAME_REFUSED}]{_NAME_SPACE}$")
         super().__init__(validate=validate.Length(min=2, max=255), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -118,6 +121,8 @@ class StrictBoolean(fields.Boolean):
         if not isinstance(value, bool):
             raise self.make_error("invalid")
         return value
+
+
 class OneOf(fields.Field):
     """A value of one of several shapes (an answer that is either a token pair
     or a second-step challenge): `choose(value)` names the schema class it is

@@ -56,8 +56,7 @@ def _check(probe) -> str:
 
 @blp.route("/ready", operation_id="getReadiness")
 @blp.response(200, ReadySchema)
-@blp.alt_response(503, schema=NotReadySchema, description="A dependency is down; `checks` says which.",
-                  headers=error_headers(503))
+@blp.alt_response(503, schema=NotReadySchema, description="A dependency is down; `checks` says which.", headers=error_headers(503))
 def ready():
     """Readiness: the database and Redis both answer."""
     checks = {
@@ -73,8 +72,12 @@ def ready():
 
 
 @blp.route("/metrics", operation_id="getMetrics")
-@blp.response(200, {"type": "string"}, content_type="text/plain; version=0.0.4; charset=utf-8",
-              description="Prometheus text format, merged across all gunicorn workers.")
+@blp.response(
+    200,
+    {"type": "string"},
+    content_type="text/plain; version=0.0.4; charset=utf-8",
+    description="Prometheus text format, merged across all gunicorn workers.",
+)
 @blp.errors(401, 403)  # 401: METRICS_TOKEN is set and the Bearer token is not it; 403: not in METRICS_ALLOW
 def prometheus_metrics():
     """Prometheus metrics: requests by route template, database, RQ queue depth, job outcomes."""

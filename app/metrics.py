@@ -58,11 +58,11 @@ disable_created_metrics()
 
 REQUESTS = Counter("api_requests_total", "Total API requests", ["method", "endpoint", "status"])
 REQUEST_DURATION = Histogram("api_request_duration_seconds", "API request duration", ["method", "endpoint"])
-IN_PROGRESS = Gauge(
-    "api_requests_in_progress", "Requests being served now", multiprocess_mode="livesum"
-)
+IN_PROGRESS = Gauge("api_requests_in_progress", "Requests being served now", multiprocess_mode="livesum")
 DB_QUERY_DURATION = Histogram(
-    "db_query_duration_seconds", "Database statement duration", ["operation"],
+    "db_query_duration_seconds",
+    "Database statement duration",
+    ["operation"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
 )
 
@@ -148,9 +148,7 @@ def _listen_to_engines() -> None:
         conn = exception_context.connection
         stack = conn.info.get("gatehouse_query_started") if conn is not None else None
         if stack:
-            DB_QUERY_DURATION.labels(sql_operation(exception_context.statement or "")).observe(
-                time.perf_counter() - stack.pop()
-            )
+            DB_QUERY_DURATION.labels(sql_operation(exception_context.statement or "")).observe(time.perf_counter() - stack.pop())
 
 
 # ------------------------------------------------------------- scraping
@@ -183,7 +181,7 @@ def _redis_families() -> list:
     for name, length in zip(queues, results, strict=False):
         depth.add_metric([name], length)
     jobs = CounterMetricFamily("jobs", "Background job outcomes by kind (email, webhook)", labels=["kind", "outcome"])
-    for kind, counts in zip(JOB_KINDS, results[len(queues):], strict=True):
+    for kind, counts in zip(JOB_KINDS, results[len(queues) :], strict=True):
         for outcome, count in sorted(counts.items()):
             jobs.add_metric([kind, outcome.decode() if isinstance(outcome, bytes) else outcome], int(count))
     return [up, depth, jobs]
@@ -204,8 +202,7 @@ def _outbox_families() -> list:
     up = GaugeMetricFamily("database_up", "Whether the database answered this scrape (outbox series need it)")
     try:
         rows = db.session.execute(
-            select(Outbox.kind, Outbox.status, func.count()).where(Outbox.status.in_(statuses))
-            .group_by(Outbox.kind, Outbox.status)
+            select(Outbox.kind, Outbox.status, func.count()).where(Outbox.status.in_(statuses)).group_by(Outbox.kind, Outbox.status)
         ).all()
         db.session.rollback()
     except SQLAlchemyError as exc:
@@ -215,8 +212,7 @@ def _outbox_families() -> list:
         return [up]
     up.add_metric([], 1)
     counts = {(kind, status): count for kind, status, count in rows}
-    outbox = GaugeMetricFamily("outbox_messages", "Outbox messages not yet sent, by kind and status",
-                               labels=["kind", "status"])
+    outbox = GaugeMetricFamily("outbox_messages", "Outbox messages not yet sent, by kind and status", labels=["kind", "status"])
     dead = GaugeMetricFamily("dead_letter_queue_depth", "Messages in each dead-letter queue", labels=["queue"])
     for kind, queue in dead_letter_queues.items():
         for status in statuses:
@@ -235,8 +231,9 @@ class _Families:
 
 # Who may scrape when neither METRICS_TOKEN nor METRICS_ALLOW is set (SPEC §9):
 # loopback and private networks (RFC 1918, IPv6 unique local), never the internet.
-DEFAULT_METRICS_ALLOW = tuple(ipaddress.ip_network(n) for n in (
-    "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+DEFAULT_METRICS_ALLOW = tuple(
+    ipaddress.ip_network(n) for n in ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
 
 
 def check_access() -> None:

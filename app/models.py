@@ -68,9 +68,7 @@ def _created_at():
 
 def _updated_at():
     # On PostgreSQL the trigger of migration 0001 also maintains it for raw SQL updates.
-    return mapped_column(
-        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, server_default=func.now()
-    )
+    return mapped_column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, server_default=func.now())
 
 
 class User(db.Model):
@@ -146,8 +144,7 @@ class Session(db.Model):
     last_used_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, server_default=func.now())
     # When the user last proved who they are on this session (sign-in, re-authentication, later a
     # second factor): the session is fresh for REAUTH_MAX_AGE_SECONDS after it (app.auth.fresh).
-    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow,
-                                                       server_default=func.now())
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow, server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
@@ -236,9 +233,7 @@ class UserProfile(db.Model):
     __tablename__ = "user_profiles"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    user_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True
-    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False, unique=True)
     avatar_url: Mapped[str | None] = mapped_column(String(2048))
     bio: Mapped[str | None] = mapped_column(Text)
     preferences: Mapped[dict] = mapped_column(JSONType, nullable=False, default=dict)
@@ -308,7 +303,6 @@ class AuditEvent(db.Model):
         Index("idx_audit_type_created", "event_type", "created_at"),
         Index("idx_audit_created", "created_at"),
     )
-
 
 
 class SigningKey(db.Model):

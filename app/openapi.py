@@ -17,12 +17,10 @@ import flask_smorest
 from app.responses import ErrorEnvelopeSchema
 
 REQUEST_ID_HEADER = {
-    "description": "The request's trace id (the error body's `trace_id`); an incoming X-Request-ID or "
-                   "traceparent trace id when given.",
+    "description": "The request's trace id (the error body's `trace_id`); an incoming X-Request-ID or traceparent trace id when given.",
     "schema": {"type": "string"},
 }
-RETRY_AFTER_HEADER = {"description": "Seconds to wait before retrying.", "required": True,
-                      "schema": {"type": "integer", "minimum": 0}}
+RETRY_AFTER_HEADER = {"description": "Seconds to wait before retrying.", "required": True, "schema": {"type": "integer", "minimum": 0}}
 # Header components, referred to by name from a response's `headers`
 # (e.g. `alt_response(503, schema=..., headers=ERROR_HEADERS[503])`).
 REQUEST_ID, RETRY_AFTER = "X_REQUEST_ID", "RETRY_AFTER"
@@ -66,9 +64,11 @@ class Api(flask_smorest.Api):
         for status in http.HTTPStatus:
             if status >= 400:
                 components.response(status.name, self._error_response(status.phrase, error_headers(status)), lazy=True)
-        components.response(self.DEFAULT_ERROR_RESPONSE_NAME,
-                            self._error_response("Default error response", error_headers(0)), lazy=True)
+        components.response(self.DEFAULT_ERROR_RESPONSE_NAME, self._error_response("Default error response", error_headers(0)), lazy=True)
 
     def _error_response(self, description: str, headers: dict) -> dict:
-        return {"description": description, "headers": headers,
-                "content": {self.DEFAULT_RESPONSE_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA}}}
+        return {
+            "description": description,
+            "headers": headers,
+            "content": {self.DEFAULT_RESPONSE_CONTENT_TYPE: {"schema": self.ERROR_SCHEMA}},
+        }

@@ -52,21 +52,29 @@ def page_schema(name: str, item_schema: type[Schema], *, pagination_name: str, c
     `name` and `pagination_name` are the schema classes' names (their OpenAPI
     component names, kept as published); `counted` names what `total` counts.
     """
-    pagination = type(pagination_name, (Schema,), {
-        "Meta": type("Meta", (), {"ordered": True}),
-        "page": fields.Integer(required=True),
-        "page_size": fields.Integer(required=True),
-        "total": fields.Integer(required=True, metadata={"description": f"{counted} matching the filters."}),
-        "total_pages": fields.Integer(required=True),
-    })
-    return type(name, (Schema,), {
-        "__doc__": "One page of a list; the same `pagination` is in the X-Pagination header.",
-        "Meta": type("Meta", (), {"ordered": True}),
-        "status": fields.Constant("success", required=True, metadata={"enum": ["success"]}),
-        "data": fields.List(fields.Nested(item_schema), required=True),
-        "pagination": fields.Nested(pagination, required=True),
-        "message": fields.String(),
-    })
+    pagination = type(
+        pagination_name,
+        (Schema,),
+        {
+            "Meta": type("Meta", (), {"ordered": True}),
+            "page": fields.Integer(required=True),
+            "page_size": fields.Integer(required=True),
+            "total": fields.Integer(required=True, metadata={"description": f"{counted} matching the filters."}),
+            "total_pages": fields.Integer(required=True),
+        },
+    )
+    return type(
+        name,
+        (Schema,),
+        {
+            "__doc__": "One page of a list; the same `pagination` is in the X-Pagination header.",
+            "Meta": type("Meta", (), {"ordered": True}),
+            "status": fields.Constant("success", required=True, metadata={"enum": ["success"]}),
+            "data": fields.List(fields.Nested(item_schema), required=True),
+            "pagination": fields.Nested(pagination, required=True),
+            "message": fields.String(),
+        },
+    )
 
 
 def page_of(model, conditions: list, order_by: tuple, page: int, page_size: int) -> tuple[list, dict]:
@@ -77,9 +85,7 @@ def page_of(model, conditions: list, order_by: tuple, page: int, page_size: int)
     keys never repeat or vanish between pages.
     """
     total = db.session.scalar(select(func.count()).select_from(model).where(*conditions))
-    rows = list(db.session.scalars(
-        select(model).where(*conditions).order_by(*order_by).limit(page_size).offset((page - 1) * page_size)
-    ))
+    rows = list(db.session.scalars(select(model).where(*conditions).order_by(*order_by).limit(page_size).offset((page - 1) * page_size)))
     return rows, {"page": page, "page_size": page_size, "total": total, "total_pages": math.ceil(total / page_size)}
 
 

@@ -175,9 +175,7 @@ def configure_tracing(app: Flask) -> None:
     from opentelemetry.instrumentation.sqlalchemy import SQLAlchemyInstrumentor
 
     provider = _tracer_provider(app)
-    FlaskInstrumentor().instrument_app(
-        app, tracer_provider=provider, request_hook=_name_http_span, excluded_urls=EXCLUDED_URLS
-    )
+    FlaskInstrumentor().instrument_app(app, tracer_provider=provider, request_hook=_name_http_span, excluded_urls=EXCLUDED_URLS)
     for instrumentor, options in (
         # Its declared range stops below SQLAlchemy 2.1, whose engine events
         # it uses are unchanged; tests/test_tracing.py pins the DB spans.

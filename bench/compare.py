@@ -32,8 +32,7 @@ from bench.run import ROOT, Gunicorn, flush_redis, log, machine, mint_tokens, se
 
 def worktree(ref: str, base: Path) -> Path:
     target = base / ref.replace("/", "_")
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(target), ref],
-                   check=True, capture_output=True)
+    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--force", str(target), ref], check=True, capture_output=True)
     return target
 
 
@@ -86,23 +85,28 @@ def main() -> int:
                     run = measure_me(tree, name.replace(" ", "-"), tokens, args.seconds)
                     row[name] = run
                     if "rps" in run:
-                        log(f"round {number + 1}: {name}: {run['rps']} req/s = {run['rps'] / hello['rps']:.3f} of hello, "
-                            f"p99 {run['latency_ms']['p99']} ms")
+                        log(
+                            f"round {number + 1}: {name}: {run['rps']} req/s = {run['rps'] / hello['rps']:.3f} of hello, "
+                            f"p99 {run['latency_ms']['p99']} ms"
+                        )
                     else:
                         log(run["skipped"])
                 results["rounds"].append(row)
         finally:
             for ref in args.refs:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / ref.replace("/", "_"))],
-                               capture_output=True)
+                subprocess.run(
+                    ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tmp / ref.replace("/", "_"))], capture_output=True
+                )
     summary = {}
     for name in ["this checkout", *args.refs]:
         ratios = [r[name]["rps"] / r["hello"]["rps"] for r in results["rounds"] if "rps" in r[name]]
         p99s = [r[name]["latency_ms"]["p99"] for r in results["rounds"] if "rps" in r[name]]
         if ratios:
-            summary[name] = {"me_vs_hello_median": round(statistics.median(ratios), 3),
-                             "me_vs_hello": [round(x, 3) for x in ratios],
-                             "p99_ms_median": round(statistics.median(p99s), 1)}
+            summary[name] = {
+                "me_vs_hello_median": round(statistics.median(ratios), 3),
+                "me_vs_hello": [round(x, 3) for x in ratios],
+                "p99_ms_median": round(statistics.median(p99s), 1),
+            }
     results["summary"] = summary
     results["loadavg_end"] = os.getloadavg()
     (settings.RESULTS / f"compare-{stamp}.json").write_text(json.dumps(results, indent=2))

@@ -26,8 +26,7 @@ from bench.email_throughput import Sink
 
 
 def _post(url: str, body: dict) -> int:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=120) as response:
             return response.status
@@ -50,11 +49,15 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
     smtp_port = free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=smtp_port)
     controller.start()
-    env = settings.service_env(RATELIMIT_ENABLED="false", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
-                               MAIL_PORT=str(smtp_port), BENCH_DB_TIMES_DIR=str(settings.RESULTS / "db"))
+    env = settings.service_env(
+        RATELIMIT_ENABLED="false",
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(smtp_port),
+        BENCH_DB_TIMES_DIR=str(settings.RESULTS / "db"),
+    )
     worker_log = open(settings.RESULTS / "worker-email.log", "w")  # noqa: SIM115
-    worker = subprocess.Popen([venv_bin("python"), "worker.py"], cwd=settings.ROOT, env=env, stdout=worker_log,
-                              stderr=subprocess.STDOUT)
+    worker = subprocess.Popen([venv_bin("python"), "worker.py"], cwd=settings.ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT)
     sent: dict[str, float] = {}
     statuses: dict[str, int] = {}
     answered: dict[str, float] = {}
@@ -65,8 +68,9 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
 
             def register(email):
                 sent[email] = time.monotonic()
-                statuses[email] = (_post(url, {"email": email, "password": settings.PASSWORD,
-                                            "full_name": "Inbox Timer", "terms_accepted": True}))
+                statuses[email] = _post(
+                    url, {"email": email, "password": settings.PASSWORD, "full_name": "Inbox Timer", "terms_accepted": True}
+                )
                 answered[email] = time.monotonic()
 
             threads = []
@@ -95,16 +99,26 @@ def measure(count: int, tmp: Path, rate: float = 2.0) -> dict:
         worker_log.close()
         controller.stop()
     delays = sorted(inbox.arrived[e] - sent[e] for e in created if e in inbox.arrived)
-    result = {"sent": len(sent), "created": len(created), "delivered": len(delays), "rate_per_s": rate,
-              "p50_s": None, "p95_s": None, "max_s": None, "waited_s": round(waited, 1),
-              "other_recipients": len(inbox.arrived.keys() - sent.keys()),
-              "answer_max_s": round(max((answered[e] - t for e, t in sent.items() if e in answered), default=0), 3)}
+    result = {
+        "sent": len(sent),
+        "created": len(created),
+        "delivered": len(delays),
+        "rate_per_s": rate,
+        "p50_s": None,
+        "p95_s": None,
+        "max_s": None,
+        "waited_s": round(waited, 1),
+        "other_recipients": len(inbox.arrived.keys() - sent.keys()),
+        "answer_max_s": round(max((answered[e] - t for e, t in sent.items() if e in answered), default=0), 3),
+    }
     if len(created) < len(sent):
         result["not_created"] = dict(Counter(str(code) for code in statuses.values() if code != 201))
     if delays:
-        result.update(p50_s=round(statistics.median(delays), 3),
-                      p95_s=round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3),
-                      max_s=round(delays[-1], 3))
+        result.update(
+            p50_s=round(statistics.median(delays), 3),
+            p95_s=round(delays[min(len(delays) - 1, int(0.95 * len(delays)))], 3),
+            max_s=round(delays[-1], 3),
+        )
     if len(delays) < len(created):
         result["p95_s"] = None
         result["undelivered"] = len(created) - len(delays)

@@ -82,9 +82,11 @@ def _percentiles(values: list[float]) -> dict:
     values = sorted(values)
     if not values:
         return {}
-    return {"p50_ms": round(statistics.median(values) * 1000, 1),
-            "p95_ms": round(values[min(len(values) - 1, int(0.95 * len(values)))] * 1000, 1),
-            "max_ms": round(values[-1] * 1000, 1)}
+    return {
+        "p50_ms": round(statistics.median(values) * 1000, 1),
+        "p95_ms": round(values[min(len(values) - 1, int(0.95 * len(values)))] * 1000, 1),
+        "max_ms": round(values[-1] * 1000, 1),
+    }
 
 
 def main() -> None:
@@ -112,9 +114,18 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     mail = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port}
-    app = create_app({"APP_ENV": "testing", "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
-                      "JWT_SECRET_KEY": SECRET, "BCRYPT_ROUNDS": ROUNDS, "RATELIMIT_ENABLED": False,
-                      "LOG_LEVEL": "WARNING", **mail})
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "DATABASE_URL": DATABASE_URL,
+            "REDIS_URL": REDIS_URL,
+            "JWT_SECRET_KEY": SECRET,
+            "BCRYPT_ROUNDS": ROUNDS,
+            "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+            **mail,
+        }
+    )
     with app.app_context():
         upgrade(directory=str(ROOT / "migrations"))
         db.session.execute(text("TRUNCATE outbox_messages, audit_events, user_tokens, users CASCADE"))
@@ -125,15 +136,25 @@ def main() -> None:
     with app.app_context():
         for start in range(0, args.messages, 500):
             for n in range(start, min(start + 500, args.messages)):
-                queue_email(f"load-{run}-{n}@bench.example", "verify_email",
-                            {"full_name": "Bench", "link": f"http://localhost/verify-email?token={n}", "expires_in_hours": 48})
+                queue_email(
+                    f"load-{run}-{n}@bench.example",
+                    "verify_email",
+                    {"full_name": "Bench", "link": f"http://localhost/verify-email?token={n}", "expires_in_hours": 48},
+                )
             db.session.commit()
     env = {k: v for k, v in os.environ.items() if not k.startswith("MAIL_")}
-    env.update(APP_ENV="testing", DATABASE_URL=DATABASE_URL, REDIS_URL=REDIS_URL, JWT_SECRET_KEY=SECRET,
-               EMAIL_WORKERS=str(args.workers), LOG_LEVEL="WARNING", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
-               MAIL_PORT=str(port))
-    worker = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    env.update(
+        APP_ENV="testing",
+        DATABASE_URL=DATABASE_URL,
+        REDIS_URL=REDIS_URL,
+        JWT_SECRET_KEY=SECRET,
+        EMAIL_WORKERS=str(args.workers),
+        LOG_LEVEL="WARNING",
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=str(port),
+    )
+    worker = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     result: dict = {"workers": args.workers, "bcrypt_rounds": ROUNDS, "cpus": os.cpu_count()}
     try:
         sink.wait(1, timeout=120)
@@ -142,7 +163,8 @@ def main() -> None:
         cpu_used = _tree_cpu_seconds(worker.pid) - cpu_start
         times = sorted(sink.arrived.values())
         result["throughput"] = {
-            "messages": args.messages, "delivered": len(times),
+            "messages": args.messages,
+            "delivered": len(times),
             "messages_per_s": round((len(times) - 1) / (times[-1] - times[0]), 1) if len(times) > 1 else None,
             # CPU the worker processes spent per message while draining (independent of other load
             # on the machine): 1000 / this is what one fully available core can send per second.
@@ -156,8 +178,10 @@ def main() -> None:
         for n in range(args.registrations):
             email = f"reg-{run}-{n}@bench.example"
             started = time.monotonic()
-            response = client.post("/api/v1/auth/register", json={
-                "email": email, "password": "BenchPass123", "full_name": "Inbox Timer", "terms_accepted": True})
+            response = client.post(
+                "/api/v1/auth/register",
+                json={"email": email, "password": "BenchPass123", "full_name": "Inbox Timer", "terms_accepted": True},
+            )
             answered = time.monotonic()
             assert response.status_code == 201, response.get_json()
             sink.wait(len(sink.arrived) + 1, timeout=30)
@@ -165,8 +189,11 @@ def main() -> None:
                 from_request.append(sink.arrived[email] - started)
                 from_commit.append(sink.arrived[email] - answered)
             time.sleep(0.2)
-        result["registration_to_inbox"] = {"registrations": args.registrations, "delivered": len(from_request),
-                                           **_percentiles(from_request)}
+        result["registration_to_inbox"] = {
+            "registrations": args.registrations,
+            "delivered": len(from_request),
+            **_percentiles(from_request),
+        }
         result["response_to_inbox"] = _percentiles(from_commit)
     finally:
         worker.terminate()

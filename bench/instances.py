@@ -36,11 +36,20 @@ LUA = ROOT / "bench" / "wrk"
 
 def wrk(url: str, tokens: Path, connections: int, seconds: int) -> dict:
     env = dict(os.environ, BENCH_LUA_DIR=str(LUA), BENCH_TOKENS=str(tokens))
-    output = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s",
-                             str(LUA / "me.lua"), url], env=env, capture_output=True, text=True, check=True).stdout
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(LUA / "me.lua"), url],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     raw = json.loads(re.search(r"^WRK_JSON (.*)$", output, re.M).group(1))
-    return {"rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1), "requests": raw["requests"],
-            "errors": sum(raw["errors"].values()), "p99_ms": round(raw["latency_us"]["p99"] / 1000, 1)}
+    return {
+        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
+        "requests": raw["requests"],
+        "errors": sum(raw["errors"].values()),
+        "p99_ms": round(raw["latency_us"]["p99"] / 1000, 1),
+    }
 
 
 def main() -> None:
@@ -50,8 +59,9 @@ def main() -> None:
     args = parser.parse_args()
     directory = Path(tempfile.mkdtemp(prefix="gatehouse-instances-"))
     redis_server = PrivateRedis().start()
-    cluster = Cluster(directory, masters=2, workers=1, redis_url=redis_server.url, RATELIMIT_ENABLED="false",
-                      GUNICORN_THREADS="64", APP_ENV="testing")
+    cluster = Cluster(
+        directory, masters=2, workers=1, redis_url=redis_server.url, RATELIMIT_ENABLED="false", GUNICORN_THREADS="64", APP_ENV="testing"
+    )
     single = None
     try:
         cluster.start()
@@ -62,15 +72,29 @@ def main() -> None:
         single_dir = directory / "single"
         single_dir.mkdir()
         config = nginx_config(single_dir, [f"127.0.0.1:{cluster.masters[0].port}"], f"127.0.0.1:{port}")
-        single = subprocess.Popen([NGINX, "-c", str(config), "-p", str(single_dir), "-e", str(single_dir / "error.log"),
-                                   "-g", "daemon off;"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        single = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(single_dir), "-e", str(single_dir / "error.log"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(1)
         wrk(f"http://127.0.0.1:{port}", tokens, args.connections, 3)  # warm-up
         one = wrk(f"http://127.0.0.1:{port}", tokens, args.connections, args.seconds)
         two = wrk(cluster.url, tokens, args.connections, args.seconds)
-        print(json.dumps({"route": "GET /api/v1/users/me", "connections": args.connections, "seconds": args.seconds,
-                          "one_instance": one, "two_instances": two, "ratio": round(two["rps"] / one["rps"], 2),
-                          "cores": os.cpu_count(), "load_average": [round(x, 1) for x in os.getloadavg()]}))
+        print(
+            json.dumps(
+                {
+                    "route": "GET /api/v1/users/me",
+                    "connections": args.connections,
+                    "seconds": args.seconds,
+                    "one_instance": one,
+                    "two_instances": two,
+                    "ratio": round(two["rps"] / one["rps"], 2),
+                    "cores": os.cpu_count(),
+                    "load_average": [round(x, 1) for x in os.getloadavg()],
+                }
+            )
+        )
     finally:
         if single:
             single.terminate()

@@ -38,9 +38,15 @@ def _apps(directory: Path) -> dict:
 
     apps = {}
     for algorithm in ALGORITHMS:
-        overrides = {"APP_ENV": "testing", "DATABASE_URL": f"sqlite:///{directory / 'unused.db'}", "REDIS_URL": None,
-                     "JWT_SECRET_KEY": "bench-" + "k" * 40, "ENCRYPTION_KEYS": ["YmVuY2gta2V5LWZvci1qd3QtYWxnb3JpdGhtcy0wMDA="],
-                     "JWT_ALGORITHM": algorithm, "LOG_LEVEL": "WARNING"}
+        overrides = {
+            "APP_ENV": "testing",
+            "DATABASE_URL": f"sqlite:///{directory / 'unused.db'}",
+            "REDIS_URL": None,
+            "JWT_SECRET_KEY": "bench-" + "k" * 40,
+            "ENCRYPTION_KEYS": ["YmVuY2gta2V5LWZvci1qd3QtYWxnb3JpdGhtcy0wMDA="],
+            "JWT_ALGORITHM": algorithm,
+            "LOG_LEVEL": "WARNING",
+        }
         if algorithm != "HS256":
             path = directory / f"{algorithm}.pem"
             path.write_text(material.private_pem(material.generate_private_key(algorithm)))

@@ -58,8 +58,11 @@ class Visitor(FastHttpUser):
 
     @task(12)
     def update_profile(self):
-        body = {"bio": f"Updated {random.randint(1, 10**6)}", "avatar_url": "https://avatars.example/a.png",
-                "preferences": {"theme": random.choice(["dark", "light"])}}
+        body = {
+            "bio": f"Updated {random.randint(1, 10**6)}",
+            "avatar_url": "https://avatars.example/a.png",
+            "preferences": {"theme": random.choice(["dark", "light"])},
+        }
         self.client.put("/api/v1/users/me/profile", json=body, headers=self.auth, name="PUT /users/me/profile")
 
     @task(8)
@@ -70,8 +73,9 @@ class Visitor(FastHttpUser):
     @task(1)
     def log_in_again(self):
         body = {"email": self.email, "password": PASSWORD}
-        with self.client.post("/api/v1/auth/login", json=body, headers={"X-Forwarded-For": self.address},
-                              name="POST /auth/login", catch_response=True) as response:
+        with self.client.post(
+            "/api/v1/auth/login", json=body, headers={"X-Forwarded-For": self.address}, name="POST /auth/login", catch_response=True
+        ) as response:
             if response.status_code == 200:
                 token = response.json()["data"]["access_token"]
                 self.auth = {"Authorization": f"Bearer {token}", "X-Forwarded-For": self.address}
@@ -81,7 +85,10 @@ class Visitor(FastHttpUser):
 
     @task(1)
     def register(self):
-        body = {"email": f"new-{uuid.uuid4().hex}@visitors.example", "password": PASSWORD,
-                "full_name": "New Visitor", "terms_accepted": True}
-        self.client.post("/api/v1/auth/register", json=body, headers={"X-Forwarded-For": self.address},
-                         name="POST /auth/register")
+        body = {
+            "email": f"new-{uuid.uuid4().hex}@visitors.example",
+            "password": PASSWORD,
+            "full_name": "New Visitor",
+            "terms_accepted": True,
+        }
+        self.client.post("/api/v1/auth/register", json=body, headers={"X-Forwarded-For": self.address}, name="POST /auth/register")

@@ -30,11 +30,17 @@ def measure(rounds: int = settings.BCRYPT_ROUNDS, samples: int = 15) -> dict:
     from app.models import User
     from app.security.passwords import hash_password
 
-    app = create_app({
-        "APP_ENV": "testing", "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
-        "JWT_SECRET_KEY": settings.JWT_SECRET, "BCRYPT_ROUNDS": rounds, "RATELIMIT_ENABLED": False,
-        "LOG_LEVEL": "WARNING",
-    })
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "DATABASE_URL": settings.DATABASE_URL,
+            "REDIS_URL": settings.REDIS_URL,
+            "JWT_SECRET_KEY": settings.JWT_SECRET,
+            "BCRYPT_ROUNDS": rounds,
+            "RATELIMIT_ENABLED": False,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
     email = f"login-time-{uuid.uuid4().hex[:8]}@bench.example"
     with app.app_context():
         upgrade(directory=str(settings.ROOT / "migrations"))
@@ -71,8 +77,11 @@ def measure(rounds: int = settings.BCRYPT_ROUNDS, samples: int = 15) -> dict:
 
     return {
         "rounds": rounds,
-        "login_ok_ms": ms(ok), "login_ok_min_ms": round(min(ok) * 1000, 1), "login_ok_max_ms": round(max(ok) * 1000, 1),
-        "login_unknown_email_ms": ms(unknown), "login_wrong_password_ms": ms(wrong),
+        "login_ok_ms": ms(ok),
+        "login_ok_min_ms": round(min(ok) * 1000, 1),
+        "login_ok_max_ms": round(max(ok) * 1000, 1),
+        "login_unknown_email_ms": ms(unknown),
+        "login_wrong_password_ms": ms(wrong),
         "samples": {"ok": len(ok), "unknown": len(unknown), "wrong": len(wrong)},
     }
 

@@ -114,7 +114,10 @@ class Gunicorn:
         self.log_file = open(self.log_path, "w")  # noqa: SIM115 (closed in __exit__)
         self.proc = subprocess.Popen(
             [venv_bin("gunicorn"), "-c", "deploy/gunicorn.conf.py", self.app],
-            cwd=self.root, env=env, stdout=self.log_file, stderr=subprocess.STDOUT,
+            cwd=self.root,
+            env=env,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -133,8 +136,11 @@ class Gunicorn:
         while len(self.workers()) < workers and time.monotonic() < deadline:
             time.sleep(0.2)
         time.sleep(1)
-        self.description = {"workers": len(self.workers()), "worker_class": env.get("GUNICORN_WORKER_CLASS", "gthread"),
-                            "threads": env.get("GUNICORN_THREADS", "64")}
+        self.description = {
+            "workers": len(self.workers()),
+            "worker_class": env.get("GUNICORN_WORKER_CLASS", "gthread"),
+            "threads": env.get("GUNICORN_THREADS", "64"),
+        }
         return self
 
     def workers_expected(self) -> int:
@@ -188,8 +194,7 @@ def run_generator(command: list[str], env: dict | None = None, timeout: float = 
 
 def wrk(url: str, script: str, connections: int, seconds: int, env: dict, threads: int = 1) -> dict:
     """One wrk run; requests/s, latency percentiles (ms), errors, and wrk's own CPU."""
-    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s",
-               "-s", str(LUA / script), url]
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "-s", str(LUA / script), url]
     output, usage = run_generator(command, env=dict(os.environ, BENCH_LUA_DIR=str(LUA), **env))
     match = re.search(r"^WRK_JSON (.*)$", output, re.M)
     if not match:
@@ -238,9 +243,17 @@ def bench_app():
     sys.path.insert(0, str(ROOT))
     from app import create_app
 
-    return create_app({"APP_ENV": "production", "DATABASE_URL": settings.DATABASE_URL, "REDIS_URL": settings.REDIS_URL,
-                       "JWT_SECRET_KEY": settings.JWT_SECRET, "ENCRYPTION_KEYS": settings.ENCRYPTION_KEY,
-                       "BCRYPT_ROUNDS": settings.BCRYPT_ROUNDS, "LOG_LEVEL": "WARNING"})
+    return create_app(
+        {
+            "APP_ENV": "production",
+            "DATABASE_URL": settings.DATABASE_URL,
+            "REDIS_URL": settings.REDIS_URL,
+            "JWT_SECRET_KEY": settings.JWT_SECRET,
+            "ENCRYPTION_KEYS": settings.ENCRYPTION_KEY,
+            "BCRYPT_ROUNDS": settings.BCRYPT_ROUNDS,
+            "LOG_LEVEL": "WARNING",
+        }
+    )
 
 
 def mint_tokens(count: int, path: Path, with_email: bool = False) -> Path:
@@ -346,8 +359,10 @@ def phase_throughput(results: dict, phases: set[str], quick: bool, tmp: Path) ->
                 run = wrk(me_url, "me.lua", 64, 5 if quick else 20, env)
                 run["server_cpu_s"] = round(server.cpu() - cpu0, 2)
                 results["me"] = run
-                log(f"GET /users/me: {run['rps']} req/s (p99 {run['latency_ms']['p99']} ms, "
-                    f"errors {run['error_rate_pct']} %), wrk used {run['generator_cpu_s']} s CPU")
+                log(
+                    f"GET /users/me: {run['rps']} req/s (p99 {run['latency_ms']['p99']} ms, "
+                    f"errors {run['error_rate_pct']} %), wrk used {run['generator_cpu_s']} s CPU"
+                )
             else:
                 results["me"] = {"skipped": "GET /api/v1/users/me does not answer 200 yet"}
                 log(results["me"]["skipped"])
@@ -361,8 +376,7 @@ def phase_throughput(results: dict, phases: set[str], quick: bool, tmp: Path) ->
             run = wrk(server.url, "login.lua", 8, 10 if quick else 30, env)
             run["server_cpu_s"] = round(server.cpu() - cpu0, 2)
             results["login"] = run
-            log(f"login at 8 connections: {run['rps']} req/s (errors {run['error_rate_pct']} %), "
-                f"wrk used {run['generator_cpu_s']} s CPU")
+            log(f"login at 8 connections: {run['rps']} req/s (errors {run['error_rate_pct']} %), wrk used {run['generator_cpu_s']} s CPU")
         elif "login" in phases:
             results["login"] = {"skipped": "POST /api/v1/auth/login does not answer 200 yet"}
             log(results["login"]["skipped"])
@@ -372,8 +386,11 @@ def phase_throughput(results: dict, phases: set[str], quick: bool, tmp: Path) ->
             hammer_s, reader_s = (12, 8) if quick else (40, 30)
             hammer = subprocess.Popen(
                 ["wrk", "-t1", "-c64", f"-d{hammer_s}s", "--timeout", "60s", "-s", str(LUA / "login.lua"), server.url],
-                cwd=ROOT, env=dict(os.environ, BENCH_LUA_DIR=str(LUA), **env), stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT, text=True,
+                cwd=ROOT,
+                env=dict(os.environ, BENCH_LUA_DIR=str(LUA), **env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
             )
             time.sleep(5)
             run = wrk(me_url, "me.lua", 4, reader_s, env)
@@ -387,8 +404,10 @@ def phase_throughput(results: dict, phases: set[str], quick: bool, tmp: Path) ->
                 "errors": hammer_raw.get("errors"),
             }
             results["starve"] = run
-            log(f"/me while 64 connections log in: p99 {run['latency_ms']['p99']} ms, {run['rps']} req/s; "
-                f"logins {run['login_hammer']['rps']} req/s")
+            log(
+                f"/me while 64 connections log in: p99 {run['latency_ms']['p99']} ms, {run['rps']} req/s; "
+                f"logins {run['login_hammer']['rps']} req/s"
+            )
         elif "starve" in phases:
             results["starve"] = {"skipped": "needs both /users/me and /auth/login"}
 
@@ -410,9 +429,26 @@ def phase_mix(results: dict, quick: bool, tmp: Path) -> None:
         ramp = users / spawn_rate
         duration = 30 if quick else 120
         prefix = tmp / "locust"
-        command = [venv_bin("locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-                   "-u", str(users), "-r", str(spawn_rate), "-t", f"{int(ramp + duration)}s", "--reset-stats",
-                   "--host", server.url, "--csv", str(prefix), "--only-summary", "--stop-timeout", "10"]
+        command = [
+            venv_bin("locust"),
+            "-f",
+            str(ROOT / "bench" / "locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(spawn_rate),
+            "-t",
+            f"{int(ramp + duration)}s",
+            "--reset-stats",
+            "--host",
+            server.url,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--stop-timeout",
+            "10",
+        ]
         proc_env = dict(os.environ, BENCH_TOKENS=str(tokens), BENCH_PASSWORD=settings.PASSWORD)
 
         import threading
@@ -436,11 +472,16 @@ def phase_mix(results: dict, quick: bool, tmp: Path) -> None:
         raise RuntimeError(f"locust wrote no statistics:\n{output[-3000:]}")
     db = times.get("db") or []
     run = {
-        "users": users, "spawn_rate": spawn_rate, "measured_s": duration, **usage,
+        "users": users,
+        "spawn_rate": spawn_rate,
+        "measured_s": duration,
+        **usage,
         "command": " ".join(command),
         "requests": stats["Aggregated"]["requests"],
         "rps": stats["Aggregated"]["rps"],
-        "p50_ms": stats["Aggregated"]["p50"], "p95_ms": stats["Aggregated"]["p95"], "p99_ms": stats["Aggregated"]["p99"],
+        "p50_ms": stats["Aggregated"]["p50"],
+        "p95_ms": stats["Aggregated"]["p95"],
+        "p99_ms": stats["Aggregated"]["p99"],
         "failures": stats["Aggregated"]["failures"],
         "error_rate_pct": round(100 * stats["Aggregated"]["failures"] / max(1, stats["Aggregated"]["requests"]), 3),
         "by_endpoint": {k: v for k, v in stats.items() if k != "Aggregated"},
@@ -453,8 +494,10 @@ def phase_mix(results: dict, quick: bool, tmp: Path) -> None:
         "failures_detail": _locust_failures(prefix),
     }
     results["mix"] = run
-    log(f"mix of {users} users: {run['rps']} req/s, p95 {run['p95_ms']} ms, errors {run['error_rate_pct']} %, "
-        f"db p99 {run['db_p99_ms']} ms; locust used {run['generator_cpu_s']} s CPU")
+    log(
+        f"mix of {users} users: {run['rps']} req/s, p95 {run['p95_ms']} ms, errors {run['error_rate_pct']} %, "
+        f"db p99 {run['db_p99_ms']} ms; locust used {run['generator_cpu_s']} s CPU"
+    )
 
 
 def _locust_stats(prefix: Path) -> dict:
@@ -471,7 +514,9 @@ def _locust_stats(prefix: Path) -> dict:
                 "requests": int(row["Request Count"]),
                 "failures": int(row["Failure Count"]),
                 "rps": round(float(row["Requests/s"]), 1),
-                "p50": _num(row["50%"]), "p95": _num(row["95%"]), "p99": _num(row["99%"]),
+                "p50": _num(row["50%"]),
+                "p95": _num(row["95%"]),
+                "p99": _num(row["99%"]),
                 "max": _num(row["Max Response Time"]),
             }
     return stats
@@ -502,9 +547,11 @@ def phase_email(results: dict, quick: bool, tmp: Path) -> None:
         log(results["email"]["skipped"])
     else:
         email = results["email"]
-        log(f"registration to inbox: p50 {email['p50_s']} s, p95 {email['p95_s']} s "
+        log(
+            f"registration to inbox: p50 {email['p50_s']} s, p95 {email['p95_s']} s "
             f"({email['delivered']} of {email['created']} created delivered; {email['sent']} sent"
-            f"{', not created: ' + str(email['not_created']) if 'not_created' in email else ''})")
+            f"{', not created: ' + str(email['not_created']) if 'not_created' in email else ''})"
+        )
 
 
 # ------------------------------------------------------------------- report
@@ -546,24 +593,39 @@ def verdicts(measured: dict) -> dict:
 def machine() -> dict:
     cpu = "unknown"
     with suppress(StopIteration, FileNotFoundError):
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
+        cpu = next(
+            line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")
+        )
     memory = Path("/proc/meminfo").read_text().split("\n", 1)[0].split(":")[1].strip() if Path("/proc/meminfo").exists() else "?"
-    pg = subprocess.run(["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"],
-                        capture_output=True, text=True).stdout.strip()
+    pg = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "SHOW server_version"], capture_output=True, text=True
+    ).stdout.strip()
     redis_version = subprocess.run(["redis-cli", "-h", "127.0.0.1", "INFO", "server"], capture_output=True, text=True).stdout
     redis_version = next((line.split(":")[1].strip() for line in redis_version.splitlines() if line.startswith("redis_version")), "?")
     wrk_version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0]
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory": memory, "kernel": platform.release(),
-            "python": platform.python_version(), "postgresql": pg, "redis": redis_version, "wrk": wrk_version}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory": memory,
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "redis": redis_version,
+        "wrk": wrk_version,
+    }
 
 
 def markdown(results: dict) -> str:
-    lines = [f"# Gatehouse benchmark, {results['started']}", "",
-             f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, {results['machine']['memory']}; "
-             f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}, {results['machine']['wrk']}. "
-             f"Load average at start {results['loadavg_start'][0]:.1f}, at end {results['loadavg_end'][0]:.1f}.", "",
-             "| ratio / figure | measured | target | verdict |", "|---|---|---|---|"]
+    lines = [
+        f"# Gatehouse benchmark, {results['started']}",
+        "",
+        f"Machine: {results['machine']['cpu']}, {results['machine']['cores']} cores, {results['machine']['memory']}; "
+        f"PostgreSQL {results['machine']['postgresql']}, Redis {results['machine']['redis']}, {results['machine']['wrk']}. "
+        f"Load average at start {results['loadavg_start'][0]:.1f}, at end {results['loadavg_end'][0]:.1f}.",
+        "",
+        "| ratio / figure | measured | target | verdict |",
+        "|---|---|---|---|",
+    ]
     for name, value in results["ratios"].items():
         op, target = TARGETS[name]
         lines.append(f"| {name} | {value} | {op} {target} | {results['verdicts'][name]} |")
@@ -572,16 +634,23 @@ def markdown(results: dict) -> str:
         run = results.get(key)
         if run and "rps" in run:
             lat = run["latency_ms"]
-            lines.append(f"| {key} (c={run['connections']}) | {run['rps']} | {lat['p50']} | {lat['p95']} | {lat['p99']} | "
-                         f"{run['error_rate_pct']} | {run['generator_cpu_s']} ({run['generator_cores_used']}) |")
+            lines.append(
+                f"| {key} (c={run['connections']}) | {run['rps']} | {lat['p50']} | {lat['p95']} | {lat['p99']} | "
+                f"{run['error_rate_pct']} | {run['generator_cpu_s']} ({run['generator_cores_used']}) |"
+            )
     mix = results.get("mix", {})
     if "rps" in mix:
-        lines.append(f"| mix ({mix['users']} users) | {mix['rps']} | {mix['p50_ms']} | {mix['p95_ms']} | {mix['p99_ms']} | "
-                     f"{mix['error_rate_pct']} | {mix['generator_cpu_s']} ({mix['generator_cores_used']}) |")
+        lines.append(
+            f"| mix ({mix['users']} users) | {mix['rps']} | {mix['p50_ms']} | {mix['p95_ms']} | {mix['p99_ms']} | "
+            f"{mix['error_rate_pct']} | {mix['generator_cpu_s']} ({mix['generator_cores_used']}) |"
+        )
     if "bcrypt" in results:
         b = results["bcrypt"]
-        lines += ["", f"bcrypt cost {b['rounds']}: t_hash {b['t_hash_ms']} ms (median of {b['samples']}); "
-                  f"login ceiling = {b['cores']} / t_hash = {b['login_ceiling_rps']} req/s."]
+        lines += [
+            "",
+            f"bcrypt cost {b['rounds']}: t_hash {b['t_hash_ms']} ms (median of {b['samples']}); "
+            f"login ceiling = {b['cores']} / t_hash = {b['login_ceiling_rps']} req/s.",
+        ]
     for key, value in results.items():
         if isinstance(value, dict) and "skipped" in value:
             lines.append(f"- {key}: skipped ({value['skipped']})")
@@ -602,8 +671,13 @@ def main() -> int:
     settings.RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     # Other processes compete for the same cores: the load average says how much.
-    results: dict = {"started": stamp, "quick": args.quick, "machine": machine(), "phases": sorted(phases),
-                     "loadavg_start": os.getloadavg()}
+    results: dict = {
+        "started": stamp,
+        "quick": args.quick,
+        "machine": machine(),
+        "phases": sorted(phases),
+        "loadavg_start": os.getloadavg(),
+    }
     log(f"machine: {results['machine']}")
     from bench import bcrypt_cost, seed
 
@@ -612,8 +686,10 @@ def main() -> int:
     flush_redis()
     log(f"seed: {results['seed']}")
     results["bcrypt"] = bcrypt_cost.measure()
-    log(f"bcrypt: t_hash {results['bcrypt']['t_hash_ms']} ms at cost {results['bcrypt']['rounds']}; "
-        f"login ceiling {results['bcrypt']['login_ceiling_rps']} req/s")
+    log(
+        f"bcrypt: t_hash {results['bcrypt']['t_hash_ms']} ms at cost {results['bcrypt']['rounds']}; "
+        f"login ceiling {results['bcrypt']['login_ceiling_rps']} req/s"
+    )
     with tempfile.TemporaryDirectory(prefix="gatehouse-bench-") as tmp_name:
         tmp = Path(tmp_name)
         if "hello" in phases:

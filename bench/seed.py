@@ -24,8 +24,13 @@ from bench import settings
 
 def _conninfo(url: str, dbname: str | None = None) -> dict:
     parsed = make_url(url)
-    info = dict(host=parsed.host or "127.0.0.1", port=parsed.port or 5432, user=parsed.username or "postgres",
-                dbname=dbname or parsed.database, autocommit=True)
+    info = dict(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        dbname=dbname or parsed.database,
+        autocommit=True,
+    )
     if parsed.password:
         info["password"] = parsed.password
     return info
@@ -44,8 +49,9 @@ def migrate() -> None:
     flask = str(settings.ROOT / ".venv" / "bin" / "flask")
     if not (settings.ROOT / ".venv" / "bin" / "flask").exists():
         flask = "flask"
-    subprocess.run([flask, "--app", "wsgi", "db", "upgrade"], cwd=settings.ROOT, env=settings.service_env(), check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [flask, "--app", "wsgi", "db", "upgrade"], cwd=settings.ROOT, env=settings.service_env(), check=True, stdout=subprocess.DEVNULL
+    )
 
 
 def password_hash() -> str:

@@ -33,9 +33,7 @@ from gunicorn import glogging
 # the formatter below is imported from the app package.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-_multiproc_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"gatehouse-metrics-{os.getpid()}")
-)
+_multiproc_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(tempfile.gettempdir(), f"gatehouse-metrics-{os.getpid()}"))
 
 # Without JWT_SECRET_KEY (refused in production) each worker would make up its
 # own random key and refuse the tokens the other workers signed: one key for
@@ -88,7 +86,6 @@ if not control_socket_disable:
     control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
 # The worker heartbeat files go to memory, not to a possibly slow disk.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 (gunicorn docs advise it)
-
 
 
 class Logger(glogging.Logger):

@@ -29,8 +29,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 CONFIGS = [
-    ("sync", 2, 1), ("sync", 3, 1), ("sync", 5, 1),
-    ("gthread", 2, 4), ("gthread", 3, 4), ("gthread", 2, 8), ("gthread", 5, 2),
+    ("sync", 2, 1),
+    ("sync", 3, 1),
+    ("sync", 5, 1),
+    ("gthread", 2, 4),
+    ("gthread", 3, 4),
+    ("gthread", 2, 8),
+    ("gthread", 5, 2),
 ]
 
 
@@ -43,11 +48,19 @@ def mint_token(env: dict) -> str:
     from app.security.access_tokens import issue_access_token
     from app.security.passwords import hash_password
 
-    app = create_app({"APP_ENV": "testing", "DATABASE_URL": env["DATABASE_URL"], "REDIS_URL": env["REDIS_URL"],
-                      "JWT_SECRET_KEY": env["JWT_SECRET_KEY"], "BCRYPT_ROUNDS": 4})
+    app = create_app(
+        {
+            "APP_ENV": "testing",
+            "DATABASE_URL": env["DATABASE_URL"],
+            "REDIS_URL": env["REDIS_URL"],
+            "JWT_SECRET_KEY": env["JWT_SECRET_KEY"],
+            "BCRYPT_ROUNDS": 4,
+        }
+    )
     with app.app_context():
-        user = User(email=f"measure-{time.time_ns()}@example.com", password_hash=hash_password("Measure123"),
-                    full_name="Measure", is_verified=True)
+        user = User(
+            email=f"measure-{time.time_ns()}@example.com", password_hash=hash_password("Measure123"), full_name="Measure", is_verified=True
+        )
         db.session.add(user)
         db.session.commit()
         session, _ = start_session(user, RequestContext())
@@ -75,23 +88,36 @@ def main() -> int:
     parser.add_argument("--configs", help="class:workers:threads,... (default: the list above)")
     parser.add_argument("--repeat", type=int, default=1, help="runs per configuration")
     args = parser.parse_args()
-    configs = [(c, int(w), int(t)) for c, w, t in (item.split(":") for item in args.configs.split(","))] \
-        if args.configs else CONFIGS
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": args.database_url, "REDIS_URL": args.redis_url,
-           "JWT_SECRET_KEY": "measure-" + "x" * 40, "RATELIMIT_ENABLED": "false", "LOG_LEVEL": "WARNING"}
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    configs = [(c, int(w), int(t)) for c, w, t in (item.split(":") for item in args.configs.split(","))] if args.configs else CONFIGS
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "DATABASE_URL": args.database_url,
+        "REDIS_URL": args.redis_url,
+        "JWT_SECRET_KEY": "measure-" + "x" * 40,
+        "RATELIMIT_ENABLED": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     token = mint_token(env)
     print(f"{'class':<8} {'workers':>7} {'threads':>7} | {'/health req/s':>13} {'p99':>10} | {'/users/me req/s':>15} {'p99':>10}")
     for worker_class, workers, threads in [c for c in configs for _ in range(args.repeat)]:
         port = 18000 + os.getpid() % 1000
         with tempfile.TemporaryDirectory() as metrics:
             server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"], cwd=ROOT,
-                env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers),
-                     "GUNICORN_WORKER_CLASS": worker_class, "GUNICORN_THREADS": str(threads),
-                     "PROMETHEUS_MULTIPROC_DIR": metrics},
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+                cwd=ROOT,
+                env={
+                    **env,
+                    "GUNICORN_BIND": f"127.0.0.1:{port}",
+                    "WEB_CONCURRENCY": str(workers),
+                    "GUNICORN_WORKER_CLASS": worker_class,
+                    "GUNICORN_THREADS": str(threads),
+                    "PROMETHEUS_MULTIPROC_DIR": metrics,
+                },
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 base = f"http://127.0.0.1:{port}"
                 for _ in range(200):
@@ -106,8 +132,7 @@ def main() -> int:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        print(f"{worker_class:<8} {workers:>7} {threads:>7} | {health[0]:>13.0f} {health[1]:>10} | {me[0]:>15.0f} {me[1]:>10}",
-              flush=True)
+        print(f"{worker_class:<8} {workers:>7} {threads:>7} | {health[0]:>13.0f} {health[1]:>10} | {me[0]:>15.0f} {me[1]:>10}", flush=True)
     return 0
 
 

@@ -45,8 +45,14 @@ def bearer(token: str) -> dict:
 def rebuild_database(url: str) -> None:
     ensure_database(url)
     parsed = make_url(url)
-    with psycopg.connect(host=parsed.host or "127.0.0.1", port=parsed.port or 5432, user=parsed.username or "postgres",
-                         password=parsed.password, dbname=parsed.database, autocommit=True) as conn:
+    with psycopg.connect(
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        user=parsed.username or "postgres",
+        password=parsed.password,
+        dbname=parsed.database,
+        autocommit=True,
+    ) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
 
@@ -59,8 +65,12 @@ def nginx_config(directory: Path, upstreams: list[str], listen: str) -> Path:
     text = text.replace(line.group(0), servers)
     text = text.replace("listen 80;", f"listen {listen};").replace("listen [::]:80;", "")
     text = text.replace("worker_processes auto;", "worker_processes 1;")
-    text = text.replace("http {", "http {\n" + "\n".join(
-        f"    {kind}_temp_path {directory}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")), 1)
+    text = text.replace(
+        "http {",
+        "http {\n"
+        + "\n".join(f"    {kind}_temp_path {directory}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+        1,
+    )
     path = directory / "nginx.conf"
     path.write_text(f"pid {directory}/nginx.pid;\n" + text)
     return path
@@ -70,17 +80,30 @@ class Cluster:
     """`Cluster(tmp, masters=2, workers=2).start()`: `.masters` (Gunicorn), `.url`
     (nginx), `.smtp.mailbox`, `.admin` (headers of a signed-in admin)."""
 
-    def __init__(self, directory: Path, masters: int = 2, workers: int = 2, redis_url: str | None = None,
-                 database_url: str | None = None, **env):
+    def __init__(
+        self, directory: Path, masters: int = 2, workers: int = 2, redis_url: str | None = None, database_url: str | None = None, **env
+    ):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         self.database_url = database_url or TEST_DATABASE_URL + "_cluster"
         self.smtp = SMTPServer()
-        self.env = service_env(self.database_url, redis_url or "", **{
-            "TRUSTED_PROXY_COUNT": 1, "WEB_CONCURRENCY": 2, "GUNICORN_THREADS": 8, "GUNICORN_GRACEFUL_TIMEOUT": 5,
-            "MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.smtp.port, "MAIL_TIMEOUT": 5,
-            "EMAIL_WORKERS": 2, "OUTBOX_SWEEP_INTERVAL_SECONDS": 1, **env,
-        })
+        self.env = service_env(
+            self.database_url,
+            redis_url or "",
+            **{
+                "TRUSTED_PROXY_COUNT": 1,
+                "WEB_CONCURRENCY": 2,
+                "GUNICORN_THREADS": 8,
+                "GUNICORN_GRACEFUL_TIMEOUT": 5,
+                "MAIL_BACKEND": "smtp",
+                "MAIL_SERVER": "127.0.0.1",
+                "MAIL_PORT": self.smtp.port,
+                "MAIL_TIMEOUT": 5,
+                "EMAIL_WORKERS": 2,
+                "OUTBOX_SWEEP_INTERVAL_SECONDS": 1,
+                **env,
+            },
+        )
         self.n_masters, self.n_workers = masters, workers
         self.masters: list[Gunicorn] = []
         self.workers: list[subprocess.Popen] = []
@@ -105,16 +128,19 @@ class Cluster:
             booting = [pool.submit(master.start, 120) for master in self.masters]
             for index in range(self.n_workers):
                 log = open(self.directory / f"worker-{index}.log", "wb")  # noqa: SIM115 (the process writes to it)
-                self.workers.append(subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env,
-                                                     stdout=log, stderr=subprocess.STDOUT))
+                self.workers.append(
+                    subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                )
             for future in booting:
                 future.result()
         assert all(worker.poll() is None for worker in self.workers), "worker.py exited"
         port = free_port()
         config = nginx_config(self.directory, [f"127.0.0.1:{m.port}" for m in self.masters], f"127.0.0.1:{port}")
-        self.nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(self.directory), "-e",
-                                       str(self.directory / "nginx-error.log"), "-g", "daemon off;"],
-                                      stdout=subprocess.DEVNULL, stderr=open(self.directory / "nginx.log", "wb"))  # noqa: SIM115
+        self.nginx = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(self.directory), "-e", str(self.directory / "nginx-error.log"), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.directory / "nginx.log", "wb"),  # noqa: SIM115
+        )
         self.url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 20
         while True:
@@ -127,9 +153,14 @@ class Cluster:
             time.sleep(0.05)
         self.admin_email = self.new_user(self.masters[0].url)
         parsed = make_url(self.database_url)
-        with psycopg.connect(host=parsed.host or "127.0.0.1", port=parsed.port or 5432,
-                             user=parsed.username or "postgres", password=parsed.password, dbname=parsed.database,
-                             autocommit=True) as conn:
+        with psycopg.connect(
+            host=parsed.host or "127.0.0.1",
+            port=parsed.port or 5432,
+            user=parsed.username or "postgres",
+            password=parsed.password,
+            dbname=parsed.database,
+            autocommit=True,
+        ) as conn:
             conn.execute("UPDATE users SET is_admin = true WHERE email = %s", (self.admin_email,))
         self.admin = bearer(self.login(self.masters[0].url, self.admin_email)["access_token"])
 
@@ -145,8 +176,7 @@ class Cluster:
         return response.json()["data"]
 
     def register(self, base: str, email: str | None = None, ip: str | None = None):
-        body = {"email": email or unique_email(), "password": DEFAULT_PASSWORD, "full_name": "Ada Lovelace",
-                "terms_accepted": True}
+        body = {"email": email or unique_email(), "password": DEFAULT_PASSWORD, "full_name": "Ada Lovelace", "terms_accepted": True}
         return self.post(base, "/auth/register", body, ip=ip)
 
     def new_user(self, base: str) -> str:

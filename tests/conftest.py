@@ -118,8 +118,12 @@ def make_user(app):
 
     def _make(email=None, password=DEFAULT_PASSWORD, full_name="Test User", **attributes):
         with app.app_context():
-            user = User(email=(email or unique_email()).lower(), password_hash=hash_password(password),
-                        full_name=full_name, **{"is_verified": True, **attributes})
+            user = User(
+                email=(email or unique_email()).lower(),
+                password_hash=hash_password(password),
+                full_name=full_name,
+                **{"is_verified": True, **attributes},
+            )
             db.session.add(user)
             db.session.commit()
             db.session.refresh(user)

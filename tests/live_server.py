@@ -31,7 +31,8 @@ class LiveServer:
             "APP_ENV": "testing",
             "DATABASE_URL": TEST_DATABASE_URL,
             "REDIS_URL": TEST_REDIS_URL,
-            "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
+            "JWT_SECRET_KEY": TEST_SECRET,
+            "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
             "BCRYPT_ROUNDS": "4",
             "GUNICORN_BIND": f"127.0.0.1:{self.port}",
             "WEB_CONCURRENCY": str(workers),
@@ -48,7 +49,10 @@ class LiveServer:
         self._log = open(self.log_path, "wb")  # noqa: SIM115 (closed in __exit__)
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
         )
         try:
             self._wait_until_serving()

@@ -84,5 +84,13 @@ class SMTPServer:
 
     def mail_config(self) -> dict:
         """app.config values that send mail here."""
-        return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port, "MAIL_TIMEOUT": 5.0,
-                "MAIL_USE_TLS": False, "MAIL_USE_SSL": False, "MAIL_USERNAME": None, "MAIL_PASSWORD": None}
+        return {
+            "MAIL_BACKEND": "smtp",
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": self.port,
+            "MAIL_TIMEOUT": 5.0,
+            "MAIL_USE_TLS": False,
+            "MAIL_USE_SSL": False,
+            "MAIL_USERNAME": None,
+            "MAIL_PASSWORD": None,
+        }

@@ -57,17 +57,19 @@ def create_provider(client_id: str, client_secret: str) -> Flask:
     @app.get("/.well-known/openid-configuration")
     def discovery():
         base = issuer()
-        return jsonify({
-            "issuer": base,
-            "authorization_endpoint": base + "/authorize",
-            "token_endpoint": base + "/token",
-            "jwks_uri": base + "/jwks",
-            "response_types_supported": ["code"],
-            "subject_types_supported": ["public"],
-            "id_token_signing_alg_values_supported": ["RS256", "ES256"],
-            "code_challenge_methods_supported": ["S256"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        })
+        return jsonify(
+            {
+                "issuer": base,
+                "authorization_endpoint": base + "/authorize",
+                "token_endpoint": base + "/token",
+                "jwks_uri": base + "/jwks",
+                "response_types_supported": ["code"],
+                "subject_types_supported": ["public"],
+                "id_token_signing_alg_values_supported": ["RS256", "ES256"],
+                "code_challenge_methods_supported": ["S256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            }
+        )
 
     @app.get("/jwks")
     def jwks():
@@ -102,8 +104,13 @@ def create_provider(client_id: str, client_secret: str) -> Flask:
         if args.get("name"):
             user["name"] = args["name"]
         with lock:
-            state["codes"][code] = {"redirect_uri": args["redirect_uri"], "nonce": args["nonce"],
-                                    "challenge": args["code_challenge"], "user": user, "used": False}
+            state["codes"][code] = {
+                "redirect_uri": args["redirect_uri"],
+                "nonce": args["nonce"],
+                "challenge": args["code_challenge"],
+                "user": user,
+                "used": False,
+            }
         return redirect(args["redirect_uri"] + "?" + urlencode({"code": code, "state": args["state"]}))
 
     def _client_ok() -> bool:
@@ -138,10 +145,14 @@ def create_provider(client_id: str, client_secret: str) -> Flask:
 
     def _id_token(grant: dict, mode: dict) -> str:
         now = int(time.time())
-        claims = {"iss": mode.get("iss", issuer()), "aud": mode.get("aud", client_id),
-                  "exp": now + 300 + mode.get("exp_offset", 0), "iat": now + mode.get("iat_offset", 0),
-                  "nonce": "not-the-nonce-you-sent" if mode.get("nonce") == "wrong" else grant["nonce"],
-                  **grant["user"]}
+        claims = {
+            "iss": mode.get("iss", issuer()),
+            "aud": mode.get("aud", client_id),
+            "exp": now + 300 + mode.get("exp_offset", 0),
+            "iat": now + mode.get("iat_offset", 0),
+            "nonce": "not-the-nonce-you-sent" if mode.get("nonce") == "wrong" else grant["nonce"],
+            **grant["user"],
+        }
         if mode.get("extra_aud"):
             claims["aud"] = [claims["aud"], mode["extra_aud"]]
         if mode.get("azp"):

@@ -27,8 +27,14 @@ PROVIDER = "acme"
 class ProviderProcess:
     def __init__(self):
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.process = subprocess.Popen([sys.executable, "-m", "tests.oidc_provider", CLIENT_ID, CLIENT_SECRET],
-                                        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider", CLIENT_ID, CLIENT_SECRET],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         line = self.process.stdout.readline()
         assert line.startswith("PORT "), f"the provider did not start: {line!r}"
         self.url = f"http://127.0.0.1:{int(line.split()[1])}"
@@ -62,9 +68,18 @@ def oidc(app, provider_process, monkeypatch):
     from app.oidc import provider
 
     provider_process.control("reset")
-    monkeypatch.setitem(app.config, "OIDC_PROVIDERS", {PROVIDER: {
-        "issuer": provider_process.url, "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET,
-        "scopes": ["openid", "email", "profile"]}})
+    monkeypatch.setitem(
+        app.config,
+        "OIDC_PROVIDERS",
+        {
+            PROVIDER: {
+                "issuer": provider_process.url,
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "scopes": ["openid", "email", "profile"],
+            }
+        },
+    )
     monkeypatch.setitem(app.config, "OIDC_REDIRECT_ALLOWLIST", [FRONTEND + "/auth"])
     provider.forget_cached()
     yield provider_process

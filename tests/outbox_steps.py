@@ -13,8 +13,7 @@ from rq import SimpleWorker
 
 from tests.helpers import TEST_REDIS_URL
 
-VERIFY_CONTEXT = {"full_name": "Ada Lovelace", "link": "http://localhost:5000/verify-email?token=SeCrEtToKeN123",
-                  "expires_in_hours": 48}
+VERIFY_CONTEXT = {"full_name": "Ada Lovelace", "link": "http://localhost:5000/verify-email?token=SeCrEtToKeN123", "expires_in_hours": 48}
 
 
 def run_worker(app) -> None:
@@ -23,8 +22,9 @@ def run_worker(app) -> None:
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         with app.app_context():
-            worker = SimpleWorker([app.config["EMAIL_QUEUE"], app.config["NOTIFICATION_QUEUE"]],
-                                  connection=redis.Redis.from_url(TEST_REDIS_URL))
+            worker = SimpleWorker(
+                [app.config["EMAIL_QUEUE"], app.config["NOTIFICATION_QUEUE"]], connection=redis.Redis.from_url(TEST_REDIS_URL)
+            )
             worker.work(burst=True, with_scheduler=True)
     finally:
         for sig, handler in handlers.items():

@@ -47,11 +47,17 @@ def make_link(app, user, purpose, *, used=False, expired=False, new_email=None) 
     with app.app_context():
         if purpose == UserToken.PURPOSE_RESET_PASSWORD and new_email is None:
             new_email = user.email
-        db.session.add(UserToken(
-            user_id=user.id, purpose=purpose, token_hash=token_hash, new_email=new_email,
-            created_at=now - timedelta(hours=30 if expired else 0),
-            expires_at=now - timedelta(hours=1) if expired else now + timedelta(hours=1),
-            used_at=now if used else None))
+        db.session.add(
+            UserToken(
+                user_id=user.id,
+                purpose=purpose,
+                token_hash=token_hash,
+                new_email=new_email,
+                created_at=now - timedelta(hours=30 if expired else 0),
+                expires_at=now - timedelta(hours=1) if expired else now + timedelta(hours=1),
+                used_at=now if used else None,
+            )
+        )
         db.session.commit()
     return token
 

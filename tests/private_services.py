@@ -43,9 +43,23 @@ class PrivateRedis:
 
     def start(self) -> PrivateRedis:
         self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--loglevel", "warning"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port)
         return self
@@ -81,19 +95,43 @@ class PrivatePostgres:
         self._as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self._as:
             shutil.chown(self.dir, "postgres")
-        subprocess.run([*self._as, _postgres_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",
-                        "--no-sync", "-E", "UTF8"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*self._as, _postgres_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def start(self) -> PrivatePostgres:
         options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off"
-        subprocess.run([*self._as, _postgres_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
-                        str(self.dir / "log"), "-w", "-t", "30", "start"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                *self._as,
+                _postgres_bin("pg_ctl"),
+                "-D",
+                str(self.data),
+                "-o",
+                options,
+                "-l",
+                str(self.dir / "log"),
+                "-w",
+                "-t",
+                "30",
+                "start",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
         return self
 
     def stop(self) -> None:
         """An immediate shutdown: clients see their connections drop and new ones refused."""
-        subprocess.run([*self._as, _postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
-                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*self._as, _postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def destroy(self) -> None:
         self.stop()
@@ -105,9 +143,18 @@ def service_env(database_url: str, redis_url: str, **extra) -> dict:
     settings (the tests' secret, cheap bcrypt) on the given services."""
     env = dict(os.environ)
     env.update(
-        APP_ENV="testing", DATABASE_URL=database_url, REDIS_URL=redis_url, JWT_SECRET_KEY=TEST_SECRET,
-        ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY, BCRYPT_ROUNDS="4", LOG_LEVEL="WARNING", MAIL_BACKEND="console", PYTHONPATH=str(ROOT),
-        DATABASE_CONNECT_TIMEOUT="2", WEB_CONCURRENCY="1", GUNICORN_THREADS="4",
+        APP_ENV="testing",
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        JWT_SECRET_KEY=TEST_SECRET,
+        ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY,
+        BCRYPT_ROUNDS="4",
+        LOG_LEVEL="WARNING",
+        MAIL_BACKEND="console",
+        PYTHONPATH=str(ROOT),
+        DATABASE_CONNECT_TIMEOUT="2",
+        WEB_CONCURRENCY="1",
+        GUNICORN_THREADS="4",
     )
     env.update({k: str(v) for k, v in extra.items()})
     return env
@@ -115,8 +162,14 @@ def service_env(database_url: str, redis_url: str, **extra) -> dict:
 
 def migrate(env: dict) -> None:
     """`flask --app wsgi db upgrade` against the environment's database, as production does."""
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 class Gunicorn:
@@ -132,7 +185,10 @@ class Gunicorn:
     def start(self, timeout: float = 30.0) -> Gunicorn:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -52,9 +52,13 @@ def reset_tokens(app, user_id) -> list:
     from app.models import UserToken
 
     with app.app_context():
-        rows = list(db.session.scalars(
-            select(UserToken).where(UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_RESET_PASSWORD)
-            .order_by(UserToken.created_at)))
+        rows = list(
+            db.session.scalars(
+                select(UserToken)
+                .where(UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_RESET_PASSWORD)
+                .order_by(UserToken.created_at)
+            )
+        )
         for row in rows:
             db.session.expunge(row)
         return rows
@@ -80,7 +84,8 @@ def commit_fails_for(app, user_id, table="users", column="id"):
     from app.extensions import db
 
     with app.app_context():
-        db.session.execute(text(f"""
+        db.session.execute(
+            text(f"""
             CREATE OR REPLACE FUNCTION gatehouse_test_fail_commit() RETURNS trigger AS $$
             BEGIN
                 IF NEW.{column} = '{user_id}'::uuid THEN RAISE EXCEPTION 'injected commit failure'; END IF;
@@ -88,12 +93,12 @@ def commit_fails_for(app, user_id, table="users", column="id"):
             END $$ LANGUAGE plpgsql;
             CREATE CONSTRAINT TRIGGER gatehouse_test_fail_commit AFTER INSERT OR UPDATE ON {table}
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION gatehouse_test_fail_commit();
-        """))
+        """)
+        )
         db.session.commit()
     try:
         yield
     finally:
         with app.app_context():
-            db.session.execute(text(f"DROP TRIGGER gatehouse_test_fail_commit ON {table};"
-                                    "DROP FUNCTION gatehouse_test_fail_commit();"))
+            db.session.execute(text(f"DROP TRIGGER gatehouse_test_fail_commit ON {table};DROP FUNCTION gatehouse_test_fail_commit();"))
             db.session.commit()

@@ -33,9 +33,27 @@ class SentinelRedis:
 
     def _redis(self, port: int, *extra: str) -> None:
         self.procs[port] = subprocess.Popen(
-            ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no", "--loglevel", "warning", "--dir", str(self.dir), *extra],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                "redis-server",
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+                "--loglevel",
+                "warning",
+                "--dir",
+                str(self.dir),
+                *extra,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     def start(self) -> SentinelRedis:
         self._redis(self.primary_port)
@@ -49,16 +67,22 @@ class SentinelRedis:
                 f"sentinel failover-timeout {MASTER_NAME} 10000\n"
                 f"sentinel parallel-syncs {MASTER_NAME} 1\n"
             )
-            self.procs[port] = subprocess.Popen([shutil.which("redis-sentinel") or "redis-sentinel", str(config)],
-                                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.procs[port] = subprocess.Popen(
+                [shutil.which("redis-sentinel") or "redis-sentinel", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
         for port in [self.primary_port, self.replica_port, *self.sentinel_ports]:
             wait_for_port(port)
         # The replica has synced and every sentinel knows the replica and the other sentinels.
         deadline = time.monotonic() + 30
         while True:
             try:
-                if all(self._sentinel(port).get("num-slaves") == 1 and self._sentinel(port).get("num-other-sentinels") == 2
-                       for port in self.sentinel_ports) and self._linked():
+                if (
+                    all(
+                        self._sentinel(port).get("num-slaves") == 1 and self._sentinel(port).get("num-other-sentinels") == 2
+                        for port in self.sentinel_ports
+                    )
+                    and self._linked()
+                ):
                     return self
             except redis.RedisError:
                 pass
@@ -74,8 +98,7 @@ class SentinelRedis:
 
     def primary(self) -> int:
         """The port the sentinels currently give as the primary."""
-        host, port = redis.Redis(port=self.sentinel_ports[0], socket_timeout=1).sentinel_get_master_addr_by_name(
-            MASTER_NAME)
+        host, port = redis.Redis(port=self.sentinel_ports[0], socket_timeout=1).sentinel_get_master_addr_by_name(MASTER_NAME)
         return int(port)
 
     def kill_primary(self) -> int:

@@ -132,8 +132,7 @@ def test_a_bulk_update_that_may_touch_several_accounts_voids_every_snapshot(app,
     headers = sign_in(second)
     client.get("/api/v1/users/me", headers=headers)
     with app.app_context():
-        db.session.execute(update(User).where((User.id == first.id) | (User.id == second.id))
-                           .values(full_name="Either After"))
+        db.session.execute(update(User).where((User.id == first.id) | (User.id == second.id)).values(full_name="Either After"))
         db.session.commit()
     assert client.get("/api/v1/users/me", headers=headers).get_json()["data"]["full_name"] == "Either After"
 
@@ -150,8 +149,12 @@ def test_a_bulk_update_naming_its_account_voids_that_snapshot_only(app, client, 
     client.get("/api/v1/users/me", headers=changed_headers)
     client.get("/api/v1/users/me", headers=bystander_headers)
     with app.app_context():
-        db.session.execute(update(User).where(User.id == changed.id).values(full_name="Named After")
-                           .execution_options(**account_cache.touching(changed.id)))
+        db.session.execute(
+            update(User)
+            .where(User.id == changed.id)
+            .values(full_name="Named After")
+            .execution_options(**account_cache.touching(changed.id))
+        )
         db.session.commit()
     assert client.get("/api/v1/users/me", headers=changed_headers).get_json()["data"]["full_name"] == "Named After"
     with counted_queries(app) as statements:

@@ -38,8 +38,7 @@ def record(app):
 
 def test_admin_reads_events_newest_first_with_pagination_in_body_and_header(client, admin_headers, record):
     ids = [record("auth.login_failed", at=T0 + timedelta(minutes=i), outcome="failure") for i in range(25)]
-    response = client.get(URL, query_string={"page": 2, "page_size": 10, "event_type": "auth.login_failed"},
-                          headers=admin_headers)
+    response = client.get(URL, query_string={"page": 2, "page_size": 10, "event_type": "auth.login_failed"}, headers=admin_headers)
     assert response.status_code == 200, response.json
     body = response.json
     assert body["status"] == "success"
@@ -79,21 +78,24 @@ def test_filters_by_user_type_and_time_range(client, admin_headers, record, make
     assert ids(event_type="user.deleted") == []
 
 
-@pytest.mark.parametrize("query, field", [
-    ({"page_size": 101}, "page_size"),
-    ({"page_size": 0}, "page_size"),
-    ({"page": 0}, "page"),
-    ({"page": "x"}, "page"),
-    ({"user_id": "not-a-uuid"}, "user_id"),
-    ({"created_after": "yesterday"}, "created_after"),
-    ({"created_after": "2026-01-02T00:00:00Z", "created_before": "2026-01-01T00:00:00Z"}, "created_before"),
-    ({"event_type": ""}, "event_type"),
-    ({"event_type": "auth.logout\x00"}, "event_type"),
-    # Valid ISO 8601, but no UTC moment within years 1-9999: 400, not a 500 at the query.
-    ({"created_after": "0001-01-01T00:00:00+14:00"}, "created_after"),
-    ({"created_before": "9999-12-31T23:59:59-10:00"}, "created_before"),
-    ({"sort": "created_at"}, "sort"),
-])
+@pytest.mark.parametrize(
+    "query, field",
+    [
+        ({"page_size": 101}, "page_size"),
+        ({"page_size": 0}, "page_size"),
+        ({"page": 0}, "page"),
+        ({"page": "x"}, "page"),
+        ({"user_id": "not-a-uuid"}, "user_id"),
+        ({"created_after": "yesterday"}, "created_after"),
+        ({"created_after": "2026-01-02T00:00:00Z", "created_before": "2026-01-01T00:00:00Z"}, "created_before"),
+        ({"event_type": ""}, "event_type"),
+        ({"event_type": "auth.logout\x00"}, "event_type"),
+        # Valid ISO 8601, but no UTC moment within years 1-9999: 400, not a 500 at the query.
+        ({"created_after": "0001-01-01T00:00:00+14:00"}, "created_after"),
+        ({"created_before": "9999-12-31T23:59:59-10:00"}, "created_before"),
+        ({"sort": "created_at"}, "sort"),
+    ],
+)
 def test_bad_query_is_400_naming_the_field(client, admin_headers, query, field):
     response = client.get(URL, query_string=query, headers=admin_headers)
     assert response.status_code == 400
@@ -141,5 +143,4 @@ def test_audit_route_is_in_the_openapi_document(client):
     assert {"200", "400", "401", "403"} <= set(operation["responses"])
     assert operation["security"] == [{"bearerAuth": []}]
     assert "X-Pagination" in operation["responses"]["200"]["headers"]
-    assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size", "user_id", "event_type",
-                                                            "created_after", "created_before"}
+    assert {p["name"] for p in operation["parameters"]} >= {"page", "page_size", "user_id", "event_type", "created_after", "created_before"}

@@ -97,8 +97,7 @@ def test_every_route_answering_without_a_token_is_limited_per_ip(app, client, mo
     unlimited = []
     for number, (method, path) in enumerate(routes):
         ip = f"198.18.0.{number + 1}"
-        statuses = [client.open(path, method=method, json={}, environ_base={"REMOTE_ADDR": ip}).status_code
-                    for _ in range(31)]
+        statuses = [client.open(path, method=method, json={}, environ_base={"REMOTE_ADDR": ip}).status_code for _ in range(31)]
         if 429 not in statuses:
             unlimited.append((method, path))
     assert unlimited == []

@@ -82,9 +82,15 @@ def test_unverified_account_can_sign_in_and_is_shown_unverified(client, make_use
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"email": "x@example.com"}, {"password": "SecurePass123"}, {"email": "nope", "password": "x"},
-     {"email": "x@example.com", "password": ""}, {"email": "x@example.com", "password": "x", "remember": True},
-     {"email": "x@example.com", "password": 123}],
+    [
+        {},
+        {"email": "x@example.com"},
+        {"password": "SecurePass123"},
+        {"email": "nope", "password": "x"},
+        {"email": "x@example.com", "password": ""},
+        {"email": "x@example.com", "password": "x", "remember": True},
+        {"email": "x@example.com", "password": 123},
+    ],
 )
 def test_malformed_login_is_400(client, body):
     response = post(client, "/login", body, ip=fresh_ip())

@@ -48,8 +48,12 @@ def test_limits_follow_one_trusted_hop_and_are_shared_by_all_workers(behind_prox
 
     # The session records the address of that one trusted hop, not the forged one.
     user = make_user()
-    login = requests.post(base + AUTH + "/login", json={"email": user.email, "password": DEFAULT_PASSWORD},
-                          headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9"}, timeout=10)
+    login = requests.post(
+        base + AUTH + "/login",
+        json={"email": user.email, "password": DEFAULT_PASSWORD},
+        headers={"X-Forwarded-For": "6.6.6.6, 203.0.113.9"},
+        timeout=10,
+    )
     assert login.status_code == 200, login.text
     token = login.json()["data"]["access_token"]
     sessions = requests.get(base + AUTH + "/sessions", headers={"Authorization": f"Bearer {token}"}, timeout=10)
@@ -105,8 +109,7 @@ def test_without_a_jwt_secret_in_development_every_worker_accepts_the_others_tok
 
     user = make_user()
     with LiveServer(tmp_path, workers=2, APP_ENV="development", JWT_SECRET_KEY="") as server:
-        login = requests.post(server.url + AUTH + "/login", json={"email": user.email, "password": DEFAULT_PASSWORD},
-                              timeout=10)
+        login = requests.post(server.url + AUTH + "/login", json={"email": user.email, "password": DEFAULT_PASSWORD}, timeout=10)
         assert login.status_code == 200, login.text
         headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}", "Connection": "close"}
 

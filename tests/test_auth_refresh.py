@@ -132,8 +132,7 @@ def test_duplicate_refresh_within_the_grace_window_gets_the_same_new_pair(app, c
 def test_grace_window_does_not_cover_another_client(app, client, make_user):
     first = signed_in(client, make_user().email)
     owner = refresh(client, first["refresh_token"], ip="198.51.100.7").get_json()["data"]
-    thief = post(client, "/refresh", {"refresh_token": first["refresh_token"]}, ip="198.51.100.7",
-                 headers={"User-Agent": "curl/8.0"})
+    thief = post(client, "/refresh", {"refresh_token": first["refresh_token"]}, ip="198.51.100.7", headers={"User-Agent": "curl/8.0"})
     assert thief.get_json()["error"]["code"] == "AUTH_REFRESH_TOKEN_REUSED_020"
     assert refresh(client, owner["refresh_token"], ip="198.51.100.8").status_code == 401  # the session ended
     assert refresh(client, first["refresh_token"], ip="198.51.100.9").status_code == 401

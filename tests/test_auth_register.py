@@ -148,8 +148,10 @@ def test_unique_index_violation_after_the_precheck_is_409_not_500(app, client, m
     def hash_then_race(password):
         hashed = hash_password(password)
         with other.begin() as conn:
-            conn.execute(text("INSERT INTO users (id, email, password_hash, full_name) VALUES (:id, :e, 'x', 'Other')"),
-                         {"id": uuid.uuid4(), "e": email.upper()})
+            conn.execute(
+                text("INSERT INTO users (id, email, password_hash, full_name) VALUES (:id, :e, 'x', 'Other')"),
+                {"id": uuid.uuid4(), "e": email.upper()},
+            )
         return hashed
 
     monkeypatch.setattr(service, "hash_password", hash_then_race)
@@ -302,8 +304,7 @@ def test_reset_password_token_cannot_verify_an_email(app, client, make_user):
     user = make_user(is_verified=False)
     plain, hashed = new_token()
     with app.app_context():
-        db.session.add(UserToken(user_id=user.id, purpose="reset_password", token_hash=hashed,
-                                 expires_at=utcnow() + timedelta(hours=1)))
+        db.session.add(UserToken(user_id=user.id, purpose="reset_password", token_hash=hashed, expires_at=utcnow() + timedelta(hours=1)))
         db.session.commit()
     assert post(client, "/verify-email", {"token": plain}, ip=fresh_ip()).status_code == 400
     assert not _user_row(app, user.email).is_verified
@@ -329,8 +330,11 @@ def _change_email_token(app, user, new_email):
 
     plain, hashed = new_token()
     with app.app_context():
-        db.session.add(UserToken(user_id=user.id, purpose="change_email", token_hash=hashed, new_email=new_email,
-                                 expires_at=utcnow() + timedelta(hours=48)))
+        db.session.add(
+            UserToken(
+                user_id=user.id, purpose="change_email", token_hash=hashed, new_email=new_email, expires_at=utcnow() + timedelta(hours=48)
+            )
+        )
         db.session.commit()
     return plain
 

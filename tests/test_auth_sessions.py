@@ -115,8 +115,11 @@ def test_session_routes_need_a_token(client):
 
 @pytest.mark.parametrize(
     ("change", "reason"),
-    [({"password_hash": "$2b$04$changed"}, "password_changed"), ({"deleted_at": "now"}, "account_deleted"),
-     ({"is_active": False}, "disabled")],
+    [
+        ({"password_hash": "$2b$04$changed"}, "password_changed"),
+        ({"deleted_at": "now"}, "account_deleted"),
+        ({"is_active": False}, "disabled"),
+    ],
 )
 def test_account_changes_that_end_sessions_refuse_live_tokens_on_the_next_request(app, client, make_user, change, reason):
     from app.auth.sessions import end_user_sessions

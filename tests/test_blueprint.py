@@ -43,8 +43,7 @@ def test_admin_operations_document_403(client):
 
 def test_rate_limited_operations_document_429(client):
     spec = client.get("/api/openapi.json").get_json()
-    for path in ("register", "verify-email", "resend-verification", "login", "refresh", "forgot-password",
-                 "reset-password"):
+    for path in ("register", "verify-email", "resend-verification", "login", "refresh", "forgot-password", "reset-password"):
         assert "429" in spec["paths"][f"/api/v1/auth/{path}"]["post"]["responses"], path
 
 
@@ -64,8 +63,7 @@ def test_admin_guard_refuses_a_signed_in_non_admin(client, make_user, sign_in):
 
 def test_a_request_failing_validation_counts_toward_the_rate_limit(client):
     """The limit sits above `arguments`: bad bodies cannot probe without limit."""
-    statuses = [client.post("/api/v1/auth/resend-verification", json={"email": "not-an-email"}).status_code
-                for _ in range(4)]
+    statuses = [client.post("/api/v1/auth/resend-verification", json={"email": "not-an-email"}).status_code for _ in range(4)]
     assert statuses[:3] == [400, 400, 400]
     assert statuses[3] == 429
 
@@ -82,4 +80,3 @@ def test_the_limiter_skips_exactly_the_routes_without_a_limit(app):
     assert "login" in {name.rsplit(".", 1)[-1] for name in marked}
     # No default or application-wide limit exists that the filter would skip.
     assert not limiter.limit_manager._default_limits and not limiter.limit_manager._application_limits
-

@@ -16,11 +16,24 @@ from tests.helpers import DEFAULT_PASSWORD, ROOT, TEST_DATABASE_URL, TEST_ENCRYP
 
 
 def create_admin_process(*args, stdin="Admin-Pass-123\n"):
-    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": TEST_REDIS_URL,
+        "JWT_SECRET_KEY": TEST_SECRET,
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
+        "BCRYPT_ROUNDS": "4",
+        "LOG_LEVEL": "WARNING",
+    }
     return subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "users", "create-admin", *args, "--password-stdin"],
-        cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -64,8 +77,10 @@ def test_create_admin_promotes_an_existing_account_and_keeps_its_password(app, m
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "email, password, complaint",
-    [("not-an-email", "Admin-Pass-123", "Not a valid email address."),
-     ("weak@example.com", "short1A", "Password must be 8 to 128 characters long.")],
+    [
+        ("not-an-email", "Admin-Pass-123", "Not a valid email address."),
+        ("weak@example.com", "short1A", "Password must be 8 to 128 characters long."),
+    ],
 )
 def test_create_admin_process_refuses_bad_input_with_a_clear_message(app, email, password, complaint):
     result = create_admin_process(email, stdin=password + "\n")
@@ -97,8 +112,7 @@ def test_create_admin_refuses_bad_input(app, email, password, complaint):
 
 def test_create_admin_prompts_for_the_password_twice(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create-admin", "prompted@example.com"],
-                           input="Prompt-Pass-1\nPrompt-Pass-1\n")
+    result = runner.invoke(args=["users", "create-admin", "prompted@example.com"], input="Prompt-Pass-1\nPrompt-Pass-1\n")
     assert result.exit_code == 0, result.output
     assert "created admin prompted@example.com" in result.output
     assert "Prompt-Pass-1" not in result.output  # hidden input
@@ -109,8 +123,9 @@ def test_create_admin_prompts_for_the_password_twice(app):
 
 def test_create_admin_prompt_asks_again_when_the_confirmation_differs(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create-admin", "twice@example.com"],
-                           input="Prompt-Pass-1\nPrompt-Pass-2\nPrompt-Pass-3\nPrompt-Pass-3\n")
+    result = runner.invoke(
+        args=["users", "create-admin", "twice@example.com"], input="Prompt-Pass-1\nPrompt-Pass-2\nPrompt-Pass-3\nPrompt-Pass-3\n"
+    )
     assert result.exit_code == 0, result.output
     assert "do not match" in result.output.lower() or "match" in result.output.lower()
     [admin] = live_users(app, "twice@example.com")
@@ -119,8 +134,7 @@ def test_create_admin_prompt_asks_again_when_the_confirmation_differs(app):
 
 
 def test_create_admin_prompt_with_a_weak_password_fails_without_creating(app):
-    result = app.test_cli_runner().invoke(args=["users", "create-admin", "weakling@example.com"],
-                                          input="weak\nweak\n")
+    result = app.test_cli_runner().invoke(args=["users", "create-admin", "weakling@example.com"], input="weak\nweak\n")
     assert result.exit_code != 0
     assert "uppercase" in result.output
     assert live_users(app, "weakling@example.com") == []

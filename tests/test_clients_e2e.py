@@ -59,8 +59,16 @@ from gatehouse_client.models import (  # noqa: E402
 @contextlib.contextmanager
 def mail_worker(directory, smtp_port: int):
     """`python worker.py` (one RQ worker) sending to the sink on `smtp_port`."""
-    env = service_env(TEST_DATABASE_URL, TEST_REDIS_URL, LOG_LEVEL="INFO", EMAIL_WORKERS="1", MAIL_BACKEND="smtp",
-                      MAIL_SERVER="127.0.0.1", MAIL_PORT=smtp_port, MAIL_TIMEOUT="5")
+    env = service_env(
+        TEST_DATABASE_URL,
+        TEST_REDIS_URL,
+        LOG_LEVEL="INFO",
+        EMAIL_WORKERS="1",
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER="127.0.0.1",
+        MAIL_PORT=smtp_port,
+        MAIL_TIMEOUT="5",
+    )
     log_path = directory / "worker.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -86,8 +94,17 @@ def service(app, tmp_path_factory):
     directory = tmp_path_factory.mktemp("clients")
     smtp = SMTPServer().start()
     try:
-        with LiveServer(directory, workers=1, MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=str(smtp.port),
-                        FRONTEND_URL="https://app.example.com") as server, mail_worker(directory, smtp.port):
+        with (
+            LiveServer(
+                directory,
+                workers=1,
+                MAIL_BACKEND="smtp",
+                MAIL_SERVER="127.0.0.1",
+                MAIL_PORT=str(smtp.port),
+                FRONTEND_URL="https://app.example.com",
+            ) as server,
+            mail_worker(directory, smtp.port),
+        ):
             server.mailbox = smtp.mailbox
             yield server
     finally:
@@ -100,7 +117,8 @@ def sign_up(service) -> tuple[str, str]:
     anonymous = Client(base_url=service.url, raise_on_unexpected_status=True)
 
     created = register.sync_detailed(
-        client=anonymous, body=RegisterRequest(email=email, password=PASSWORD, full_name="Ada Client", terms_accepted=True))
+        client=anonymous, body=RegisterRequest(email=email, password=PASSWORD, full_name="Ada Client", terms_accepted=True)
+    )
     assert created.status_code == 201 and isinstance(created.parsed, RegisteredUserEnvelope)
     assert created.parsed.data.email == email and created.parsed.data.is_verified is False
 
@@ -143,8 +161,9 @@ def test_python_client_signs_up_verifies_signs_in_refreshes_edits_and_signs_out(
     assert updated.data.full_name == "Ada Lovelace" and updated.data.pending_email is None
     assert get_me.sync(client=client).data.full_name == "Ada Lovelace"
 
-    saved = replace_my_profile.sync(client=client, body=ProfileUpdateRequest(
-        bio="Analyst", preferences=ProfileUpdateRequestPreferences.from_dict({"theme": "dark"})))
+    saved = replace_my_profile.sync(
+        client=client, body=ProfileUpdateRequest(bio="Analyst", preferences=ProfileUpdateRequestPreferences.from_dict({"theme": "dark"}))
+    )
     assert saved.data.bio == "Analyst"
     profile = get_my_profile.sync(client=client)
     assert profile.data.bio == "Analyst" and profile.data.preferences.to_dict() == {"theme": "dark"}
@@ -177,25 +196,32 @@ def test_python_client_sets_up_two_factor_sign_in_and_signs_in_in_two_steps(serv
     wrong = login_mfa.sync_detailed(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token, code="000000"))
     assert wrong.status_code == 401 and wrong.parsed.error.code == "AUTH_MFA_CODE_INVALID_034"
     # The confirming TOTP code is spent (no replay) and the next one may be up to 30 s away: a recovery code.
-    signed_in = login_mfa.sync(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token,
-                                                                      code=recovery_codes[0]))
+    signed_in = login_mfa.sync(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token, code=recovery_codes[0]))
     assert isinstance(signed_in, LoginResultEnvelope) and signed_in.data.user.email == email
     second = AuthenticatedClient(base_url=service.url, token=signed_in.data.access_token, raise_on_unexpected_status=True)
     status = get_mfa_status.sync(client=second)
     assert status.data.totp_enabled is True and status.data.recovery_codes_left == 9
     current = [s for s in list_sessions.sync(client=second).data if s.current]
     assert [(s.aal, s.amr) for s in current] == [(2, ["pwd", "otp"])]
-    used = login_mfa.sync_detailed(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token,
-                                                                          code=recovery_codes[1]))
+    used = login_mfa.sync_detailed(client=anonymous, body=MfaLoginRequest(mfa_token=step.data.mfa_token, code=recovery_codes[1]))
     assert used.status_code == 401 and used.parsed.error.code == "AUTH_MFA_TOKEN_INVALID_035"
 
 
 def test_python_readme_example_signs_in_and_reads_me(service):
     email, password = sign_up(service)
     run = subprocess.run(
-        [sys.executable, "examples/sign_in.py"], cwd=ROOT / "clients" / "python", capture_output=True, text=True, timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "clients" / "python"),
-             "GATEHOUSE_URL": service.url, "GATEHOUSE_EMAIL": email, "GATEHOUSE_PASSWORD": password},
+        [sys.executable, "examples/sign_in.py"],
+        cwd=ROOT / "clients" / "python",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT / "clients" / "python"),
+            "GATEHOUSE_URL": service.url,
+            "GATEHOUSE_EMAIL": email,
+            "GATEHOUSE_PASSWORD": password,
+        },
     )
     assert run.returncode == 0, run.stderr
     user_id, printed_email = run.stdout.split()
@@ -211,7 +237,11 @@ def test_typescript_client_signs_in_and_reads_me_under_node(service):
     # tsc type-checks the client and the README's example and compiles them to dist/.
     subprocess.run([str(TYPESCRIPT_CLIENT / "node_modules" / ".bin" / "tsc")], cwd=TYPESCRIPT_CLIENT, check=True, timeout=300)
     run = subprocess.run(
-        ["node", "dist/examples/sign-in.js"], cwd=TYPESCRIPT_CLIENT, capture_output=True, text=True, timeout=60,
+        ["node", "dist/examples/sign-in.js"],
+        cwd=TYPESCRIPT_CLIENT,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "GATEHOUSE_URL": service.url, "GATEHOUSE_EMAIL": email, "GATEHOUSE_PASSWORD": password},
     )
     assert run.returncode == 0, run.stderr

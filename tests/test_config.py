@@ -89,9 +89,7 @@ def test_development_without_secret_uses_random_key_and_warns():
 def test_production_start_up_fails_with_one_clear_line():
     env = {k: v for k, v in os.environ.items() if k not in GOOD_PRODUCTION}
     env.update(production(JWT_SECRET_KEY=None))
-    result = subprocess.run(
-        [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    result = subprocess.run([sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 4
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert lines == ["gatehouse: configuration error: JWT_SECRET_KEY is required in production (at least 32 bytes)"]
@@ -100,11 +98,24 @@ def test_production_start_up_fails_with_one_clear_line():
 # --- the README's configuration table and the settings object
 
 # Listed in the README but read by other code than config.py.
-_READ_ELSEWHERE = {"PROMETHEUS_MULTIPROC_DIR": "app/metrics.py", "WEB_CONCURRENCY": "deploy/gunicorn.conf.py",
-                   "FORWARDED_ALLOW_IPS": "deploy/gunicorn.conf.py"}
+_READ_ELSEWHERE = {
+    "PROMETHEUS_MULTIPROC_DIR": "app/metrics.py",
+    "WEB_CONCURRENCY": "deploy/gunicorn.conf.py",
+    "FORWARDED_ALLOW_IPS": "deploy/gunicorn.conf.py",
+}
 # Defaults the table states in words or that depend on the machine.
-_DEFAULTS_IN_WORDS = {"DATABASE_URL", "REDIS_URL", "JWT_SECRET_KEY", "ENCRYPTION_KEYS", "INSTANCE_PATH", "CORS_ORIGINS",
-                      "FEATURE_FLAGS", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS", "OIDC_REDIRECT_ALLOWLIST"}
+_DEFAULTS_IN_WORDS = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "JWT_SECRET_KEY",
+    "ENCRYPTION_KEYS",
+    "INSTANCE_PATH",
+    "CORS_ORIGINS",
+    "FEATURE_FLAGS",
+    "WEBAUTHN_RP_ID",
+    "WEBAUTHN_ORIGINS",
+    "OIDC_REDIRECT_ALLOWLIST",
+}
 
 
 def _readme_table() -> list[tuple[list[str], list[str]]]:
@@ -146,8 +157,7 @@ def test_the_readme_lists_every_variable_the_settings_read():
 
 def test_every_variable_the_readme_lists_is_read():
     read = _variables_read()
-    unknown = sorted(n for names, _ in _readme_table() for n in names
-                     if not n.endswith("*") and n not in read and n not in _READ_ELSEWHERE)
+    unknown = sorted(n for names, _ in _readme_table() for n in names if not n.endswith("*") and n not in read and n not in _READ_ELSEWHERE)
     assert not unknown, f"the README lists variables config.py never reads: {unknown}"
 
 

@@ -26,8 +26,7 @@ def test_a_route_passes_the_callers_address_agent_and_ids(client, make_user, sig
 
     user = make_user()
     headers = sign_in(user)
-    response = client.post("/api/v1/auth/logout", headers={**headers, "User-Agent": "probe/1.0",
-                                                           "X-Request-ID": "ctx-test-1"})
+    response = client.post("/api/v1/auth/logout", headers={**headers, "User-Agent": "probe/1.0", "X-Request-ID": "ctx-test-1"})
     assert response.status_code == 204
     with in_app():
         event = db.session.scalars(db.select(AuditEvent).where(AuditEvent.event_type == audit.LOGOUT)).one()

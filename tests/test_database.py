@@ -9,9 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 
-INSERT_USER = text(
-    "INSERT INTO users (id, email, password_hash, full_name) VALUES (:id, :email, 'x', 'Some One')"
-)
+INSERT_USER = text("INSERT INTO users (id, email, password_hash, full_name) VALUES (:id, :email, 'x', 'Some One')")
 
 
 def insert_user(email):
@@ -62,8 +60,11 @@ def test_seed_indexes_exist(in_app):
     with in_app():
         names = set(db.session.execute(text("SELECT indexname FROM pg_indexes WHERE tablename = 'users'")).scalars())
     assert {
-        "uq_users_email_live", "idx_users_email", "idx_users_created_at",
-        "idx_users_email_active", "idx_users_created_active",
+        "uq_users_email_live",
+        "idx_users_email",
+        "idx_users_created_at",
+        "idx_users_email_active",
+        "idx_users_created_active",
     } <= names
 
 

@@ -32,7 +32,7 @@ def dockerfile() -> list[str]:
 
 
 def instruction(name: str) -> list[str]:
-    return [line[len(name):].strip() for line in dockerfile() if line.split()[0].upper() == name]
+    return [line[len(name) :].strip() for line in dockerfile() if line.split()[0].upper() == name]
 
 
 # ------------------------------------------------------------------ compose
@@ -107,7 +107,7 @@ def test_dockerfile_healthcheck_command_passes_against_a_running_server(app, tmp
     from tests.live_server import LiveServer
 
     healthcheck = instruction("HEALTHCHECK")[0]
-    command = json.loads(healthcheck[healthcheck.index("CMD") + 3:].strip())
+    command = json.loads(healthcheck[healthcheck.index("CMD") + 3 :].strip())
     with LiveServer(tmp_path, workers=1) as server:
         probe = [c.replace("127.0.0.1:8000", f"127.0.0.1:{server.port}") for c in command]
         probe[0] = sys.executable  # "python" of the image
@@ -132,8 +132,7 @@ def load_gunicorn_settings(**env) -> dict:
         " 'forwarded_allow_ips')}))\n"
     )
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "WEB_CONCURRENCY", "PROMETHEUS_"))}
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**environ, **env}, capture_output=True,
-                         text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**environ, **env}, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
 
@@ -147,8 +146,7 @@ def test_gunicorn_config_loads_with_its_defaults():
 
 
 def test_gunicorn_config_follows_the_environment():
-    settings = load_gunicorn_settings(WEB_CONCURRENCY="7", GUNICORN_WORKER_CLASS="sync", GUNICORN_THREADS="1",
-                                      GUNICORN_TIMEOUT="12")
+    settings = load_gunicorn_settings(WEB_CONCURRENCY="7", GUNICORN_WORKER_CLASS="sync", GUNICORN_THREADS="1", GUNICORN_TIMEOUT="12")
     assert (settings["workers"], settings["worker_class_str"], settings["timeout"]) == ("7", "sync", "12")
 
 
@@ -166,8 +164,15 @@ def _worker_setup(**env) -> dict:
         "print(json.dumps({'frozen': gc.get_freeze_count() - before, 'access_lines': log.access_log_enabled}))\n"
     )
     environ = {k: v for k, v in os.environ.items() if not k.startswith(("GUNICORN_", "WEB_CONCURRENCY", "PROMETHEUS_"))}
-    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env={**environ, "APP_ENV": "development", **env},
-                         capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**environ, "APP_ENV": "development", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -182,18 +187,30 @@ def test_gunicorn_builds_access_lines_only_when_asked():
 
 
 def test_gunicorn_check_config_boots_the_app(app):
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": TEST_DATABASE_URL,
-           "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40,
-           "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ="}
-    result = subprocess.run([sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py",
-                             "wsgi:app"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "JWT_SECRET_KEY": "p" * 40,
+        "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ=",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--check-config", "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
 
 
 # -------------------------------------------------------------------- nginx
 
-needs_nginx = pytest.mark.skipif(not os.path.exists(NGINX) and not os.environ.get("CI"),
-                                 reason="needs Debian's nginx (.ci/run installs it)")
+needs_nginx = pytest.mark.skipif(
+    not os.path.exists(NGINX) and not os.environ.get("CI"), reason="needs Debian's nginx (.ci/run installs it)"
+)
 
 
 def nginx_copy(tmp_path, upstream: str, listen: str):
@@ -203,8 +220,11 @@ def nginx_copy(tmp_path, upstream: str, listen: str):
     text = (ROOT / "deploy" / "nginx.conf").read_text()
     text = text.replace("server web:8000", f"server {upstream}")
     text = text.replace("listen 80;", f"listen {listen};").replace("listen [::]:80;", "")
-    text = text.replace("http {", "http {\n" + "\n".join(
-        f"    {kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")), 1)
+    text = text.replace(
+        "http {",
+        "http {\n" + "\n".join(f"    {kind}_temp_path {tmp_path}/{kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")),
+        1,
+    )
     path = tmp_path / "nginx.conf"
     path.write_text(f"pid {tmp_path}/nginx.pid;\n" + text)
     return path
@@ -213,8 +233,9 @@ def nginx_copy(tmp_path, upstream: str, listen: str):
 @needs_nginx
 def test_nginx_accepts_the_config(tmp_path):
     config = nginx_copy(tmp_path, "127.0.0.1:8000", "127.0.0.1:8080")
-    result = subprocess.run([NGINX, "-t", "-q", "-c", str(config), "-p", str(tmp_path),
-                             "-e", str(tmp_path / "error.log")], capture_output=True, text=True)
+    result = subprocess.run(
+        [NGINX, "-t", "-q", "-c", str(config), "-p", str(tmp_path), "-e", str(tmp_path / "error.log")], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -226,9 +247,11 @@ def test_nginx_in_front_of_gunicorn(app, tmp_path):
     with LiveServer(tmp_path / "web", workers=1, TRUSTED_PROXY_COUNT="1") as server:
         port = free_port()
         config = nginx_copy(tmp_path, f"127.0.0.1:{server.port}", f"127.0.0.1:{port}")
-        nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path), "-e", str(tmp_path / "error.log"),
-                                  "-g", "daemon off;"], stdout=open(tmp_path / "access.log", "wb"),  # noqa: SIM115
-                                 stderr=subprocess.DEVNULL)
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(config), "-p", str(tmp_path), "-e", str(tmp_path / "error.log"), "-g", "daemon off;"],
+            stdout=open(tmp_path / "access.log", "wb"),  # noqa: SIM115
+            stderr=subprocess.DEVNULL,
+        )
         try:
             base = f"http://127.0.0.1:{port}"
             for _ in range(100):
@@ -242,8 +265,9 @@ def test_nginx_in_front_of_gunicorn(app, tmp_path):
             # A client-supplied X-Forwarded-For is not believed: nginx appends the real
             # peer and the app (TRUSTED_PROXY_COUNT=1) takes only that last hop.
             requests.get(base + "/nope", headers={"X-Forwarded-For": "6.6.6.6", "X-Request-ID": "spoof-1"}, timeout=5)
-            too_big = requests.post(base + "/api/v1/auth/login", data=b"x" * (100 * 1024),
-                                    headers={"Content-Type": "application/json"}, timeout=5)
+            too_big = requests.post(
+                base + "/api/v1/auth/login", data=b"x" * (100 * 1024), headers={"Content-Type": "application/json"}, timeout=5
+            )
             assert too_big.status_code == 413
             assert too_big.json()["error"]["code"] == "REQUEST_TOO_LARGE_008"
             assert too_big.json()["error"]["trace_id"] == too_big.headers["X-Request-ID"]
@@ -278,17 +302,29 @@ def test_migrate_command_runs_as_a_plain_process(tmp_path):
     ensure_database(scratch_url)
     import psycopg
 
-    conninfo = dict(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                    dbname=scratch.database, autocommit=True)
+    conninfo = dict(
+        host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres", dbname=scratch.database, autocommit=True
+    )
     with psycopg.connect(**conninfo) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
     command = compose()["services"]["migrate"]["command"]
-    env = {**os.environ, "APP_ENV": "production", "DATABASE_URL": scratch_url,
-           "REDIS_URL": "redis://127.0.0.1:6379/14", "JWT_SECRET_KEY": "p" * 40,
-           "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ="}
-    result = subprocess.run([shutil.which(command[0], path=os.path.dirname(sys.executable)) or command[0],
-                             *command[1:]], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "APP_ENV": "production",
+        "DATABASE_URL": scratch_url,
+        "REDIS_URL": "redis://127.0.0.1:6379/14",
+        "JWT_SECRET_KEY": "p" * 40,
+        "ENCRYPTION_KEYS": "Y3J5cHRvZ3JhcGh5LWtleS1mb3ItdGVzdHMtMDEyMzQ=",
+    }
+    result = subprocess.run(
+        [shutil.which(command[0], path=os.path.dirname(sys.executable)) or command[0], *command[1:]],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     with psycopg.connect(**conninfo) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone()

@@ -14,15 +14,26 @@ from tests.mailbox import SMTPServer
 from tests.outbox_steps import VERIFY_CONTEXT, outbox_row, queue_message, run_worker, update_row, work_until
 
 CONTRACT_TEMPLATES = [
-    ("verify_email", {"full_name": "Ada", "link": "https://app.example/verify-email?token=t0k", "expires_in_hours": 48},
-     "Confirm your email address"),
-    ("reset_password", {"full_name": "Ada", "link": "https://app.example/reset-password?token=t0k", "expires_in_hours": 1},
-     "Reset your password"),
-    ("change_email_confirm", {"full_name": "Ada", "link": "https://app.example/verify-email?token=t0k",
-                              "new_email": "new@example.com", "expires_in_hours": 48}, "Confirm your new email address"),
-    ("change_email_notice", {"full_name": "Ada", "new_email": "new@example.com",
-                             "link": "https://app.example/reset-password?token=t0k", "expires_in_hours": 1},
-     "Your email address is about to change"),
+    (
+        "verify_email",
+        {"full_name": "Ada", "link": "https://app.example/verify-email?token=t0k", "expires_in_hours": 48},
+        "Confirm your email address",
+    ),
+    (
+        "reset_password",
+        {"full_name": "Ada", "link": "https://app.example/reset-password?token=t0k", "expires_in_hours": 1},
+        "Reset your password",
+    ),
+    (
+        "change_email_confirm",
+        {"full_name": "Ada", "link": "https://app.example/verify-email?token=t0k", "new_email": "new@example.com", "expires_in_hours": 48},
+        "Confirm your new email address",
+    ),
+    (
+        "change_email_notice",
+        {"full_name": "Ada", "new_email": "new@example.com", "link": "https://app.example/reset-password?token=t0k", "expires_in_hours": 1},
+        "Your email address is about to change",
+    ),
     ("password_changed", {"full_name": "Ada"}, "Your password was changed"),
     ("mfa_enabled", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC"}, "Two-factor sign-in is on"),
     ("mfa_disabled", {"full_name": "Ada", "at": "2026-12-03 10:00 UTC"}, "Two-factor sign-in is off"),
@@ -98,12 +109,15 @@ def test_rolled_back_change_queues_no_email(smtp_app, redis_conn):
     assert smtp_app.smtp.mailbox.messages == []
 
 
-@pytest.mark.parametrize("template, context, reason", [
-    ("no_such_template", VERIFY_CONTEXT, "unknown template 'no_such_template'"),
-    ("../../etc/passwd", VERIFY_CONTEXT, "unknown template"),
-    ("_layout", VERIFY_CONTEXT, "unknown template"),
-    ("verify_email", {"full_name": "Ada"}, "'link' is undefined"),
-])
+@pytest.mark.parametrize(
+    "template, context, reason",
+    [
+        ("no_such_template", VERIFY_CONTEXT, "unknown template 'no_such_template'"),
+        ("../../etc/passwd", VERIFY_CONTEXT, "unknown template"),
+        ("_layout", VERIFY_CONTEXT, "unknown template"),
+        ("verify_email", {"full_name": "Ada"}, "'link' is undefined"),
+    ],
+)
 def test_message_that_cannot_be_rendered_is_dead_lettered_without_retry(smtp_app, template, context, reason):
     message_id = queue_message(smtp_app, unique_email(), template=template, context=context)
     run_worker(smtp_app)
@@ -239,8 +253,7 @@ def test_message_being_sent_by_another_worker_is_not_sent_again(smtp_app):
     from app.email import jobs
 
     message_id = queue_message(smtp_app, unique_email())
-    update_row(smtp_app, message_id, status=OutboxMessage.STATUS_SENDING, attempts=1,
-               locked_until=utcnow() + timedelta(seconds=60))
+    update_row(smtp_app, message_id, status=OutboxMessage.STATUS_SENDING, attempts=1, locked_until=utcnow() + timedelta(seconds=60))
     with smtp_app.app_context():
         assert jobs.deliver_email(str(message_id)) is None
     assert smtp_app.smtp.mailbox.messages == []

@@ -64,12 +64,15 @@ def test_requeue_skips_an_email_whose_link_was_removed(smtp_app):
     assert outbox_row(smtp_app, message_id).status == OutboxMessage.STATUS_DEAD
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "give message IDs or --all"),
-    (["--all", "0b0e0d5c-7b43-4a59-9a52-4d2b5b1b2f39"], "give message IDs or --all"),
-    (["not-a-uuid"], "outbox message UUIDs"),
-    (["--all", "--queue", "nope"], "unknown dead-letter queue 'nope'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "give message IDs or --all"),
+        (["--all", "0b0e0d5c-7b43-4a59-9a52-4d2b5b1b2f39"], "give message IDs or --all"),
+        (["not-a-uuid"], "outbox message UUIDs"),
+        (["--all", "--queue", "nope"], "unknown dead-letter queue 'nope'"),
+    ],
+)
 def test_requeue_refuses_bad_arguments(app, args, message):
     result = dlq(app, "requeue", *args)
     assert result.exit_code == 2

@@ -24,9 +24,28 @@ def certificate(tmp_path_factory):
     """(cert path, key path) of a self-signed certificate for IP 127.0.0.1."""
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -95,15 +114,23 @@ def _authenticator(server, session, envelope, mechanism, auth_data):
 
 
 def test_credentials_are_used_to_log_in(app, serve):
-    server = serve(mail={"MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "s3cret-pass"},
-                   authenticator=_authenticator, auth_required=True, auth_require_tls=False)
+    server = serve(
+        mail={"MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "s3cret-pass"},
+        authenticator=_authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
     assert deliver(app).status == OutboxMessage.STATUS_SENT
     assert len(server.mailbox.messages) == 1
 
 
 def test_refused_credentials_are_dead_lettered_without_the_password_in_the_reason(app, serve):
-    serve(mail={"MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "wrong-pass"},
-          authenticator=_authenticator, auth_required=True, auth_require_tls=False)
+    serve(
+        mail={"MAIL_USERNAME": "mailer", "MAIL_PASSWORD": "wrong-pass"},
+        authenticator=_authenticator,
+        auth_required=True,
+        auth_require_tls=False,
+    )
     row = deliver(app)
     assert row.status == OutboxMessage.STATUS_DEAD
     assert row.last_error.startswith("authentication refused: 535")

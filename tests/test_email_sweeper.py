@@ -47,8 +47,7 @@ def test_sweeper_never_puts_a_second_job_next_to_a_waiting_one(smtp_app, monkeyp
 def test_sweeper_recovers_a_message_whose_worker_died_mid_attempt(smtp_app):
     message_id = queue_message(smtp_app, unique_email())
     # The worker claimed it and was killed: the row is "sending", its lease long over.
-    update_row(smtp_app, message_id, status=OutboxMessage.STATUS_SENDING, attempts=1,
-               locked_until=utcnow() - timedelta(seconds=1))
+    update_row(smtp_app, message_id, status=OutboxMessage.STATUS_SENDING, attempts=1, locked_until=utcnow() - timedelta(seconds=1))
     assert sweep(smtp_app).recovered == 1
     run_worker(smtp_app)
     assert len(smtp_app.smtp.mailbox.wait_for(1)) == 1
@@ -58,8 +57,7 @@ def test_sweeper_recovers_a_message_whose_worker_died_mid_attempt(smtp_app):
 
 def test_sweeper_leaves_an_attempt_in_progress_alone(smtp_app):
     message_id = queue_message(smtp_app, unique_email())
-    update_row(smtp_app, message_id, status=OutboxMessage.STATUS_SENDING, attempts=1,
-               locked_until=utcnow() + timedelta(seconds=60))
+    update_row(smtp_app, message_id, status=OutboxMessage.STATUS_SENDING, attempts=1, locked_until=utcnow() + timedelta(seconds=60))
     assert not sweep(smtp_app)
     assert outbox_row(smtp_app, message_id).status == OutboxMessage.STATUS_SENDING
 

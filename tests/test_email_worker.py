@@ -41,15 +41,23 @@ def start_worker(tmp_path):
 
     def _start(smtp_port, **env_overrides):
         env = {k: v for k, v in os.environ.items() if not k.startswith(("MAIL_", "WEBHOOK_"))}
-        env.update(APP_ENV="testing", DATABASE_URL=TEST_DATABASE_URL, REDIS_URL=TEST_REDIS_URL,
-                   JWT_SECRET_KEY=TEST_SECRET, ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY,
-                   EMAIL_WORKERS="2", MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1",
-                   MAIL_PORT=str(smtp_port), MAIL_TIMEOUT="5", OUTBOX_SWEEP_INTERVAL_SECONDS="0.5")
+        env.update(
+            APP_ENV="testing",
+            DATABASE_URL=TEST_DATABASE_URL,
+            REDIS_URL=TEST_REDIS_URL,
+            JWT_SECRET_KEY=TEST_SECRET,
+            ENCRYPTION_KEYS=TEST_ENCRYPTION_KEY,
+            EMAIL_WORKERS="2",
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER="127.0.0.1",
+            MAIL_PORT=str(smtp_port),
+            MAIL_TIMEOUT="5",
+            OUTBOX_SWEEP_INTERVAL_SECONDS="0.5",
+        )
         env.update({k: str(v) for k, v in env_overrides.items()})
         log_path = tmp_path / f"worker-{len(processes)}.log"
         with open(log_path, "w") as log:
-            process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=log,
-                                       stderr=subprocess.STDOUT)
+            process = subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         process.log_path = log_path
         processes.append(process)
         wait_until(lambda: log_path.read_text().count("Listening on") >= 2, timeout=20)
@@ -71,8 +79,7 @@ def test_worker_retries_with_backoff_until_smtp_server_is_back(app, start_worker
     worker = start_worker(server.port, EMAIL_RETRY_BASE_SECONDS="0.5")  # retries after 1, 2, 4 s
     to = unique_email()
     message_id = queue_message(app, to)
-    wait_until(lambda: outbox_row(app, message_id).attempts >= 1
-               and outbox_row(app, message_id).status == OutboxMessage.STATUS_PENDING)
+    wait_until(lambda: outbox_row(app, message_id).attempts >= 1 and outbox_row(app, message_id).status == OutboxMessage.STATUS_PENDING)
     first_failure = time.monotonic()
     server.start()
     try:
@@ -108,7 +115,6 @@ def test_sigterm_lets_the_job_in_flight_finish(app, start_worker):
         server.stop()
 
 
-
 def test_the_workers_send_concurrently(app, start_worker):
     """EMAIL_WORKERS (2 here, 5 by default) processes work email_queue side by side:
     two messages to a slow SMTP server are in flight at the same time."""
@@ -122,6 +128,7 @@ def test_the_workers_send_concurrently(app, start_worker):
         assert len(server.mailbox.wait_for(2, timeout=15)) == 2
     finally:
         server.stop()
+
 
 def test_worker_sweeper_delivers_what_was_committed_while_redis_was_down(app, start_worker, monkeypatch):
     from app.extensions import redis_options, redis_store
@@ -144,8 +151,7 @@ def test_worker_sweeper_delivers_what_was_committed_while_redis_was_down(app, st
         private.kill()
 
 
-def test_retry_is_delivered_when_no_scheduler_took_over_after_an_unclean_restart(app, client, start_worker,
-                                                                                 redis_conn):
+def test_retry_is_delivered_when_no_scheduler_took_over_after_an_unclean_restart(app, client, start_worker, redis_conn):
     # The previous `python worker.py` was killed (SIGKILL, OOM, host restart) less than a
     # minute ago: its scheduler's locks are still held. The new workers find them taken at
     # start and RQ only tries again at its 10-minute maintenance, so a retry RQ holds in its

@@ -24,15 +24,29 @@ def embedded_server(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ENV_VARS}
     env["INSTANCE_PATH"] = str(tmp_path / "instance")
     bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env,
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [str(bin_dir / "flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120
+    )
     port = free_port()
     log_path = tmp_path / "server.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen(
-            [str(bin_dir / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "2", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(bin_dir / "gunicorn"),
+                "-c",
+                "deploy/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "2",
+                "wsgi:app",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -83,8 +97,7 @@ def test_embedded_default_signs_up_verifies_and_signs_in_end_to_end(embedded_ser
     verified = requests.post(base + "/api/v1/auth/verify-email", json={"token": tokens[0]}, timeout=10)
     assert verified.status_code == 200 and verified.json()["data"]["is_verified"] is True
 
-    login = requests.post(base + "/api/v1/auth/login", json={"email": "ada@example.com", "password": "SecurePass123"},
-                          timeout=10)
+    login = requests.post(base + "/api/v1/auth/login", json={"email": "ada@example.com", "password": "SecurePass123"}, timeout=10)
     assert login.status_code == 200, login.text
     headers = {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
     me = requests.get(base + "/api/v1/users/me", headers=headers, timeout=10)
@@ -123,8 +136,7 @@ def test_embedded_default_does_the_two_step_sign_in(embedded_server):
     assert step["mfa_required"] is True and step["methods"] == ["totp", "recovery_code"]
     signed = requests.post(api + "/login/mfa", json={"mfa_token": step["mfa_token"], "code": recovery}, timeout=60)
     assert signed.status_code == 200, signed.text
-    me = requests.get(base + "/api/v1/users/me", timeout=60,
-                      headers={"Authorization": f"Bearer {signed.json()['data']['access_token']}"})
+    me = requests.get(base + "/api/v1/users/me", timeout=60, headers={"Authorization": f"Bearer {signed.json()['data']['access_token']}"})
     assert me.status_code == 200
     again = requests.post(api + "/login", json=credentials, timeout=60).json()["data"]
     reused = requests.post(api + "/login/mfa", json={"mfa_token": again["mfa_token"], "code": recovery}, timeout=60)

@@ -54,11 +54,14 @@ def test_a_rotated_in_key_encrypts_while_the_old_one_still_decrypts(app, ring):
             decrypt(under_old)
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda c: c[:-4] + ("AAAA" if not c.endswith("AAAA") else "BBBB"),  # altered
-    lambda c: "not base64 at all",
-    lambda c: "",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda c: c[:-4] + ("AAAA" if not c.endswith("AAAA") else "BBBB"),  # altered
+        lambda c: "not base64 at all",
+        lambda c: "",
+    ],
+)
 def test_an_altered_or_foreign_value_is_refused_not_decrypted(app, ring, mangle):
     ring([new_key()])
     with app.app_context(), pytest.raises(DecryptionError):
@@ -70,8 +73,9 @@ def test_production_refuses_to_start_without_encryption_keys():
         load_config(production(ENCRYPTION_KEYS=None))
 
 
-@pytest.mark.parametrize("value", ["short", base64.urlsafe_b64encode(b"x" * 31).decode(), "%%%%",
-                                   base64.urlsafe_b64encode(b"k" * 32).decode() + ",nope"])
+@pytest.mark.parametrize(
+    "value", ["short", base64.urlsafe_b64encode(b"x" * 31).decode(), "%%%%", base64.urlsafe_b64encode(b"k" * 32).decode() + ",nope"]
+)
 def test_a_malformed_key_is_refused_naming_the_variable(value):
     with pytest.raises(ConfigError, match="^ENCRYPTION_KEYS must be base64url-encoded 32-byte keys"):
         load_config(production(ENCRYPTION_KEYS=value))

@@ -44,11 +44,13 @@ def test_oversized_chunked_body_is_413(client, app, padding):
     import io
 
     limit = app.config["MAX_CONTENT_LENGTH"]
-    body = (b'{"name": "ab", "age": 1}' + b" " * limit) if not padding else json.dumps(
-        {"name": "x" * padding, "age": 1}).encode()
-    response = client.post("/api/v1/_probe/echo", input_stream=io.BytesIO(body),
-                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    body = (b'{"name": "ab", "age": 1}' + b" " * limit) if not padding else json.dumps({"name": "x" * padding, "age": 1}).encode()
+    response = client.post(
+        "/api/v1/_probe/echo",
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert_envelope(response, 413, "REQUEST_TOO_LARGE_008")
 
 
@@ -57,9 +59,12 @@ def test_chunked_body_up_to_the_limit_is_read_whole(client, app):
 
     body = json.dumps({"name": "x" * (app.config["MAX_CONTENT_LENGTH"] - 30), "age": 1}).encode()
     body += b" " * (app.config["MAX_CONTENT_LENGTH"] - len(body))  # exactly the limit
-    response = client.post("/api/v1/_probe/echo", input_stream=io.BytesIO(body),
-                           headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
-                           environ_overrides={"wsgi.input_terminated": True})
+    response = client.post(
+        "/api/v1/_probe/echo",
+        input_stream=io.BytesIO(body),
+        headers={"Content-Type": "application/json", "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert response.status_code == 200
     assert response.get_json()["data"]["age"] == 1
 
@@ -148,8 +153,7 @@ def test_json_no_client_means_is_400_malformed_not_500(client, raw):
 
 
 def test_a_valid_surrogate_pair_is_an_ordinary_character(client):
-    response = client.post("/api/v1/_probe/echo", data='{"name": "\\ud83d\\ude00!", "age": 1}',
-                           content_type="application/json")
+    response = client.post("/api/v1/_probe/echo", data='{"name": "\\ud83d\\ude00!", "age": 1}', content_type="application/json")
     assert response.status_code == 200
     assert response.get_json()["data"]["name"] == "\U0001f600!"
 
@@ -157,13 +161,14 @@ def test_a_valid_surrogate_pair_is_an_ordinary_character(client):
 @pytest.mark.parametrize(
     ("path", "raw"),
     [
-        pytest.param("/api/v1/auth/register",
-                     '{"email": "s@example.com", "password": "Abcdefg1\\ud800", "full_name": "Jo", "terms_accepted": true}',
-                     id="register-password"),
+        pytest.param(
+            "/api/v1/auth/register",
+            '{"email": "s@example.com", "password": "Abcdefg1\\ud800", "full_name": "Jo", "terms_accepted": true}',
+            id="register-password",
+        ),
         pytest.param("/api/v1/auth/verify-email", '{"token": "abc\\ud800"}', id="verify-email-token"),
         pytest.param("/api/v1/auth/refresh", '{"refresh_token": "abc\\ud800"}', id="refresh-token"),
-        pytest.param("/api/v1/auth/login", '{"email": "s@example.com", "password": "x", "x": ' + "1" * 4301 + "}",
-                     id="login-long-integer"),
+        pytest.param("/api/v1/auth/login", '{"email": "s@example.com", "password": "x", "x": ' + "1" * 4301 + "}", id="login-long-integer"),
     ],
 )
 def test_hostile_json_on_real_routes_is_400_not_500(client, path, raw):
@@ -171,8 +176,11 @@ def test_hostile_json_on_real_routes_is_400_not_500(client, path, raw):
     assert_envelope(response, 400, "REQUEST_MALFORMED_JSON_005")
 
 
-@pytest.mark.parametrize("raw", ['{"preferences": {"a": NaN}}', '{"preferences": {"a": 1e400}}', '{"bio": "\\udc00"}'],
-                         ids=["NaN", "overflowing-float", "lone-surrogate"])
+@pytest.mark.parametrize(
+    "raw",
+    ['{"preferences": {"a": NaN}}', '{"preferences": {"a": 1e400}}', '{"bio": "\\udc00"}'],
+    ids=["NaN", "overflowing-float", "lone-surrogate"],
+)
 def test_profile_refuses_json_that_jsonb_and_utf8_cannot_hold(client, make_user, sign_in, raw):
     headers = sign_in(make_user())
     response = client.put("/api/v1/users/me/profile", data=raw, content_type="application/json", headers=headers)

@@ -114,8 +114,11 @@ def test_a_frozen_postgres_is_503_after_the_client_side_bound_not_a_hang(app, po
 
     redis_conn.flushdb()
     statement_timeout_s = 1
-    server = Gunicorn(service_env(postgres.url, TEST_REDIS_URL, DATABASE_CONNECT_TIMEOUT=CONNECT_TIMEOUT,
-                                  DATABASE_STATEMENT_TIMEOUT_MS=statement_timeout_s * 1000)).start()
+    server = Gunicorn(
+        service_env(
+            postgres.url, TEST_REDIS_URL, DATABASE_CONNECT_TIMEOUT=CONNECT_TIMEOUT, DATABASE_STATEMENT_TIMEOUT_MS=statement_timeout_s * 1000
+        )
+    ).start()
     frozen = []
     try:
         _, headers = _signed_in_user(app, postgres)

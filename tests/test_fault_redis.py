@@ -71,7 +71,10 @@ def test_redis_killed_authenticated_reads_continue_ready_is_503_then_recovers(se
 
 
 def test_redis_killed_logins_continue_and_email_queued_meanwhile_arrives_after_it_returns(
-    served, redis_server, make_user, start_worker  # noqa: F811
+    served,
+    redis_server,
+    make_user,
+    start_worker,  # noqa: F811
 ):
     smtp = SMTPServer().start()
     try:
@@ -79,16 +82,18 @@ def test_redis_killed_logins_continue_and_email_queued_meanwhile_arrives_after_i
         user = make_user()
         redis_server.kill()
 
-        login = requests.post(served.url + "/api/v1/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD},
-                              timeout=10)
+        login = requests.post(served.url + "/api/v1/auth/login", json={"email": user.email, "password": DEFAULT_PASSWORD}, timeout=10)
         assert login.status_code == 200, login.text
         token = login.json()["data"]["access_token"]
         me = requests.get(served.url + "/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=10)
         assert me.status_code == 200 and me.json()["data"]["email"] == user.email
 
         newcomer = unique_email("outage")
-        registered = requests.post(served.url + "/api/v1/auth/register", timeout=10, json={
-            "email": newcomer, "password": DEFAULT_PASSWORD, "full_name": "Outage Newcomer", "terms_accepted": True})
+        registered = requests.post(
+            served.url + "/api/v1/auth/register",
+            timeout=10,
+            json={"email": newcomer, "password": DEFAULT_PASSWORD, "full_name": "Outage Newcomer", "terms_accepted": True},
+        )
         assert registered.status_code == 201, registered.text
         time.sleep(1)
         assert smtp.mailbox.messages == []  # nothing can be queued while Redis is down...

@@ -86,8 +86,7 @@ def test_revocation_never_fails_open_when_redis_refuses_writes(app, served, redi
     admin = make_user(is_admin=True)
 
     def sign_in(account):
-        response = requests.post(base + "/api/v1/auth/login", json={"email": account.email, "password": DEFAULT_PASSWORD},
-                                 timeout=10)
+        response = requests.post(base + "/api/v1/auth/login", json={"email": account.email, "password": DEFAULT_PASSWORD}, timeout=10)
         assert response.status_code == 200, response.text
         return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
 

@@ -44,7 +44,11 @@ def test_global_value_applies_to_everyone(client, admin_headers, user_and_header
     response = put_flag(client, admin_headers, "enable_new_ui", {"enabled": True})
     assert response.status_code == 200
     assert response.get_json()["data"] == {
-        "name": "enable_new_ui", "enabled": True, "default": False, "source": "set", "overrides": [],
+        "name": "enable_new_ui",
+        "enabled": True,
+        "default": False,
+        "source": "set",
+        "overrides": [],
     }
     assert client.get("/api/v1/flags", headers=headers).get_json()["data"]["flags"]["enable_new_ui"] is True
 
@@ -77,7 +81,11 @@ def test_unset_returns_to_default_and_removes_override(client, admin_headers, ma
     assert response.status_code == 200 and response.get_json()["data"]["overrides"] == []
     response = client.delete("/api/v1/admin/flags/enable_new_ui", headers=admin_headers)
     assert response.get_json()["data"] == {
-        "name": "enable_new_ui", "enabled": False, "default": False, "source": "default", "overrides": [],
+        "name": "enable_new_ui",
+        "enabled": False,
+        "default": False,
+        "source": "default",
+        "overrides": [],
     }
 
 
@@ -89,8 +97,9 @@ def test_admin_lists_every_known_flag(client, admin_headers):
 
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_unknown_flag_is_404(client, admin_headers, method):
-    response = getattr(client, method)("/api/v1/admin/flags/no_such_flag", headers=admin_headers,
-                                       **({"json": {"enabled": True}} if method == "put" else {}))
+    response = getattr(client, method)(
+        "/api/v1/admin/flags/no_such_flag", headers=admin_headers, **({"json": {"enabled": True}} if method == "put" else {})
+    )
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "FLAG_NOT_FOUND_030"
 
@@ -127,8 +136,9 @@ def test_maintenance_mode_has_no_per_user_override(client, admin_headers, make_u
 @pytest.mark.parametrize("method", ["get", "put", "delete"])
 def test_admin_flag_routes_refuse_non_admins(client, user_and_headers, method):
     _, headers = user_and_headers
-    response = getattr(client, method)("/api/v1/admin/flags/enable_new_ui", headers=headers,
-                                       **({"json": {"enabled": True}} if method == "put" else {}))
+    response = getattr(client, method)(
+        "/api/v1/admin/flags/enable_new_ui", headers=headers, **({"json": {"enabled": True}} if method == "put" else {})
+    )
     assert response.status_code == 403
 
 
@@ -211,8 +221,10 @@ def test_maintenance_mode_answers_503_with_retry_after(client, admin_headers, us
     assert response.status_code == 503
 
 
-@pytest.mark.parametrize("path", ["/health", "/ready", "/metrics", "/api/openapi.json", "/api/docs",
-                                  "/api/v1/admin/flags", "/api/v1/admin/flags/maintenance_mode"])
+@pytest.mark.parametrize(
+    "path",
+    ["/health", "/ready", "/metrics", "/api/openapi.json", "/api/docs", "/api/v1/admin/flags", "/api/v1/admin/flags/maintenance_mode"],
+)
 def test_maintenance_mode_lets_probes_metrics_docs_and_admin_flags_through(client, admin_headers, path):
     put_flag(client, admin_headers, "maintenance_mode", {"enabled": True})
     assert client.get(path, headers=admin_headers).status_code == 200
@@ -288,11 +300,14 @@ def test_cli_set_list_unset(app, make_user, redis_conn):
     assert redis_conn.keys("test:flags:*") == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["flags", "set", "nope", "on"], "FLAG_NOT_FOUND_030"),
-    (["flags", "set", "enable_new_ui", "on", "--user", "ghost@example.com"], "no user"),
-    (["flags", "set", "enable_new_ui", "maybe"], "maybe"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["flags", "set", "nope", "on"], "FLAG_NOT_FOUND_030"),
+        (["flags", "set", "enable_new_ui", "on", "--user", "ghost@example.com"], "no user"),
+        (["flags", "set", "enable_new_ui", "maybe"], "maybe"),
+    ],
+)
 def test_cli_refuses_bad_input(app, args, message):
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code != 0

@@ -88,8 +88,7 @@ def test_account_takeover_with_a_stolen_token_fails_at_every_step(app, client, m
     assert "/reset-password?token=" in notice["context"]["link"]
 
     # 3. The owner resets the password from the notice, signs in again and signs out everywhere.
-    reset = post(client, "/reset-password", {"token": token_from_link(notice["context"]["link"]),
-                                             "new_password": "Fresh-Start-2468"})
+    reset = post(client, "/reset-password", {"token": token_from_link(notice["context"]["link"]), "new_password": "Fresh-Start-2468"})
     assert reset.status_code == 200, reset.get_json()
     assert code(client.get(ME, headers=bearer(stolen))) == "AUTH_SESSION_REVOKED_018"
     owner = signed_in(client, victim, "Fresh-Start-2468")["access_token"]
@@ -138,8 +137,13 @@ def _end_by_disable(app, client, user, headers, reset_token):
     from app.models import User
 
     with app.app_context():
-        boss = User(email=unique_email("admin"), password_hash=passwords.hash_password(DEFAULT_PASSWORD),
-                    full_name="Admin", is_admin=True, is_verified=True)
+        boss = User(
+            email=unique_email("admin"),
+            password_hash=passwords.hash_password(DEFAULT_PASSWORD),
+            full_name="Admin",
+            is_admin=True,
+            is_verified=True,
+        )
         db.session.add(boss)
         db.session.flush()
         session, _ = start_session(boss, RequestContext())
@@ -152,8 +156,11 @@ def _end_by_delete(app, client, user, headers, reset_token):
     assert client.delete(ME, headers=headers).status_code == 200
 
 
-@pytest.mark.parametrize("end", [_end_by_reset, _end_by_change, _end_by_logout_all, _end_by_disable, _end_by_delete],
-                         ids=["reset", "change-password", "logout-all", "disable", "delete"])
+@pytest.mark.parametrize(
+    "end",
+    [_end_by_reset, _end_by_change, _end_by_logout_all, _end_by_disable, _end_by_delete],
+    ids=["reset", "change-password", "logout-all", "disable", "delete"],
+)
 def test_pending_links_die_with_the_credentials(app, client, make_user, sign_in, end):
     user, headers, change_token, reset_token = _pending_links(app, client, make_user, sign_in)
     end(app, client, user, headers, reset_token)
@@ -164,8 +171,7 @@ def test_pending_links_die_with_the_credentials(app, client, make_user, sign_in,
         assert dead.status_code == 400 and code(dead) == "AUTH_RESET_TOKEN_INVALID_024"
 
 
-@pytest.mark.parametrize("end", [_end_by_change, _end_by_logout_all, _end_by_disable],
-                         ids=["change-password", "logout-all", "disable"])
+@pytest.mark.parametrize("end", [_end_by_change, _end_by_logout_all, _end_by_disable], ids=["change-password", "logout-all", "disable"])
 def test_a_pending_verification_link_dies_with_the_credentials(app, client, make_user, sign_in, end):
     email = unique_email("unverified")
     assert register(client, email=email).status_code == 201
@@ -291,8 +297,7 @@ def test_reauthenticate_with_a_wrong_password_is_401_and_counts_toward_the_locko
     assert reauthenticate(client, data["access_token"], password="Wrong-Guess-1").status_code == 401
     assert get_user(app, user.id).locked_until is not None
     # Locked: even the right password is refused from a client the account never signed in from.
-    locked = post(client, "/reauthenticate", {"password": DEFAULT_PASSWORD}, headers=bearer(data["access_token"]),
-                  ip="192.0.2.77")
+    locked = post(client, "/reauthenticate", {"password": DEFAULT_PASSWORD}, headers=bearer(data["access_token"]), ip="192.0.2.77")
     assert locked.status_code == 429 and code(locked) == "AUTH_ACCOUNT_LOCKED_022"
     assert int(locked.headers["Retry-After"]) > 0
 
@@ -305,8 +310,9 @@ def test_reauthenticate_needs_a_live_session(app, client, make_user):
     assert post(client, "/reauthenticate", {"password": DEFAULT_PASSWORD}).status_code == 401
 
 
-@pytest.mark.parametrize("body", [{}, {"password": ""}, {"password": 5}, {"password": "x" * 1025},
-                                  {"password": DEFAULT_PASSWORD, "extra": 1}])
+@pytest.mark.parametrize(
+    "body", [{}, {"password": ""}, {"password": 5}, {"password": "x" * 1025}, {"password": DEFAULT_PASSWORD, "extra": 1}]
+)
 def test_reauthenticate_refuses_bad_bodies_with_400(client, make_user, body):
     user = make_user()
     data = signed_in(client, user.email)

@@ -18,8 +18,7 @@ API = "/api/v1"
 def test_thirteen_addresses_of_one_ipv6_64_share_one_login_limit(client):
     """The issue's attack: 13 failed logins from 13 addresses of one /64 (the
     login limit is 10 a minute) meet a 429; another /64 is not affected."""
-    statuses = [login(client, unique_email("nobody"), "WrongPass123", ip=f"2001:db8:aa:bb::{n:x}").status_code
-                for n in range(1, 14)]
+    statuses = [login(client, unique_email("nobody"), "WrongPass123", ip=f"2001:db8:aa:bb::{n:x}").status_code for n in range(1, 14)]
     assert statuses[:10] == [401] * 10
     assert statuses[10:] == [429] * 3
     refused = login(client, unique_email("nobody"), "WrongPass123", ip="2001:db8:aa:bb:ffff:1:2:3")
@@ -27,13 +26,16 @@ def test_thirteen_addresses_of_one_ipv6_64_share_one_login_limit(client):
     assert login(client, unique_email("nobody"), "WrongPass123", ip="2001:db8:aa:bc::1").status_code == 401
 
 
-@pytest.mark.parametrize("ip, key", [
-    ("203.0.113.7", "203.0.113.7"),
-    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
-    ("2001:DB8:1:2::9", "2001:db8:1:2::/64"),
-    ("::ffff:203.0.113.7", "203.0.113.7"),
-    ("not-an-address", "not-an-address"),
-])
+@pytest.mark.parametrize(
+    "ip, key",
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("2001:DB8:1:2::9", "2001:db8:1:2::/64"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("not-an-address", "not-an-address"),
+    ],
+)
 def test_rate_limit_key_counts_ipv4_by_address_and_ipv6_by_64(app, ip, key):
     from app.extensions import rate_limit_key
 
@@ -157,7 +159,6 @@ def test_a_revocation_redis_refuses_is_a_503_that_changes_nothing(app, client, m
     assert client.get(f"{API}/users/me", headers=headers).status_code == 401
 
 
-
 # Each route that ends sessions, as a client calls it: (client, user, headers of
 # the caller's session, the user's other session, an admin's headers, what
 # `prepare` made) -> the answer.
@@ -176,8 +177,13 @@ def _revoke_session(client, user, headers, other, admin_headers, prepared):
 def _change_password(client, user, headers, other, admin_headers, prepared):
     from tests.helpers import DEFAULT_PASSWORD
 
-    return post(client, "/change-password", {"current_password": DEFAULT_PASSWORD, "new_password": "Other-Secret-975"},
-                ip=fresh_ip(), headers=headers)
+    return post(
+        client,
+        "/change-password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "Other-Secret-975"},
+        ip=fresh_ip(),
+        headers=headers,
+    )
 
 
 def _reset_password(client, user, headers, other, admin_headers, prepared):
@@ -242,7 +248,8 @@ REVOKING_ROUTES = [
 
 @pytest.mark.parametrize("method, path, call, prepare", REVOKING_ROUTES)
 def test_every_route_ending_sessions_answers_and_documents_503_when_redis_refuses(
-        app, client, make_user, sign_in, monkeypatch, method, path, call, prepare):
+    app, client, make_user, sign_in, monkeypatch, method, path, call, prepare
+):
     """A route that ends sessions answers 503 SERVER_UNAVAILABLE_012 with
     Retry-After, ending none, when Redis refuses the revocation's write
     (app.auth.sessions), and its OpenAPI operation lists that 503."""
@@ -289,11 +296,23 @@ def test_production_refuses_bcrypt_rounds_below_10(rounds, ok):
     assert load_config({"APP_ENV": "testing", "BCRYPT_ROUNDS": "4"})["BCRYPT_ROUNDS"] == 4
 
 
-@pytest.mark.parametrize("peer, status", [
-    ("127.0.0.1", 200), ("::1", 200), ("10.1.2.3", 200), ("172.20.0.5", 200), ("192.168.1.9", 200),
-    ("fd12:3456::1", 200), ("::ffff:10.0.0.7", 200),
-    ("203.0.113.9", 403), ("8.8.8.8", 403), ("172.32.0.1", 403), ("2001:db8::1", 403), ("::ffff:8.8.8.8", 403),
-])
+@pytest.mark.parametrize(
+    "peer, status",
+    [
+        ("127.0.0.1", 200),
+        ("::1", 200),
+        ("10.1.2.3", 200),
+        ("172.20.0.5", 200),
+        ("192.168.1.9", 200),
+        ("fd12:3456::1", 200),
+        ("::ffff:10.0.0.7", 200),
+        ("203.0.113.9", 403),
+        ("8.8.8.8", 403),
+        ("172.32.0.1", 403),
+        ("2001:db8::1", 403),
+        ("::ffff:8.8.8.8", 403),
+    ],
+)
 def test_metrics_without_token_or_allow_list_answer_only_loopback_and_private_networks(app, client, peer, status):
     assert not app.config["METRICS_TOKEN"] and not app.config["METRICS_ALLOW"]
     response = client.get("/metrics", environ_base={"REMOTE_ADDR": peer})
@@ -304,8 +323,9 @@ def test_metrics_without_token_or_allow_list_answer_only_loopback_and_private_ne
 
 def test_metrics_with_a_token_answer_any_peer_that_has_it(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "METRICS_TOKEN", "metrics-token-0123456789")
-    answer = client.get("/metrics", headers={"Authorization": "Bearer metrics-token-0123456789"},
-                        environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    answer = client.get(
+        "/metrics", headers={"Authorization": "Bearer metrics-token-0123456789"}, environ_base={"REMOTE_ADDR": "203.0.113.9"}
+    )
     assert answer.status_code == 200
 
 
@@ -343,10 +363,20 @@ def _refused(response, field):
     return [d["message"] for d in body["error"]["details"] if d["field"] == field]
 
 
-@pytest.mark.parametrize("name", [
-    "Ada\nLovelace", "Ada\r\nVisit https://evil.example", "\tAda", "Ada\x00", "Ada\x1bLovelace", "Ada\x85Lovelace",
-    "Ada\u2028Lovelace", "Ada\u202eecalevoL", "Ada\u2066Lovelace",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ada\nLovelace",
+        "Ada\r\nVisit https://evil.example",
+        "\tAda",
+        "Ada\x00",
+        "Ada\x1bLovelace",
+        "Ada\x85Lovelace",
+        "Ada\u2028Lovelace",
+        "Ada\u202eecalevoL",
+        "Ada\u2066Lovelace",
+    ],
+)
 def test_full_name_refuses_control_characters(client, name):
     from tests.auth_client import register
 
@@ -361,11 +391,14 @@ def test_full_name_keeps_accepting_real_names(client, name):
     assert register(client, full_name=name).status_code == 201
 
 
-@pytest.mark.parametrize("look_alike", [
-    "wi\u217c\u217cow@example.com",                      # U+217C SMALL ROMAN NUMERAL FIFTY for each l
-    "\uff57\uff49\uff4c\uff4c\uff4f\uff57@example.com",  # fullwidth w i l l o w
-    "WILLOW@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",  # fullwidth domain
-])
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "wi\u217c\u217cow@example.com",  # U+217C SMALL ROMAN NUMERAL FIFTY for each l
+        "\uff57\uff49\uff4c\uff4c\uff4f\uff57@example.com",  # fullwidth w i l l o w
+        "WILLOW@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com",  # fullwidth domain
+    ],
+)
 def test_look_alike_forms_of_an_address_are_one_account(app, client, look_alike):
     from tests.auth_client import register
 
@@ -391,16 +424,20 @@ def test_the_commonest_passwords_are_refused_whatever_their_case(client, passwor
     assert _refused(register(client, password=password), "password") == [COMMON_PASSWORD]
 
 
-@pytest.mark.parametrize("email, password", [
-    ("margaret@example.com", "Margaret2024x"),
-    ("margaret@example.com", "xx-MARGARET-9"),
-    ("margaret+news@example.com", "Margaret2024x"),
-])
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("margaret@example.com", "Margaret2024x"),
+        ("margaret@example.com", "xx-MARGARET-9"),
+        ("margaret+news@example.com", "Margaret2024x"),
+    ],
+)
 def test_a_password_containing_the_emails_local_part_is_refused(client, email, password):
     from tests.auth_client import register
 
     assert _refused(register(client, email=email, password=password), "password") == [
-        "Password must not contain the part of your email address before the @."]
+        "Password must not contain the part of your email address before the @."
+    ]
 
 
 def test_a_short_local_part_does_not_forbid_its_letters(client):
@@ -423,8 +460,7 @@ def test_reset_and_change_refuse_a_password_containing_the_local_part(app, clien
 
 def test_create_admin_refuses_a_password_containing_the_local_part(app):
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["users", "create-admin", "operator@example.com", "--password-stdin"],
-                           input="Operator-Pass-1\n")
+    result = runner.invoke(args=["users", "create-admin", "operator@example.com", "--password-stdin"], input="Operator-Pass-1\n")
     assert result.exit_code == 1 and "must not contain the part of your email address" in result.output
 
 
@@ -440,8 +476,7 @@ def _idle_for(app, session_id, hours):
     from app.models import Session
 
     with app.app_context():
-        db.session.execute(update(Session).where(Session.id == session_id)
-                           .values(last_used_at=datetime.now(UTC) - timedelta(hours=hours)))
+        db.session.execute(update(Session).where(Session.id == session_id).values(last_used_at=datetime.now(UTC) - timedelta(hours=hours)))
         db.session.commit()
 
 

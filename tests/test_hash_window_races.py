@@ -64,21 +64,25 @@ def _live_sessions(app, user_id) -> int:
     from app.models import Session, utcnow
 
     with app.app_context():
-        return len(db.session.execute(
-            db.select(Session.id).where(Session.user_id == user_id, Session.revoked_at.is_(None),
-                                        Session.expires_at > utcnow())
-        ).all())
+        return len(
+            db.session.execute(
+                db.select(Session.id).where(Session.user_id == user_id, Session.revoked_at.is_(None), Session.expires_at > utcnow())
+            ).all()
+        )
 
 
-def test_the_old_password_does_not_sign_in_once_a_concurrent_change_has_committed(
-        app, client, make_user, sign_in, during_hash):
+def test_the_old_password_does_not_sign_in_once_a_concurrent_change_has_committed(app, client, make_user, sign_in, during_hash):
     user = make_user()
     owner = sign_in(user)
     other = app.test_client()
 
     def change():
-        response = other.post("/api/v1/auth/change-password", headers=owner, environ_base={"REMOTE_ADDR": fresh_ip()},
-                              json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+        response = other.post(
+            "/api/v1/auth/change-password",
+            headers=owner,
+            environ_base={"REMOTE_ADDR": fresh_ip()},
+            json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+        )
         assert response.status_code == 200, response.get_json()
 
     during_hash("check", change)
@@ -107,8 +111,7 @@ def test_the_old_password_does_not_outlive_a_concurrent_password_reset(app, clie
     assert _live_sessions(app, user.id) == 0
 
 
-def test_a_sign_in_does_not_start_a_session_for_an_account_deleted_meanwhile(
-        app, client, make_user, sign_in, during_hash):
+def test_a_sign_in_does_not_start_a_session_for_an_account_deleted_meanwhile(app, client, make_user, sign_in, during_hash):
     user = make_user()
     owner = sign_in(user)
     other = app.test_client()
@@ -130,8 +133,9 @@ def test_a_sign_in_is_403_for_an_account_disabled_meanwhile(app, client, make_us
     other = app.test_client()
 
     def disable():
-        response = other.patch(f"/api/v1/users/{user.id}", headers=admin_headers, json={"is_active": False},
-                               environ_base={"REMOTE_ADDR": fresh_ip()})
+        response = other.patch(
+            f"/api/v1/users/{user.id}", headers=admin_headers, json={"is_active": False}, environ_base={"REMOTE_ADDR": fresh_ip()}
+        )
         assert response.status_code == 200, response.get_json()
 
     during_hash("check", disable)
@@ -153,21 +157,28 @@ def test_sign_up_is_409_when_the_address_is_taken_while_hashing(app, client, dur
     assert response.get_json()["error"]["code"] == "AUTH_EMAIL_EXISTS_003"
 
 
-def test_change_password_is_refused_when_the_password_changed_meanwhile(app, client, make_user, sign_in,
-                                                                       during_hash):
+def test_change_password_is_refused_when_the_password_changed_meanwhile(app, client, make_user, sign_in, during_hash):
     user = make_user()
     mine = sign_in(user)
     theirs = sign_in(user)
     other = app.test_client()
 
     def change_elsewhere():
-        response = other.post("/api/v1/auth/change-password", headers=theirs, environ_base={"REMOTE_ADDR": fresh_ip()},
-                              json={"current_password": DEFAULT_PASSWORD, "new_password": "ElsewherePass789"})
+        response = other.post(
+            "/api/v1/auth/change-password",
+            headers=theirs,
+            environ_base={"REMOTE_ADDR": fresh_ip()},
+            json={"current_password": DEFAULT_PASSWORD, "new_password": "ElsewherePass789"},
+        )
         assert response.status_code == 200, response.get_json()
 
     during_hash("check", change_elsewhere)
-    response = client.post("/api/v1/auth/change-password", headers=mine, environ_base={"REMOTE_ADDR": fresh_ip()},
-                           json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/change-password",
+        headers=mine,
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+        json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+    )
     assert response.status_code in (400, 401), response.get_json()
     assert login(client, user.email, "ElsewherePass789").status_code == 200
 
@@ -183,12 +194,15 @@ def test_change_password_is_refused_for_an_account_deleted_meanwhile(app, client
         assert response.status_code in (200, 204), response.get_json()
 
     during_hash("check", delete)
-    response = client.post("/api/v1/auth/change-password", headers=mine, environ_base={"REMOTE_ADDR": fresh_ip()},
-                           json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/change-password",
+        headers=mine,
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+        json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 401, response.get_json()
     assert response.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
     assert not emailed_messages(app, to=user.email, template="password_changed")
-
 
 
 def test_change_password_is_refused_from_a_session_revoked_meanwhile(app, client, make_user, sign_in, during_hash):
@@ -202,21 +216,23 @@ def test_change_password_is_refused_from_a_session_revoked_meanwhile(app, client
     other = app.test_client()
 
     def revoke():
-        response = other.delete(f"/api/v1/auth/sessions/{strangers_session}", headers=owners,
-                                environ_base={"REMOTE_ADDR": fresh_ip()})
+        response = other.delete(f"/api/v1/auth/sessions/{strangers_session}", headers=owners, environ_base={"REMOTE_ADDR": fresh_ip()})
         assert response.status_code in (200, 204), response.get_json()
 
     during_hash("check", revoke)
-    response = client.post("/api/v1/auth/change-password", headers=strangers, environ_base={"REMOTE_ADDR": fresh_ip()},
-                           json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD})
+    response = client.post(
+        "/api/v1/auth/change-password",
+        headers=strangers,
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+        json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+    )
     assert response.status_code == 401, response.get_json()
     assert response.get_json()["error"]["code"] == "AUTH_SESSION_REVOKED_018"
     assert client.get("/api/v1/users/me", headers=owners).status_code == 200
     assert login(client, user.email, DEFAULT_PASSWORD).status_code == 200
 
 
-def test_a_password_change_committed_after_the_sign_in_read_the_account_still_wins(
-        app, client, make_user, sign_in, monkeypatch):
+def test_a_password_change_committed_after_the_sign_in_read_the_account_still_wins(app, client, make_user, sign_in, monkeypatch):
     """The change lands after the sign-in has read the account again but before
     it records the success: the sign-in's own UPDATE must notice."""
     from app.auth import lockout
@@ -230,9 +246,14 @@ def test_a_password_change_committed_after_the_sign_in_read_the_account_still_wi
     def change_then_look(account, now):
         if armed["left"]:
             armed["left"] = 0
-            thread = threading.Thread(target=lambda: other.post(
-                "/api/v1/auth/change-password", headers=owner, environ_base={"REMOTE_ADDR": fresh_ip()},
-                json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD}))
+            thread = threading.Thread(
+                target=lambda: other.post(
+                    "/api/v1/auth/change-password",
+                    headers=owner,
+                    environ_base={"REMOTE_ADDR": fresh_ip()},
+                    json={"current_password": DEFAULT_PASSWORD, "new_password": NEW_PASSWORD},
+                )
+            )
             thread.start()
             thread.join(timeout=30)
         return real(account, now)

@@ -51,8 +51,7 @@ def connections_held_while_hashing(monkeypatch):
     return seen
 
 
-def test_sign_in_and_sign_up_hold_no_database_connection_while_hashing(client, make_user,
-                                                                        connections_held_while_hashing):
+def test_sign_in_and_sign_up_hold_no_database_connection_while_hashing(client, make_user, connections_held_while_hashing):
     """A burst of logins must not pin the pool (bench: 64 connections logging
     in took every pooled connection and /me timed out behind them)."""
     from tests.auth_client import login, register
@@ -67,12 +66,14 @@ def test_sign_in_and_sign_up_hold_no_database_connection_while_hashing(client, m
     assert len(connections_held_while_hashing) == 5 and set(connections_held_while_hashing) == {0}
 
 
-def test_changing_the_password_holds_no_database_connection_while_hashing(client, make_user, sign_in,
-                                                                          connections_held_while_hashing):
+def test_changing_the_password_holds_no_database_connection_while_hashing(client, make_user, sign_in, connections_held_while_hashing):
     user = make_user()
     connections_held_while_hashing.clear()
-    response = client.post("/api/v1/auth/change-password", headers=sign_in(user),
-                           json={"current_password": "SecurePass123", "new_password": "NewSecurePass456"})
+    response = client.post(
+        "/api/v1/auth/change-password",
+        headers=sign_in(user),
+        json={"current_password": "SecurePass123", "new_password": "NewSecurePass456"},
+    )
     assert response.status_code == 200, response.get_json()
     assert len(connections_held_while_hashing) == 2 and set(connections_held_while_hashing) == {0}
 
@@ -105,8 +106,7 @@ def test_a_sign_in_beyond_the_hash_queue_limit_is_refused_at_once_with_503(app, 
     assert login(client, user.email, ip="198.51.100.9").status_code == 200
 
 
-def test_a_saturated_hash_queue_turns_sign_ins_away_before_they_touch_the_database(app, client, make_user,
-                                                                                   monkeypatch):
+def test_a_saturated_hash_queue_turns_sign_ins_away_before_they_touch_the_database(app, client, make_user, monkeypatch):
     from app.extensions import db
     from tests.auth_client import login, register
 

@@ -48,9 +48,26 @@ def test_committed_mo_is_the_compiled_po(po):
 def test_template_holds_every_sentence_of_the_pages_and_emails(tmp_path):
     """A sentence added to a page or an email without `make translations` fails here."""
     fresh = tmp_path / "messages.pot"
-    subprocess.run([str(Path(sys.executable).parent / "pybabel"), "extract", "-F", "babel.cfg", "-k", "_", "-k", "N_",
-                    "--no-location", "--omit-header", "-o", str(fresh), "."],
-                   cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(Path(sys.executable).parent / "pybabel"),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_",
+            "-k",
+            "N_",
+            "--no-location",
+            "--omit-header",
+            "-o",
+            str(fresh),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     with fresh.open("rb") as f:
         extracted = _ids(read_po(f))
     with (i18n.TRANSLATIONS_DIR / "messages.pot").open("rb") as f:
@@ -72,32 +89,38 @@ def test_every_sentence_is_translated(po):
 # ------------------------------------------------------ choosing a language
 
 
-@pytest.mark.parametrize(("preferences", "expected"), [
-    (("de",), "de"),
-    (("de-AT",), "de"),
-    (("de_DE",), "de"),
-    (("fr", "de-CH,en;q=0.5"), "de"),
-    (("fr-FR,en-GB;q=0.8",), "en"),
-    (("fr",), None),
-    ((None, ""), None),
-    (("*",), None),
-    (("x" * 5000,), None),
-])
+@pytest.mark.parametrize(
+    ("preferences", "expected"),
+    [
+        (("de",), "de"),
+        (("de-AT",), "de"),
+        (("de_DE",), "de"),
+        (("fr", "de-CH,en;q=0.5"), "de"),
+        (("fr-FR,en-GB;q=0.8",), "en"),
+        (("fr",), None),
+        ((None, ""), None),
+        (("*",), None),
+        (("x" * 5000,), None),
+    ],
+)
 def test_negotiate_picks_the_first_supported_language(preferences, expected):
     assert i18n.negotiate(*preferences) == expected
 
 
-@pytest.mark.parametrize(("header", "kept"), [
-    ("de-DE,de;q=0.9,en;q=0.8", "de-DE,de,en"),
-    ("en-US", "en-US"),
-    ("*", None),
-    ("", None),
-    (None, None),
-    ("fr;q=0, de", "de"),
-    ("de;q=0.5, fr;q=0.9", "fr,de"),
-    ("<script>, de", "de"),
-    (",".join(f"l{i:02d}-AAAAAAAA" for i in range(40)), ",".join(f"l{i:02d}-AAAAAAAA" for i in range(7))),
-])
+@pytest.mark.parametrize(
+    ("header", "kept"),
+    [
+        ("de-DE,de;q=0.9,en;q=0.8", "de-DE,de,en"),
+        ("en-US", "en-US"),
+        ("*", None),
+        ("", None),
+        (None, None),
+        ("fr;q=0, de", "de"),
+        ("de;q=0.5, fr;q=0.9", "fr,de"),
+        ("<script>, de", "de"),
+        (",".join(f"l{i:02d}-AAAAAAAA" for i in range(40)), ",".join(f"l{i:02d}-AAAAAAAA" for i in range(7))),
+    ],
+)
 def test_registration_keeps_the_language_tags_only(header, kept):
     normalized = i18n.normalize_accept_language(header)
     assert normalized == kept
@@ -144,18 +167,28 @@ def test_german_emails_are_german_in_both_parts():
 def test_german_email_escapes_names_and_keeps_markup():
     from app.email.rendering import render
 
-    rendered = render("change_email_confirm", {"full_name": "<b>Ada</b>", "new_email": "neu@example.com",
-                                               "link": "https://x/confirm-email-change?token=t", "expires_in_hours": 48},
-                      locale="de")
+    rendered = render(
+        "change_email_confirm",
+        {
+            "full_name": "<b>Ada</b>",
+            "new_email": "neu@example.com",
+            "link": "https://x/confirm-email-change?token=t",
+            "expires_in_hours": 48,
+        },
+        locale="de",
+    )
     assert "&lt;b&gt;Ada&lt;/b&gt;" in rendered.html and "<strong>neu@example.com</strong>" in rendered.html
     assert "Sie haben verlangt, die E-Mail-Adresse Ihres Gatehouse-Kontos in neu@example.com zu ändern." in rendered.text
 
 
 def test_registration_in_german_stores_the_header_and_mails_in_german(app, client):
     email = "deutsch@example.com"
-    response = client.post("/api/v1/auth/register", json={
-        "email": email, "password": "SecurePass123", "full_name": "Grete Müller", "terms_accepted": True},
-        headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"}, environ_base={"REMOTE_ADDR": fresh_ip()})
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": "SecurePass123", "full_name": "Grete Müller", "terms_accepted": True},
+        headers={"Accept-Language": "de-DE,de;q=0.9,en;q=0.5"},
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+    )
     assert response.status_code == 201
     from app.extensions import db
     from app.models import User
@@ -198,14 +231,16 @@ def test_pages_speak_the_language_of_the_account(app, client, make_user):
     html = page.get_data(as_text=True)
     assert '<html lang="de">' in html
     assert "Neues Passwort wählen" in text_of(page) and '<label for="password">Neues Passwort</label>' in html
-    response = submit(client, "/reset-password", {"token": token, "password": "keinegrossbuchstaben1",
-                                                  "password_confirm": "anders"}, page=page)
+    response = submit(
+        client, "/reset-password", {"token": token, "password": "keinegrossbuchstaben1", "password_confirm": "anders"}, page=page
+    )
     text = text_of(response)
     assert response.status_code == 400
     assert "Das Passwort muss mindestens einen Großbuchstaben enthalten." in text
     assert "Die beiden Passwörter stimmen nicht überein." in text
-    done = submit(client, "/reset-password", {"token": token, "password": "NeuesPasswort9",
-                                              "password_confirm": "NeuesPasswort9"}, page=page)
+    done = submit(
+        client, "/reset-password", {"token": token, "password": "NeuesPasswort9", "password_confirm": "NeuesPasswort9"}, page=page
+    )
     assert done.status_code == 200 and "Ihr Passwort wurde geändert." in text_of(done)
 
 
@@ -215,8 +250,11 @@ def test_verify_page_in_german_for_each_state(app, client, make_user, state):
     token = make_link(app, user, "verify_email", used=state == "used", expired=state == "expired")
     page = open_page(client, f"/verify-email?token={token}")
     text = text_of(page)
-    expected = {"valid": "Meine E-Mail-Adresse bestätigen", "used": "Dieser Link wurde bereits verwendet",
-                "expired": "Dieser Link ist abgelaufen."}[state]
+    expected = {
+        "valid": "Meine E-Mail-Adresse bestätigen",
+        "used": "Dieser Link wurde bereits verwendet",
+        "expired": "Dieser Link ist abgelaufen.",
+    }[state]
     assert expected in text
     if state == "valid":
         confirmed = submit(client, "/verify-email", {"token": token}, page=page)
@@ -231,9 +269,19 @@ def test_an_unknown_link_speaks_the_browsers_language(client):
     assert '<html lang="en">' in english.get_data(as_text=True) and "Link not valid" in text_of(english)
 
 
-EVERY_VALUE = {"full_name": "Ada", "link": "https://app.example/x?token=t", "expires_in_hours": 1, "new_email": "n@example.com",
-               "device": "Firefox on Linux", "ip": "192.0.2.1", "at": "2026-12-03 10:00 UTC", "name": "Laptop", "remaining": 2,
-               "provider": "google", "provider_email": "ada@gmail.example"}
+EVERY_VALUE = {
+    "full_name": "Ada",
+    "link": "https://app.example/x?token=t",
+    "expires_in_hours": 1,
+    "new_email": "n@example.com",
+    "device": "Firefox on Linux",
+    "ip": "192.0.2.1",
+    "at": "2026-12-03 10:00 UTC",
+    "name": "Laptop",
+    "remaining": 2,
+    "provider": "google",
+    "provider_email": "ada@gmail.example",
+}
 
 
 def _email_templates():

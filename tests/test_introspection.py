@@ -54,8 +54,15 @@ def test_live_access_token_is_active_with_its_claims(app, client, make_user, int
     data = signed_in(client, user.email)
     claims = jwt.decode(data["access_token"], TEST_SECRET, algorithms=["HS256"])
     result = answer(client, data["access_token"], as_json=as_json)
-    assert result == {"active": True, "sub": str(user.id), "sid": claims["sid"], "exp": claims["exp"],
-                      "iat": claims["iat"], "aal": 1, "token_type": "Bearer"}
+    assert result == {
+        "active": True,
+        "sub": str(user.id),
+        "sid": claims["sid"],
+        "exp": claims["exp"],
+        "iat": claims["iat"],
+        "aal": 1,
+        "token_type": "Bearer",
+    }
 
 
 def test_hint_and_other_rfc_parameters_are_ignored(client, make_user, introspection_on):
@@ -155,8 +162,7 @@ def test_token_of_another_type_is_inactive(client, make_user, introspection_on):
 def test_badly_signed_and_tampered_tokens_are_inactive(client, make_user, introspection_on):
     data = signed_in(client, make_user().email)
     claims = jwt.decode(data["access_token"], TEST_SECRET, algorithms=["HS256"])
-    assert answer(client, jwt.encode(claims, "another-secret-that-is-long-enough-000000", algorithm="HS256")) == {
-        "active": False}
+    assert answer(client, jwt.encode(claims, "another-secret-that-is-long-enough-000000", algorithm="HS256")) == {"active": False}
     head, payload, signature = data["access_token"].split(".")
     assert answer(client, f"{head}.{payload}.{signature[::-1]}") == {"active": False}
     assert answer(client, f"{head}.{payload}.") == {"active": False}
@@ -189,10 +195,20 @@ def test_route_is_off_without_introspection_token(client, make_user):
     assert response.get_json()["error"]["code"] == "REQUEST_NOT_FOUND_006"
 
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer ", f"Basic {INTROSPECTION_TOKEN}", f"Bearer {INTROSPECTION_TOKEN[:-1]}",
-    f"Bearer {INTROSPECTION_TOKEN}x", f"Bearer {INTROSPECTION_TOKEN.upper()}", "Bearer x",
-])
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        f"Basic {INTROSPECTION_TOKEN}",
+        f"Bearer {INTROSPECTION_TOKEN[:-1]}",
+        f"Bearer {INTROSPECTION_TOKEN}x",
+        f"Bearer {INTROSPECTION_TOKEN.upper()}",
+        "Bearer x",
+    ],
+)
 def test_caller_without_the_introspection_token_is_refused(client, make_user, introspection_on, authorization):
     token = signed_in(client, make_user().email)["access_token"]
     headers = {"Authorization": authorization} if authorization is not None else {}
@@ -209,15 +225,13 @@ def test_a_users_own_access_token_does_not_open_introspection(client, make_user,
 
 
 def test_missing_token_parameter_is_a_validation_error(client, introspection_on):
-    response = client.post(URL, data={"token_type_hint": "access_token"},
-                           headers={"Authorization": f"Bearer {INTROSPECTION_TOKEN}"})
+    response = client.post(URL, data={"token_type_hint": "access_token"}, headers={"Authorization": f"Bearer {INTROSPECTION_TOKEN}"})
     assert response.status_code == 400
     assert response.get_json()["error"]["field"] == "token"
 
 
 def test_other_body_types_are_refused(client, introspection_on):
-    response = client.post(URL, data="token=abc", content_type="text/plain",
-                           headers={"Authorization": f"Bearer {INTROSPECTION_TOKEN}"})
+    response = client.post(URL, data="token=abc", content_type="text/plain", headers={"Authorization": f"Bearer {INTROSPECTION_TOKEN}"})
     assert response.status_code == 415
 
 

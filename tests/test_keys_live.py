@@ -25,8 +25,7 @@ def readme_example() -> str:
 
 
 def login(server, email) -> str:
-    response = requests.post(server.url + "/api/v1/auth/login", json={"email": email, "password": "SecurePass123"},
-                             timeout=10)
+    response = requests.post(server.url + "/api/v1/auth/login", json={"email": email, "password": "SecurePass123"}, timeout=10)
     assert response.status_code == 200, response.text
     return response.json()["data"]["access_token"]
 
@@ -64,8 +63,11 @@ def test_readme_verification_example_runs_against_a_live_server(app, make_user, 
         with pytest.raises(jwt.PyJWTError):
             verify(f"{head}.{payload}.{signature[::-1]}")
         with pytest.raises(jwt.PyJWTError):  # an HS256 token is not a Gatehouse token any more
-            verify(jwt.encode(jwt.decode(token, options={"verify_signature": False}), TEST_SECRET, algorithm="HS256",
-                              headers={"kid": kid(token)}))
+            verify(
+                jwt.encode(
+                    jwt.decode(token, options={"verify_signature": False}), TEST_SECRET, algorithm="HS256", headers={"kid": kid(token)}
+                )
+            )
 
         jwks = requests.get(server.url + "/.well-known/jwks.json", timeout=10)
         assert jwks.headers["Cache-Control"] == "public, max-age=300"
@@ -118,5 +120,4 @@ def test_two_instances_follow_a_rotation_and_a_retirement(app, make_user, tmp_pa
         for server in (a, b):
             assert me(server, first).json()["error"]["code"] == "AUTH_TOKEN_ALGORITHM_INVALID_031"
             assert me(server, second).status_code == 200
-            assert [k["kid"] for k in requests.get(server.url + "/.well-known/jwks.json", timeout=10).json()["keys"]] \
-                == [new_kid]
+            assert [k["kid"] for k in requests.get(server.url + "/.well-known/jwks.json", timeout=10).json()["keys"]] == [new_kid]

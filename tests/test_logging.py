@@ -23,8 +23,9 @@ METRICS_TOKEN = "metrics-token-" + uuid.uuid4().hex
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    with LiveServer(tmp_path_factory.mktemp("logging"), workers=1, LOG_LEVEL="DEBUG",
-                    RATELIMIT_ENABLED="false", METRICS_TOKEN=METRICS_TOKEN) as live:
+    with LiveServer(
+        tmp_path_factory.mktemp("logging"), workers=1, LOG_LEVEL="DEBUG", RATELIMIT_ENABLED="false", METRICS_TOKEN=METRICS_TOKEN
+    ) as live:
         yield live
 
 
@@ -39,8 +40,15 @@ def log_lines(server) -> list[str]:
 def test_secrets_never_reach_the_log(app, server):
     email, password, wrong = unique_email("hygiene"), "Hygiene-Pass-" + uuid.uuid4().hex[:8] + "9", "Wrong-Pass-7x" + uuid.uuid4().hex[:6]
     auth = "/api/v1/auth"
-    assert call(server, "POST", auth + "/register", json={
-        "email": email, "password": password, "full_name": "Log Hygiene", "terms_accepted": True}).status_code == 201
+    assert (
+        call(
+            server,
+            "POST",
+            auth + "/register",
+            json={"email": email, "password": password, "full_name": "Log Hygiene", "terms_accepted": True},
+        ).status_code
+        == 201
+    )
     verify = verification_token(app, email)
     assert call(server, "POST", auth + "/verify-email", json={"token": verify}).status_code == 200
     assert call(server, "POST", auth + "/login", json={"email": email, "password": wrong}).status_code == 401
@@ -58,11 +66,18 @@ def test_secrets_never_reach_the_log(app, server):
 
     text = server.log_path.read_text()
     secrets = {
-        "password": password, "wrong password": wrong, "verification token": verify,
-        "access token": access, "refresh token": refresh, "forged token": forged,
-        "renewed access token": renewed["access_token"], "renewed refresh token": renewed["refresh_token"],
-        "JWT secret": TEST_SECRET, "encryption key": TEST_ENCRYPTION_KEY,
-        "metrics token": METRICS_TOKEN, "a token's signature": access.rsplit(".", 1)[1],
+        "password": password,
+        "wrong password": wrong,
+        "verification token": verify,
+        "access token": access,
+        "refresh token": refresh,
+        "forged token": forged,
+        "renewed access token": renewed["access_token"],
+        "renewed refresh token": renewed["refresh_token"],
+        "JWT secret": TEST_SECRET,
+        "encryption key": TEST_ENCRYPTION_KEY,
+        "metrics token": METRICS_TOKEN,
+        "a token's signature": access.rsplit(".", 1)[1],
     }
     leaked = [name for name, value in secrets.items() if value in text]
     assert not leaked, f"found in the log: {leaked}"

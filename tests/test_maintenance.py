@@ -71,8 +71,7 @@ class _SlowReads:
 
 
 @pytest.mark.parametrize("direction", [True, False])
-def test_a_read_begun_before_a_change_never_replaces_the_newer_value(app, client, admin_headers, redis_conn,
-                                                                    direction):
+def test_a_read_begun_before_a_change_never_replaces_the_newer_value(app, client, admin_headers, redis_conn, direction):
     # A request thread reads the old value, is held up, and stores it after
     # this process wrote the new one through the API: the old value must not win.
     redis_conn.set(MAINTENANCE_KEY, "false" if direction else "true")
@@ -149,9 +148,9 @@ def test_maintenance_toggled_through_one_instance_reaches_the_other_within_a_sec
     first, second = Gunicorn(env).start(), Gunicorn(env).start()
     stop = threading.Event()
     try:
+
         def token(base, who):
-            login = requests.post(base + "/api/v1/auth/login", json={"email": who.email, "password": DEFAULT_PASSWORD},
-                                  timeout=10)
+            login = requests.post(base + "/api/v1/auth/login", json={"email": who.email, "password": DEFAULT_PASSWORD}, timeout=10)
             assert login.status_code == 200, login.text
             return {"Authorization": "Bearer " + login.json()["data"]["access_token"]}
 

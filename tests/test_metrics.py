@@ -89,8 +89,7 @@ def test_dead_letter_queues_and_outbox_backlog_come_from_the_database(app, clien
     from app.models import OutboxMessage
 
     with app.app_context():
-        for kind, status in [("email", "dead"), ("email", "dead"), ("email", "pending"), ("webhook", "dead"),
-                             ("email", "sent")]:
+        for kind, status in [("email", "dead"), ("email", "dead"), ("email", "pending"), ("webhook", "dead"), ("email", "sent")]:
             db.session.add(OutboxMessage(kind=kind, payload={}, status=status))
         db.session.commit()
     samples = scrape(client)
@@ -145,12 +144,15 @@ def restricted(app):
     app.config.update(saved)
 
 
-@pytest.mark.parametrize("header, status", [
-    (None, 401),
-    ("Bearer wrong-token", 401),
-    ("Basic bWV0cmljcy10b2tlbg==", 401),
-    ("Bearer metrics-token-0123456789", 200),
-])
+@pytest.mark.parametrize(
+    "header, status",
+    [
+        (None, 401),
+        ("Bearer wrong-token", 401),
+        ("Basic bWV0cmljcy10b2tlbg==", 401),
+        ("Bearer metrics-token-0123456789", 200),
+    ],
+)
 def test_metrics_token(client, restricted, header, status):
     restricted["METRICS_TOKEN"] = "metrics-token-0123456789"
     response = client.get("/metrics", headers={"Authorization": header} if header else {})
@@ -183,7 +185,9 @@ def test_metrics_allow_list_is_read_from_configuration():
     from config import ConfigError, load_config
 
     assert load_config({"METRICS_ALLOW": "127.0.0.1, 10.0.0.0/8"})["METRICS_ALLOW"] == [
-        ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8")]
+        ipaddress.ip_network("127.0.0.1/32"),
+        ipaddress.ip_network("10.0.0.0/8"),
+    ]
     with pytest.raises(ConfigError, match="METRICS_ALLOW"):
         load_config({"METRICS_ALLOW": "localhost"})
 

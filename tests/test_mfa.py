@@ -66,8 +66,7 @@ def enrol(client, user, clock) -> dict:
     confirmed = client.post(MFA + "/totp/confirm", json={"code": current_code(secret)}, headers=headers)
     assert confirmed.status_code == 200, confirmed.get_json()
     clock.step()
-    return {"secret": secret, "recovery_codes": confirmed.get_json()["data"]["recovery_codes"],
-            "access_token": data["access_token"]}
+    return {"secret": secret, "recovery_codes": confirmed.get_json()["data"]["recovery_codes"], "access_token": data["access_token"]}
 
 
 def first_step(client, email, ip=None) -> dict:
@@ -79,8 +78,7 @@ def first_step(client, email, ip=None) -> dict:
 
 
 def second_step(client, mfa_token, code, ip=None):
-    return client.post(API + "/login/mfa", json={"mfa_token": mfa_token, "code": code},
-                       environ_base={"REMOTE_ADDR": ip or fresh_ip()})
+    return client.post(API + "/login/mfa", json={"mfa_token": mfa_token, "code": code}, environ_base={"REMOTE_ADDR": ip or fresh_ip()})
 
 
 def mfa_login(client, user, secret) -> dict:
@@ -98,8 +96,7 @@ def test_enrolment_to_login_to_recovery_to_reset_end_to_end(app, client, make_us
     admin = make_user(is_admin=True)
     data = signed_in(client, user.email)
     headers = bearer(data["access_token"])
-    assert client.get(MFA, headers=headers).get_json()["data"] == {
-        "totp_enabled": False, "recovery_codes_left": 0, "passkeys": 0}
+    assert client.get(MFA, headers=headers).get_json()["data"] == {"totp_enabled": False, "recovery_codes_left": 0, "passkeys": 0}
 
     setup = client.post(MFA + "/totp/setup", headers=headers).get_json()["data"]
     parsed = pyotp.parse_uri(setup["otpauth_uri"])
@@ -109,8 +106,7 @@ def test_enrolment_to_login_to_recovery_to_reset_end_to_end(app, client, make_us
     app_code = pyotp.parse_uri(setup["otpauth_uri"]).at(time.time() + clock.offset)
     codes = client.post(MFA + "/totp/confirm", json={"code": app_code}, headers=headers).get_json()["data"]["recovery_codes"]
     assert len(codes) == 10 and len(set(codes)) == 10
-    assert client.get(MFA, headers=headers).get_json()["data"] == {
-        "totp_enabled": True, "recovery_codes_left": 10, "passkeys": 0}
+    assert client.get(MFA, headers=headers).get_json()["data"] == {"totp_enabled": True, "recovery_codes_left": 10, "passkeys": 0}
     [enabled] = emailed_messages(app, to=user.email, template="mfa_enabled")
     assert audit_events(app, audit.MFA_ENABLED)[0].user_id == user.id
 
@@ -290,8 +286,9 @@ def test_a_new_mfa_token_clears_any_accounts_challenges_expired_a_while_ago(app,
 
     def challenges(user):
         with app.app_context():
-            return list(db.session.scalars(select(MfaChallenge.expires_at).where(MfaChallenge.user_id == user.id)
-                                           .order_by(MfaChallenge.created_at)))
+            return list(
+                db.session.scalars(select(MfaChallenge.expires_at).where(MfaChallenge.user_id == user.id).order_by(MfaChallenge.created_at))
+            )
 
     gone, other = make_user(), make_user()  # `gone` never signs in again
     enrol(client, gone, clock)
@@ -302,8 +299,9 @@ def test_a_new_mfa_token_clears_any_accounts_challenges_expired_a_while_ago(app,
     long_ago = now - timedelta(seconds=challenge_module.LIFETIME_SECONDS + 60)
     recently = now - timedelta(seconds=10)
     with app.app_context():
-        older, newer = db.session.scalars(select(MfaChallenge).where(MfaChallenge.user_id == gone.id)
-                                          .order_by(MfaChallenge.created_at)).all()
+        older, newer = db.session.scalars(
+            select(MfaChallenge).where(MfaChallenge.user_id == gone.id).order_by(MfaChallenge.created_at)
+        ).all()
         older.expires_at, newer.expires_at = long_ago, recently
         db.session.commit()
     first_step(client, other.email)
@@ -336,9 +334,11 @@ def test_a_password_change_ends_pending_mfa_tokens(app, client, make_user, clock
     user = make_user()
     enrolled = enrol(client, user, clock)
     token = first_step(client, user.email)["mfa_token"]
-    changed = client.post(API + "/change-password", json={"current_password": DEFAULT_PASSWORD,
-                                                          "new_password": "AnotherPass456"},
-                          headers=bearer(enrolled["access_token"]))
+    changed = client.post(
+        API + "/change-password",
+        json={"current_password": DEFAULT_PASSWORD, "new_password": "AnotherPass456"},
+        headers=bearer(enrolled["access_token"]),
+    )
     assert changed.status_code == 200
     assert code_of(second_step(client, token, current_code(enrolled["secret"]))) == "AUTH_MFA_TOKEN_INVALID_035"
 
@@ -353,8 +353,15 @@ def test_a_disabled_account_cannot_finish_the_second_step(app, client, make_user
     assert code_of(second_step(client, token, current_code(secret))) == "AUTH_MFA_TOKEN_INVALID_035"
 
 
-@pytest.mark.parametrize("body", [{"code": "123456"}, {"mfa_token": "t", "code": 123456}, {"mfa_token": "t", "credential": "x"},
-                                  {"mfa_token": "t", "code": "123456", "extra": 1}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"code": "123456"},
+        {"mfa_token": "t", "code": 123456},
+        {"mfa_token": "t", "credential": "x"},
+        {"mfa_token": "t", "code": "123456", "extra": 1},
+    ],
+)
 def test_login_mfa_validates_its_fields(client, body):
     response = post(client, "/login/mfa", body, ip=fresh_ip())
     assert response.status_code == 400 and code_of(response) == "REQUEST_VALIDATION_FAILED_004"
@@ -404,8 +411,7 @@ def test_a_wrong_password_then_wrong_codes_add_up(app, client, make_user, clock,
     assert code_of(second_step(client, token, current_code(secret))) == "AUTH_ACCOUNT_LOCKED_022"
 
 
-def test_wrong_password_takes_as_long_with_mfa_as_without_and_never_looks_at_mfa(app, client, make_user, clock,
-                                                                                    monkeypatch):
+def test_wrong_password_takes_as_long_with_mfa_as_without_and_never_looks_at_mfa(app, client, make_user, clock, monkeypatch):
     """Whether an account has two-factor sign-in is looked at only once the
     password has verified: a wrong password is answered alike, in the same
     time, for an account with MFA and one without."""
@@ -497,14 +503,12 @@ def test_turning_off_needs_a_code_then_one_step_and_codes_are_void(app, client, 
     user = make_user()
     enrolled = enrol(client, user, clock)
     headers = bearer(enrolled["access_token"])
-    wrong = client.delete(MFA + "/totp", json={"code": "000000" if current_code(enrolled["secret"]) != "000000" else "1"},
-                          headers=headers)
+    wrong = client.delete(MFA + "/totp", json={"code": "000000" if current_code(enrolled["secret"]) != "000000" else "1"}, headers=headers)
     assert wrong.status_code in (400, 401)
     missing = client.delete(MFA + "/totp", json={}, headers=headers)
     assert missing.status_code == 400
     assert client.delete(MFA + "/totp", json={"code": enrolled["recovery_codes"][0]}, headers=headers).status_code == 204
-    assert client.get(MFA, headers=headers).get_json()["data"] == {
-        "totp_enabled": False, "recovery_codes_left": 0, "passkeys": 0}
+    assert client.get(MFA, headers=headers).get_json()["data"] == {"totp_enabled": False, "recovery_codes_left": 0, "passkeys": 0}
     assert "access_token" in login(client, user.email).get_json()["data"]
     assert len(emailed_messages(app, to=user.email, template="mfa_disabled")) == 1
     assert len(audit_events(app, audit.MFA_DISABLED)) == 1
@@ -518,8 +522,7 @@ def test_turning_off_needs_a_fresh_session(app, client, make_user, clock, monkey
     user = make_user()
     enrolled = enrol(client, user, clock)
     monkeypatch.setattr(access_tokens, "_clock", lambda: time.time() + 301)
-    refused = client.delete(MFA + "/totp", json={"code": current_code(enrolled["secret"])},
-                            headers=bearer(enrolled["access_token"]))
+    refused = client.delete(MFA + "/totp", json={"code": current_code(enrolled["secret"])}, headers=bearer(enrolled["access_token"]))
     assert code_of(refused) == "AUTH_REAUTH_REQUIRED_033"
 
 
@@ -527,8 +530,10 @@ def test_turning_off_ends_pending_mfa_tokens(app, client, make_user, clock):
     user = make_user()
     enrolled = enrol(client, user, clock)
     token = first_step(client, user.email)["mfa_token"]
-    assert client.delete(MFA + "/totp", json={"code": current_code(enrolled["secret"])},
-                         headers=bearer(enrolled["access_token"])).status_code == 204
+    assert (
+        client.delete(MFA + "/totp", json={"code": current_code(enrolled["secret"])}, headers=bearer(enrolled["access_token"])).status_code
+        == 204
+    )
     assert code_of(second_step(client, token, enrolled["recovery_codes"][0])) == "AUTH_MFA_TOKEN_INVALID_035"
 
 
@@ -539,10 +544,14 @@ def test_turning_off_ends_pending_mfa_tokens(app, client, make_user, clock):
 def fake_passkey(app):
     """A `passkey` factor in the registry in place of the real one, with a passkey per user id in `held`."""
     held = {}
-    factor = factors.SecondFactor(name="passkey", field="credential", amr=("hwk",),
-                                  enrolled=lambda user_id: held.get(user_id, 0),
-                                  verify=lambda user, proof, challenge: proof == {"ok": True},
-                                  remove=lambda user_id: held.pop(user_id, 0))
+    factor = factors.SecondFactor(
+        name="passkey",
+        field="credential",
+        amr=("hwk",),
+        enrolled=lambda user_id: held.get(user_id, 0),
+        verify=lambda user, proof, challenge: proof == {"ok": True},
+        remove=lambda user_id: held.pop(user_id, 0),
+    )
     real = factors.get("passkey")  # app/passkeys/factor.py, registered by the app
     factors.register(factor)
     yield held
@@ -555,8 +564,9 @@ def test_admin_reset_removes_passkeys_too_through_the_registry(app, client, make
     fake_passkey[user.id] = 2
     step = first_step(client, user.email)
     assert step["methods"] == ["totp", "recovery_code", "passkey"]
-    with_passkey = client.post(API + "/login/mfa", json={"mfa_token": step["mfa_token"], "credential": {"ok": True}},
-                               environ_base={"REMOTE_ADDR": fresh_ip()})
+    with_passkey = client.post(
+        API + "/login/mfa", json={"mfa_token": step["mfa_token"], "credential": {"ok": True}}, environ_base={"REMOTE_ADDR": fresh_ip()}
+    )
     assert with_passkey.status_code == 200
     assert claims(with_passkey.get_json()["data"]["access_token"])["amr"] == ["pwd", "hwk"]
     assert client.get(MFA, headers=bearer(enrolled["access_token"])).get_json()["data"]["passkeys"] == 2
@@ -594,8 +604,7 @@ def test_mfa_required_for_admins_is_met_by_a_two_step_sign_in(app, client, make_
 
 
 def reauthenticate(client, access_token, **body):
-    return post(client, "/reauthenticate", {"password": DEFAULT_PASSWORD, **body}, ip=fresh_ip(),
-                headers=bearer(access_token))
+    return post(client, "/reauthenticate", {"password": DEFAULT_PASSWORD, **body}, ip=fresh_ip(), headers=bearer(access_token))
 
 
 def test_reauthenticate_with_mfa_on_asks_for_a_code(app, client, make_user, clock):
@@ -627,8 +636,7 @@ def test_reauthenticate_without_mfa_needs_no_code(app, client, make_user):
 # ------------------------------------------------------------ secrets at rest
 
 
-def test_secret_and_recovery_codes_are_never_stored_or_logged_in_plain_text(app, client, make_user, clock, caplog,
-                                                                           redis_conn):
+def test_secret_and_recovery_codes_are_never_stored_or_logged_in_plain_text(app, client, make_user, clock, caplog, redis_conn):
     from sqlalchemy import text
 
     from app import encryption
@@ -639,13 +647,11 @@ def test_secret_and_recovery_codes_are_never_stored_or_logged_in_plain_text(app,
     enrolled = enrol(client, user, clock)
     mfa_login(client, user, enrolled["secret"])
     token = first_step(client, user.email)["mfa_token"]
-    secrets_shown = [enrolled["secret"], token, *enrolled["recovery_codes"],
-                     *(c.replace("-", "") for c in enrolled["recovery_codes"])]
+    secrets_shown = [enrolled["secret"], token, *enrolled["recovery_codes"], *(c.replace("-", "") for c in enrolled["recovery_codes"])]
     with app.app_context():
         row = db.session.execute(text("SELECT secret_encrypted FROM mfa_totp")).scalar_one()
         assert encryption.decrypt(row) == enrolled["secret"]
-        tables = db.session.execute(text(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
+        tables = db.session.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).scalars().all()
         dump = "\n".join(str(db.session.execute(text(f'SELECT * FROM "{t}"')).all()) for t in tables)
     redis_dump = "\n".join(f"{k!r} {redis_conn.dump(k)!r}" for k in redis_conn.scan_iter())
     logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)

@@ -20,7 +20,11 @@ def flask_db(database_url, *args):
     env.update(DATABASE_URL=database_url, JWT_SECRET_KEY="m" * 40, APP_ENV="testing")
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "db", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     return result

@@ -19,8 +19,7 @@ from tests.cluster import NGINX, Cluster, bearer, fresh_ip
 from tests.conftest import DEFAULT_PASSWORD, unique_email
 from tests.private_services import PrivateRedis
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not __import__("os").path.exists(NGINX), reason="needs Debian's nginx-light")]
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not __import__("os").path.exists(NGINX), reason="needs Debian's nginx-light")]
 
 
 @pytest.fixture(scope="module")
@@ -60,9 +59,12 @@ def test_sessions_and_revocations_made_on_one_instance_hold_on_the_other(cluster
 
     # A password changed on B ends the other sessions, on A too.
     kept, other = cluster.login(b, email), cluster.login(a, email)
-    changed = cluster.post(b, "/auth/change-password", {"current_password": DEFAULT_PASSWORD,
-                                                        "new_password": "AnotherPass456"},
-                           headers=bearer(kept["access_token"]))
+    changed = cluster.post(
+        b,
+        "/auth/change-password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": "AnotherPass456"},
+        headers=bearer(kept["access_token"]),
+    )
     assert changed.status_code == 200, changed.text
     assert me(a, bearer(other["access_token"])).status_code == 401
     assert me(b, bearer(other["access_token"])).status_code == 401
@@ -70,8 +72,7 @@ def test_sessions_and_revocations_made_on_one_instance_hold_on_the_other(cluster
     # An admin disabling the account on A shuts the user out on B at once.
     current = cluster.login(a, email, "AnotherPass456")
     assert me(b, bearer(current["access_token"])).status_code == 200
-    disabled = requests.patch(a + f"/api/v1/users/{current['user']['id']}", json={"is_active": False},
-                              headers=cluster.admin, timeout=15)
+    disabled = requests.patch(a + f"/api/v1/users/{current['user']['id']}", json={"is_active": False}, headers=cluster.admin, timeout=15)
     assert disabled.status_code == 200, disabled.text
     assert me(b, bearer(current["access_token"])).status_code in (401, 403)
     relogin = cluster.post(b, "/auth/login", {"email": email, "password": "AnotherPass456"})
@@ -100,14 +101,16 @@ def test_a_flag_override_set_on_one_instance_applies_on_the_other(cluster):
     a, b = (m.url for m in cluster.masters)
     email = cluster.new_user(a)
     session = cluster.login(b, email)
-    put = requests.put(a + "/api/v1/admin/flags/enable_new_ui", json={"enabled": True, "user_id": session["user"]["id"]},
-                       headers=cluster.admin, timeout=15)
+    put = requests.put(
+        a + "/api/v1/admin/flags/enable_new_ui", json={"enabled": True, "user_id": session["user"]["id"]}, headers=cluster.admin, timeout=15
+    )
     assert put.status_code == 200, put.text
     for base in (a, b, cluster.url):
         flags = requests.get(base + "/api/v1/flags", headers=bearer(session["access_token"]), timeout=15)
         assert flags.json()["data"]["flags"]["enable_new_ui"] is True
-    dropped = requests.delete(b + "/api/v1/admin/flags/enable_new_ui", params={"user_id": session["user"]["id"]},
-                              headers=cluster.admin, timeout=15)
+    dropped = requests.delete(
+        b + "/api/v1/admin/flags/enable_new_ui", params={"user_id": session["user"]["id"]}, headers=cluster.admin, timeout=15
+    )
     assert dropped.status_code == 200, dropped.text
     flags = requests.get(a + "/api/v1/flags", headers=bearer(session["access_token"]), timeout=15)
     assert flags.json()["data"]["flags"]["enable_new_ui"] is False
@@ -130,15 +133,13 @@ def test_maintenance_switched_on_one_instance_is_seen_through_nginx_within_a_sec
     email = cluster.new_user(a)
     headers = bearer(cluster.login(a, email)["access_token"])
     for on in (True, False, True, False):
-        put = requests.put(a + "/api/v1/admin/flags/maintenance_mode", json={"enabled": on}, headers=cluster.admin,
-                           timeout=15)
+        put = requests.put(a + "/api/v1/admin/flags/maintenance_mode", json={"enabled": on}, headers=cluster.admin, timeout=15)
         changed = time.monotonic()  # the change reached Redis before this answer
         assert put.status_code == 200, put.text
         expected, streak = (503 if on else 200), 0
         while streak < 6:  # through nginx: both masters, all their workers
             asked = time.monotonic()
-            status = requests.get(cluster.url + "/api/v1/users/me", headers={**headers, "Connection": "close"},
-                                  timeout=15).status_code
+            status = requests.get(cluster.url + "/api/v1/users/me", headers={**headers, "Connection": "close"}, timeout=15).status_code
             streak = streak + 1 if status == expected else 0
             assert status == expected or asked - changed < 1.0, f"{status} {asked - changed:.2f} s after the change"
 

@@ -23,8 +23,9 @@ def stale(monkeypatch):
 
 
 def start_link(client, headers, redirect_uri=REDIRECT_URI, provider=PROVIDER):
-    return client.post(f"/api/v1/auth/oidc/{provider}/link", json={"redirect_uri": redirect_uri}, headers=headers,
-                       environ_base={"REMOTE_ADDR": fresh_ip()})
+    return client.post(
+        f"/api/v1/auth/oidc/{provider}/link", json={"redirect_uri": redirect_uri}, headers=headers, environ_base={"REMOTE_ADDR": fresh_ip()}
+    )
 
 
 def link(app, headers, **user) -> dict:
@@ -73,7 +74,8 @@ def test_link_from_a_fresh_session_then_the_provider_signs_in_to_that_account(ap
 def test_the_email_link_required_path_ends_in_a_link(app, oidc, client, make_user):
     user = make_user()
     assert back_at_client(Browser(app).round_trip(sub="s-owner", email=user.email, email_verified=True)) == {
-        "error": "AUTH_OIDC_LINK_REQUIRED_040"}
+        "error": "AUTH_OIDC_LINK_REQUIRED_040"
+    }
     headers = bearer(signed_in(client, user.email)["access_token"])
     assert link(app, headers, sub="s-owner", email=user.email, email_verified=True) == {"linked": PROVIDER}
     assert sign_in_with_provider(app, sub="s-owner")["user"]["id"] == str(user.id)
@@ -268,8 +270,7 @@ def test_change_password_without_current_password_needs_a_fresh_session(app, oid
     email = unique_email()
     data = sign_in_with_provider(app, sub="s-stale-change", email=email, email_verified=True)
     stale(monkeypatch)
-    response = client.post("/api/v1/auth/change-password", json={"new_password": "FirstPass123"},
-                           headers=bearer(data["access_token"]))
+    response = client.post("/api/v1/auth/change-password", json={"new_password": "FirstPass123"}, headers=bearer(data["access_token"]))
     assert response.status_code == 403
     assert response.get_json()["error"]["code"] == "AUTH_REAUTH_REQUIRED_033"
     monkeypatch.undo()
@@ -289,8 +290,11 @@ def test_a_guessed_current_password_does_not_set_a_first_one(app, oidc, client, 
     email = unique_email()
     data = sign_in_with_provider(app, sub="s-guess", email=email, email_verified=True)
     stale(monkeypatch)  # a stolen, stale token cannot skip the fresh-session rule by sending some password
-    response = client.post("/api/v1/auth/change-password", json={"current_password": "anything", "new_password": "FirstPass123"},
-                           headers=bearer(data["access_token"]))
+    response = client.post(
+        "/api/v1/auth/change-password",
+        json={"current_password": "anything", "new_password": "FirstPass123"},
+        headers=bearer(data["access_token"]),
+    )
     assert response.status_code == 400
     assert response.get_json()["error"]["code"] == "AUTH_PASSWORD_INCORRECT_025"
 
@@ -303,8 +307,10 @@ def test_audit_events_of_the_round_trip_are_webhooks(app, oidc, monkeypatch):
     monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "webhook-secret")
     sign_in_with_provider(app, sub="s-hook", email=unique_email(), email_verified=True)
     with app.app_context():
-        types = [m.payload["event"]["type"] for m in
-                 db.session.execute(db.select(OutboxMessage).where(OutboxMessage.kind == "webhook")).scalars()]
+        types = [
+            m.payload["event"]["type"]
+            for m in db.session.execute(db.select(OutboxMessage).where(OutboxMessage.kind == "webhook")).scalars()
+        ]
     assert "auth.oidc_linked" in types and "user.registered" in types and "auth.login_succeeded" in types
 
 
@@ -339,10 +345,16 @@ def test_mfa_still_applies_after_a_provider_sign_in(app, oidc, client, make_user
     user = make_user()
     secret = enrol(client, user, clock)["secret"]
     # (a fresh session of the password + TOTP sign-in links the provider)
-    answer = client.post("/api/v1/auth/login/mfa", json={
-        "mfa_token": client.post("/api/v1/auth/login", json={"email": user.email, "password": "SecurePass123"},
-                                 environ_base={"REMOTE_ADDR": fresh_ip()}).get_json()["data"]["mfa_token"],
-        "code": current_code(secret)}, environ_base={"REMOTE_ADDR": fresh_ip()})
+    answer = client.post(
+        "/api/v1/auth/login/mfa",
+        json={
+            "mfa_token": client.post(
+                "/api/v1/auth/login", json={"email": user.email, "password": "SecurePass123"}, environ_base={"REMOTE_ADDR": fresh_ip()}
+            ).get_json()["data"]["mfa_token"],
+            "code": current_code(secret),
+        },
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+    )
     assert answer.status_code == 200, answer.get_json()
     assert link(app, bearer(answer.get_json()["data"]["access_token"]), sub="s-mfa") == {"linked": PROVIDER}
     clock.step()

@@ -45,8 +45,9 @@ def test_new_identity_with_verified_free_email_creates_a_verified_account_withou
     cookie = started.headers["Set-Cookie"]
     assert "gatehouse_oidc=" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
-    back = back_at_client(browser.get(browser.at_provider(started.headers["Location"], sub="s-new", email=email,
-                                                          email_verified=True, name="Grace Hopper")))
+    back = back_at_client(
+        browser.get(browser.at_provider(started.headers["Location"], sub="s-new", email=email, email_verified=True, name="Grace Hopper"))
+    )
     assert set(back) == {"gatehouse_code"}  # never a token in a URL
     response = exchange(browser.client, back["gatehouse_code"])
     assert response.status_code == 200, response.get_json()
@@ -109,12 +110,16 @@ def test_email_comparison_for_linking_ignores_case(app, oidc, make_user):
     assert back == {"error": "AUTH_OIDC_LINK_REQUIRED_040"}
 
 
-@pytest.mark.parametrize("user", [
-    {"email": "unverified@example.com", "email_verified": False},
-    {"email": "noclaim@example.com"},
-    {},
-    {"email": "not an address", "email_verified": True},
-], ids=["email_verified_false", "no_email_verified_claim", "no_email", "malformed_email"])
+@pytest.mark.parametrize(
+    "user",
+    [
+        {"email": "unverified@example.com", "email_verified": False},
+        {"email": "noclaim@example.com"},
+        {},
+        {"email": "not an address", "email_verified": True},
+    ],
+    ids=["email_verified_false", "no_email_verified_claim", "no_email", "malformed_email"],
+)
 def test_identity_without_a_provider_verified_email_creates_no_account(app, oidc, user):
     back = back_at_client(Browser(app).round_trip(sub="s-unverified", **user))
     assert back == {"error": "AUTH_OIDC_IDENTITY_REFUSED_060"}
@@ -170,11 +175,15 @@ def test_state_from_another_browser_is_refused_and_spent(app, oidc):
     assert attacker.get(callback).status_code == 400
 
 
-@pytest.mark.parametrize(("query", "code"), [
-    ("", "REQUEST_VALIDATION_FAILED_004"),
-    ("?code=x", "REQUEST_VALIDATION_FAILED_004"),
-    ("?state=made-up&code=x", "AUTH_OIDC_STATE_INVALID_058"),
-], ids=["nothing", "no_state", "unknown_state"])
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("", "REQUEST_VALIDATION_FAILED_004"),
+        ("?code=x", "REQUEST_VALIDATION_FAILED_004"),
+        ("?state=made-up&code=x", "AUTH_OIDC_STATE_INVALID_058"),
+    ],
+    ids=["nothing", "no_state", "unknown_state"],
+)
 def test_unknown_or_missing_state_is_400(app, oidc, query, code):
     response = Browser(app).get(f"/api/v1/auth/oidc/{PROVIDER}/callback{query}")
     assert response.status_code == 400
@@ -189,8 +198,9 @@ def test_expired_state_is_refused(app, oidc):
     started = browser.start()
     callback = browser.at_provider(started.headers["Location"], email=unique_email(), email_verified=True)
     with app.app_context():
-        db.session.execute(db.update(OidcRequest).values(created_at=utcnow() - timedelta(minutes=11),
-                                                         expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.execute(
+            db.update(OidcRequest).values(created_at=utcnow() - timedelta(minutes=11), expires_at=utcnow() - timedelta(minutes=1))
+        )
         db.session.commit()
     assert browser.get(callback).status_code == 400
 
@@ -214,23 +224,39 @@ def test_provider_refusal_goes_back_with_an_error(app, oidc):
 # ------------------------------------------------------- ID token attacks
 
 
-@pytest.mark.parametrize(("mode", "reason"), [
-    ({"nonce": "wrong"}, "claim 'nonce'"),
-    ({"aud": "someone-else"}, "claim 'aud'"),
-    ({"iss": "https://evil.example"}, "claim 'iss'"),
-    ({"exp_offset": -3600}, "expired_token"),
-    ({"iat_offset": 3600}, "issued in the future"),
-    ({"iat_offset": -3600, "exp_offset": 3600}, "id_token_too_old"),
-    ({"alg": "none"}, "id_token_algorithm_refused:none"),
-    ({"alg": "HS256"}, "id_token_algorithm_refused:HS256"),
-    ({"sign_with_unpublished_key": True}, "id_token_unknown_key"),
-    ({"azp": "someone-else"}, "Invalid claim 'azp'"),
-    ({"extra_aud": "someone-else"}, "Missing 'azp'"),
-    ({"no_id_token": True}, "no_id_token"),
-    ({"token_status": 500}, "token_endpoint_status_500"),
-], ids=["nonce_mismatch", "wrong_aud", "wrong_iss", "expired", "issued_in_future", "issued_long_ago", "alg_none",
-        "alg_hs256_with_client_secret", "unknown_key", "wrong_azp", "multiple_aud_without_azp", "no_id_token",
-        "token_endpoint_error"])
+@pytest.mark.parametrize(
+    ("mode", "reason"),
+    [
+        ({"nonce": "wrong"}, "claim 'nonce'"),
+        ({"aud": "someone-else"}, "claim 'aud'"),
+        ({"iss": "https://evil.example"}, "claim 'iss'"),
+        ({"exp_offset": -3600}, "expired_token"),
+        ({"iat_offset": 3600}, "issued in the future"),
+        ({"iat_offset": -3600, "exp_offset": 3600}, "id_token_too_old"),
+        ({"alg": "none"}, "id_token_algorithm_refused:none"),
+        ({"alg": "HS256"}, "id_token_algorithm_refused:HS256"),
+        ({"sign_with_unpublished_key": True}, "id_token_unknown_key"),
+        ({"azp": "someone-else"}, "Invalid claim 'azp'"),
+        ({"extra_aud": "someone-else"}, "Missing 'azp'"),
+        ({"no_id_token": True}, "no_id_token"),
+        ({"token_status": 500}, "token_endpoint_status_500"),
+    ],
+    ids=[
+        "nonce_mismatch",
+        "wrong_aud",
+        "wrong_iss",
+        "expired",
+        "issued_in_future",
+        "issued_long_ago",
+        "alg_none",
+        "alg_hs256_with_client_secret",
+        "unknown_key",
+        "wrong_azp",
+        "multiple_aud_without_azp",
+        "no_id_token",
+        "token_endpoint_error",
+    ],
+)
 def test_bad_id_token_or_token_answer_signs_nobody_in(app, oidc, mode, reason):
     oidc.misbehave(**mode)
     back = back_at_client(Browser(app).round_trip(sub="s-bad", email=unique_email(), email_verified=True))
@@ -289,24 +315,28 @@ def test_provider_stopping_between_authorize_and_callback_is_a_clear_error(app, 
 # --------------------------------------------------------- open redirect
 
 
-@pytest.mark.parametrize("redirect_uri", [
-    "https://evil.example/auth/done",
-    "https://app.example.com.evil.example/auth/done",
-    "https://app.example.com@evil.example/auth/done",
-    "https://evil.example\\@app.example.com/auth/done",
-    "http://app.example.com/auth/done",
-    "https://app.example.com:8443/auth/done",
-    "https://app.example.com/other",
-    "https://app.example.com/authx",
-    "https://app.example.com/auth/../admin",
-    "https://app.example.com/auth/%2e%2e/admin",
-    "//evil.example/auth/done",
-    "/auth/done",
-    "javascript:alert(1)",
-    "https://app.example.com/auth/done#frag",
-    "https://app.example.com/auth/done\n",
-    "",
-], ids=lambda v: v[:40] or "empty")
+@pytest.mark.parametrize(
+    "redirect_uri",
+    [
+        "https://evil.example/auth/done",
+        "https://app.example.com.evil.example/auth/done",
+        "https://app.example.com@evil.example/auth/done",
+        "https://evil.example\\@app.example.com/auth/done",
+        "http://app.example.com/auth/done",
+        "https://app.example.com:8443/auth/done",
+        "https://app.example.com/other",
+        "https://app.example.com/authx",
+        "https://app.example.com/auth/../admin",
+        "https://app.example.com/auth/%2e%2e/admin",
+        "//evil.example/auth/done",
+        "/auth/done",
+        "javascript:alert(1)",
+        "https://app.example.com/auth/done#frag",
+        "https://app.example.com/auth/done\n",
+        "",
+    ],
+    ids=lambda v: v[:40] or "empty",
+)
 def test_redirect_uri_off_the_allow_list_is_400(app, oidc, redirect_uri):
     response = Browser(app).start(redirect_uri=redirect_uri)
     assert response.status_code == 400
@@ -315,8 +345,7 @@ def test_redirect_uri_off_the_allow_list_is_400(app, oidc, redirect_uri):
 
 
 def test_redirect_uri_on_the_allow_list_keeps_its_query(app, oidc):
-    response = Browser(app).round_trip(redirect_uri=REDIRECT_URI + "?next=%2Fhome", email=unique_email(),
-                                       email_verified=True)
+    response = Browser(app).round_trip(redirect_uri=REDIRECT_URI + "?next=%2Fhome", email=unique_email(), email_verified=True)
     location = response.headers["Location"]
     assert location.startswith(REDIRECT_URI + "?next=%2Fhome&gatehouse_code=")
 

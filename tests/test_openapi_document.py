@@ -94,8 +94,14 @@ def test_committed_document_is_the_one_the_app_serves(tmp_path):
     """`flask openapi write` in a fresh process (no test-only routes) writes the
     committed file byte for byte: sorted keys, two-space indent, trailing newline."""
     written = tmp_path / "openapi.json"
-    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "openapi", "write", str(written)],
-                   cwd=ROOT, env=flask_env(), check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "openapi", "write", str(written)],
+        cwd=ROOT,
+        env=flask_env(),
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     assert DOCUMENT.exists(), f"openapi.json is missing: {OUT_OF_DATE}"
     text = written.read_text(encoding="utf-8")
     assert text == DOCUMENT.read_text(encoding="utf-8"), f"openapi.json is not the API's current document: {OUT_OF_DATE}"
@@ -105,8 +111,14 @@ def test_committed_document_is_the_one_the_app_serves(tmp_path):
 def test_openapi_check_fails_on_a_stale_document_and_names_the_command(tmp_path):
     stale = tmp_path / "openapi.json"
     stale.write_text(DOCUMENT.read_text(encoding="utf-8").replace('"login"', '"signIn"'), encoding="utf-8")
-    run = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "openapi", "check", str(stale)],
-                         cwd=ROOT, env=flask_env(), capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "openapi", "check", str(stale)],
+        cwd=ROOT,
+        env=flask_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 1
     assert f"run `{REGENERATE_CLIENTS}`" in run.stderr
 
@@ -170,13 +182,27 @@ def test_python_client_is_generated_from_the_committed_document(tmp_path):
     shutil.copy(PYTHON_CLIENT / "pyproject.toml", tmp_path / "pyproject.toml")
     output = tmp_path / "gatehouse_client"
     bin_dir = os.path.dirname(sys.executable)
-    assert os.path.exists(os.path.join(bin_dir, "openapi-python-client")), \
+    assert os.path.exists(os.path.join(bin_dir, "openapi-python-client")), (
         "openapi-python-client is missing: `.venv/bin/pip install -r requirements-dev.txt`"
+    )
     run = subprocess.run(
-        [os.path.join(bin_dir, "openapi-python-client"), "generate", "--path", str(DOCUMENT),
-         "--config", str(PYTHON_CLIENT / "openapi-python-client.yaml"), "--meta", "none", "--output-path", str(output)],
-        cwd=tmp_path, env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")},
-        capture_output=True, text=True, timeout=120,
+        [
+            os.path.join(bin_dir, "openapi-python-client"),
+            "generate",
+            "--path",
+            str(DOCUMENT),
+            "--config",
+            str(PYTHON_CLIENT / "openapi-python-client.yaml"),
+            "--meta",
+            "none",
+            "--output-path",
+            str(output),
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Warning" not in run.stdout + run.stderr, run.stdout + run.stderr
@@ -194,10 +220,16 @@ def typescript_tools() -> None:
 def test_typescript_types_are_generated_from_the_committed_document(tmp_path):
     typescript_tools()
     output = tmp_path / "schema.ts"
-    subprocess.run([str(TYPESCRIPT_CLIENT / "node_modules" / ".bin" / "openapi-typescript"), str(DOCUMENT), "--output", str(output)],
-                   cwd=TYPESCRIPT_CLIENT, check=True, capture_output=True, timeout=120)
-    assert output.read_text() == (TYPESCRIPT_CLIENT / "src" / "schema.ts").read_text(), \
+    subprocess.run(
+        [str(TYPESCRIPT_CLIENT / "node_modules" / ".bin" / "openapi-typescript"), str(DOCUMENT), "--output", str(output)],
+        cwd=TYPESCRIPT_CLIENT,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert output.read_text() == (TYPESCRIPT_CLIENT / "src" / "schema.ts").read_text(), (
         f"clients/typescript/src/schema.ts is not generated from openapi.json: {OUT_OF_DATE}"
+    )
 
 
 def test_make_clients_regenerates_the_document_and_both_clients():
@@ -212,9 +244,12 @@ def test_readme_examples_are_the_ones_the_tests_run(readme):
     """The README's examples are the files tests/test_clients_e2e.py runs against a live service."""
     text = (ROOT / readme).read_text()
     blocks = re.findall(r"```(python|ts)\n(.*?)```", text, flags=re.S)
-    examples = {"python": [PYTHON_CLIENT / "examples" / "sign_in.py", ROOT / "docs" / "examples" / "verify_token.py"],
-                "ts": [TYPESCRIPT_CLIENT / "examples" / "sign-in.ts"]}
+    examples = {
+        "python": [PYTHON_CLIENT / "examples" / "sign_in.py", ROOT / "docs" / "examples" / "verify_token.py"],
+        "ts": [TYPESCRIPT_CLIENT / "examples" / "sign-in.ts"],
+    }
     assert blocks
     for language, code in blocks:
-        assert code in [path.read_text() for path in examples[language]], \
+        assert code in [path.read_text() for path in examples[language]], (
             f"{readme}: the {language} example differs from {', '.join(map(str, examples[language]))}"
+        )

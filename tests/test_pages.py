@@ -194,8 +194,7 @@ def _tampered(token: str) -> str:
 
 
 @pytest.mark.parametrize("purpose", [VERIFY, CHANGE, RESET])
-@pytest.mark.parametrize("attack", ["no token", "tampered", "other form", "other browser", "no cookie",
-                                    "cross origin", "cross site"])
+@pytest.mark.parametrize("attack", ["no token", "tampered", "other form", "other browser", "no cookie", "cross origin", "cross site"])
 def test_posts_without_a_good_csrf_token_change_nothing(app, client, make_user, purpose, attack):
     user, token = _link(app, make_user, purpose)
     page = open_page(client, f"{PATHS[purpose]}?token={token}")
@@ -242,8 +241,7 @@ def test_same_origin_post_passes(app, client, make_user, origin):
     """`Origin: null` is what Chromium sends with the page's own form under Referrer-Policy no-referrer."""
     user, token = _link(app, make_user, VERIFY)
     page = open_page(client, f"/verify-email?token={token}")
-    response = submit(client, "/verify-email", {"token": token}, page=page,
-                      headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"})
+    response = submit(client, "/verify-email", {"token": token}, page=page, headers={"Origin": origin, "Sec-Fetch-Site": "same-origin"})
     assert response.status_code == 200
     assert user_row(app, user.id).is_verified
 
@@ -251,18 +249,20 @@ def test_same_origin_post_passes(app, client, make_user, origin):
 # --------------------------------------------------------------- reset
 
 
-@pytest.mark.parametrize(("password", "confirmation", "messages"), [
-    ("short1A", "short1A", ["Password must be 8 to 128 characters long."]),
-    ("alllowercase1", "alllowercase1", ["Password must contain at least one uppercase letter."]),
-    ("NoDigitsHere", "NoDigitsHere", ["Password must contain at least one digit."]),
-    (NEW_PASSWORD, NEW_PASSWORD + "x", ["The two passwords are not the same."]),
-    ("", "", ["Password must be 8 to 128 characters long."]),
-])
+@pytest.mark.parametrize(
+    ("password", "confirmation", "messages"),
+    [
+        ("short1A", "short1A", ["Password must be 8 to 128 characters long."]),
+        ("alllowercase1", "alllowercase1", ["Password must contain at least one uppercase letter."]),
+        ("NoDigitsHere", "NoDigitsHere", ["Password must contain at least one digit."]),
+        (NEW_PASSWORD, NEW_PASSWORD + "x", ["The two passwords are not the same."]),
+        ("", "", ["Password must be 8 to 128 characters long."]),
+    ],
+)
 def test_reset_page_shows_the_apis_rules_on_the_page(app, client, make_user, password, confirmation, messages):
     user, token = _link(app, make_user, RESET)
     page = open_page(client, f"/reset-password?token={token}")
-    response = submit(client, "/reset-password", {"token": token, "password": password,
-                                                  "password_confirm": confirmation}, page=page)
+    response = submit(client, "/reset-password", {"token": token, "password": password, "password_confirm": confirmation}, page=page)
     assert response.status_code == 400
     html, text = response.get_data(as_text=True), text_of(response)
     assert "Please correct the following" in text
@@ -278,8 +278,7 @@ def test_reset_page_sets_the_password_and_ends_every_session(app, client, make_u
     user, token = _link(app, make_user, RESET)
     headers = sign_in(user)
     page = open_page(client, f"/reset-password?token={token}")
-    response = submit(client, "/reset-password", {"token": token, "password": NEW_PASSWORD,
-                                                  "password_confirm": NEW_PASSWORD}, page=page)
+    response = submit(client, "/reset-password", {"token": token, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}, page=page)
     assert response.status_code == 200
     assert "Your password has been changed" in text_of(response)
     assert client.get("/api/v1/users/me", headers=headers).status_code == 401
@@ -338,8 +337,7 @@ def test_page_errors_are_html_pages_not_json(app, client):
 def test_too_many_posts_from_one_address_get_a_429_page(app, client, make_user):
     _, token = _link(app, make_user, VERIFY)
     page = open_page(client, f"/verify-email?token={token}", ip="10.99.0.1")
-    statuses = [submit(client, "/verify-email", {"token": "wrong"}, page=page, ip="10.99.0.1").status_code
-                for _ in range(11)]
+    statuses = [submit(client, "/verify-email", {"token": "wrong"}, page=page, ip="10.99.0.1").status_code for _ in range(11)]
     assert statuses[-1] == 429
     last = submit(client, "/verify-email", {"token": "wrong"}, page=page, ip="10.99.0.1")
     assert last.mimetype == "text/html" and "Please wait a minute" in text_of(last)

@@ -69,10 +69,19 @@ def browser(tmp_path):
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium must never try to download a driver
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync", "--window-size=1024,900", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1024,900",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -121,6 +130,7 @@ def _luminance(rgb):
     def channel(c):
         c = c / 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (channel(c) for c in rgb)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -151,7 +161,8 @@ def _check_contrast(browser):
 def _wait_for_text(browser, text):
     try:
         WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
-            lambda b: text in b.find_element(By.TAG_NAME, "main").text)
+            lambda b: text in b.find_element(By.TAG_NAME, "main").text
+        )
     except Exception:
         raise AssertionError(f"{text!r} not on {browser.current_url}: {browser.page_source[-1500:]}") from None
 
@@ -212,12 +223,15 @@ def test_reset_flow_by_keyboard_in_chromium(app, server, browser, artifacts, mak
 def test_every_link_page_state_renders_in_chromium(app, server, browser, artifacts, make_user):
     shots = []
     pending = make_user(is_verified=False)
-    for purpose, route in ((UserToken.PURPOSE_VERIFY_EMAIL, "verify-email"),
-                           (UserToken.PURPOSE_CHANGE_EMAIL, "confirm-email-change"),
-                           (UserToken.PURPOSE_RESET_PASSWORD, "reset-password")):
+    for purpose, route in (
+        (UserToken.PURPOSE_VERIFY_EMAIL, "verify-email"),
+        (UserToken.PURPOSE_CHANGE_EMAIL, "confirm-email-change"),
+        (UserToken.PURPOSE_RESET_PASSWORD, "reset-password"),
+    ):
         for state, staging in (("used", {"used": True}), ("expired", {"expired": True})):
-            token = make_link(app, pending, purpose, new_email="moved-" + pending.email if purpose.startswith("change") else None,
-                              **staging)
+            token = make_link(
+                app, pending, purpose, new_email="moved-" + pending.email if purpose.startswith("change") else None, **staging
+            )
             _open(browser, server, f"/{route}?token={token}", f"{route}-{state}", artifacts)
             _check_page(browser, server)
             shots.append(route + state)
@@ -226,8 +240,10 @@ def test_every_link_page_state_renders_in_chromium(app, server, browser, artifac
         _check_page(browser, server)
 
     # Verify and confirm a change with the button, by keyboard.
-    for purpose, route, done in ((UserToken.PURPOSE_VERIFY_EMAIL, "verify-email", "your email address is confirmed"),
-                                 (UserToken.PURPOSE_CHANGE_EMAIL, "confirm-email-change", "Your account now uses")):
+    for purpose, route, done in (
+        (UserToken.PURPOSE_VERIFY_EMAIL, "verify-email", "your email address is confirmed"),
+        (UserToken.PURPOSE_CHANGE_EMAIL, "confirm-email-change", "Your account now uses"),
+    ):
         owner = make_user(is_verified=purpose != UserToken.PURPOSE_VERIFY_EMAIL)
         token = make_link(app, owner, purpose, new_email="moved-" + owner.email if purpose.startswith("change") else None)
         _open(browser, server, f"/{route}?token={token}", f"{route}-valid", artifacts)

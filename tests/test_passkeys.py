@@ -56,8 +56,7 @@ def login_options(client, email=None, ip=None):
 
 
 def passkey_login(client, credential, ip=None):
-    return client.post(PASSKEYS + "/login", json={"credential": credential},
-                       environ_base={"REMOTE_ADDR": ip or fresh_ip()})
+    return client.post(PASSKEYS + "/login", json={"credential": credential}, environ_base={"REMOTE_ADDR": ip or fresh_ip()})
 
 
 def claims(access_token):
@@ -157,10 +156,16 @@ def test_a_user_may_hold_several_passkeys_listed_oldest_first(client, member):
     assert [p["id"] for p in listed] == [first["id"], second["id"]]
 
 
-@pytest.mark.parametrize("sent, kept", [
-    (None, "Passkey"), ("   ", "Passkey"), ("evil\nSubject: x", "evil Subject: x"), ("a\u202eb\u0000c", "a b c"),
-    ("  Work   laptop ", "Work laptop"),
-])
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        (None, "Passkey"),
+        ("   ", "Passkey"),
+        ("evil\nSubject: x", "evil Subject: x"),
+        ("a\u202eb\u0000c", "a b c"),
+        ("  Work   laptop ", "Work laptop"),
+    ],
+)
 def test_the_name_is_cleaned_of_control_characters_and_defaults(client, member, sent, kept):
     _, headers = member
     assert add_passkey(client, headers, SoftAuthenticator(), name=sent)["name"] == kept
@@ -179,8 +184,7 @@ def test_registration_needs_a_fresh_session(client, member, monkeypatch, path):
     _, headers = member
     credential = SoftAuthenticator().create(registration_options(client, headers), ORIGIN)
     stale(monkeypatch)
-    response = client.post(PASSKEYS + path, json={"credential": credential} if path == "/register" else {},
-                           headers=headers)
+    response = client.post(PASSKEYS + path, json={"credential": credential} if path == "/register" else {}, headers=headers)
     assert response.status_code == 403 and code(response) == "AUTH_REAUTH_REQUIRED_033"
 
 
@@ -189,15 +193,18 @@ def test_registration_needs_a_signed_in_user(client):
     assert response.status_code == 401
 
 
-@pytest.mark.parametrize("attack, create_kwargs, reason", [
-    ("another origin", {"origin": "https://evil.example"}, "verification"),
-    ("another origin port", {"origin": "http://localhost:5001"}, "verification"),
-    ("another RP id", {"rp_id": "evil.example"}, "verification"),
-    ("no user verification", {"user_verified": False}, "verification"),
-    ("no user presence", {"user_present": False}, "verification"),
-    ("an assertion's client data", {"client_type": "webauthn.get"}, "verification"),
-    ("a made-up challenge", {"challenge": b64url(b"0" * 32)}, "challenge"),
-])
+@pytest.mark.parametrize(
+    "attack, create_kwargs, reason",
+    [
+        ("another origin", {"origin": "https://evil.example"}, "verification"),
+        ("another origin port", {"origin": "http://localhost:5001"}, "verification"),
+        ("another RP id", {"rp_id": "evil.example"}, "verification"),
+        ("no user verification", {"user_verified": False}, "verification"),
+        ("no user presence", {"user_present": False}, "verification"),
+        ("an assertion's client data", {"client_type": "webauthn.get"}, "verification"),
+        ("a made-up challenge", {"challenge": b64url(b"0" * 32)}, "challenge"),
+    ],
+)
 def test_registration_refuses_what_does_not_verify(app, client, member, attack, create_kwargs, reason):
     _, headers = member
     options = registration_options(client, headers)
@@ -262,13 +269,16 @@ def test_a_credential_registered_already_is_refused_even_for_another_account(cli
     assert "already registered" in response.get_json()["error"]["message"]
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda c: c.pop("response"),
-    lambda c: c.update(type="password"),
-    lambda c: c["response"].update(attestationObject="not base64url!"),
-    lambda c: c["response"].pop("clientDataJSON"),
-    lambda c: c.update(rawId=""),
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda c: c.pop("response"),
+        lambda c: c.update(type="password"),
+        lambda c: c["response"].update(attestationObject="not base64url!"),
+        lambda c: c["response"].pop("clientDataJSON"),
+        lambda c: c.update(rawId=""),
+    ],
+)
 def test_malformed_registration_credentials_are_validation_errors(client, member, mangle):
     _, headers = member
     credential = SoftAuthenticator().create(registration_options(client, headers), ORIGIN)
@@ -308,8 +318,7 @@ def test_passkey_sign_in_end_to_end_gives_an_aal2_session(app, client, enrolled)
     [event] = audit_events(app, audit.LOGIN_SUCCEEDED)
     assert event.details["method"] == "passkey" and event.details["aal"] == 2
     # A passkey sign-in is a fresh session: it may add a passkey at once.
-    assert client.post(PASSKEYS + "/register/options", json={},
-                       headers=bearer(data["access_token"])).status_code == 200
+    assert client.post(PASSKEYS + "/register/options", json={}, headers=bearer(data["access_token"])).status_code == 200
 
 
 def test_discoverable_sign_in_finds_the_right_account(client, enrolled, make_user, sign_in):
@@ -328,15 +337,18 @@ def test_an_authenticator_without_a_counter_signs_in_again_and_again(client, mem
         assert passkey_login(client, authenticator.get(login_options(client), ORIGIN)).status_code == 200
 
 
-@pytest.mark.parametrize("attack, get_kwargs", [
-    ("another origin", {"origin": "https://evil.example"}),
-    ("another scheme", {"origin": "https://localhost:5000"}),
-    ("another RP id", {"rp_id": "evil.example"}),
-    ("no user verification", {"user_verified": False}),
-    ("no user presence", {"user_present": False}),
-    ("a forged signature", {"tamper_signature": True}),
-    ("a registration's client data", {"client_type": "webauthn.create"}),
-])
+@pytest.mark.parametrize(
+    "attack, get_kwargs",
+    [
+        ("another origin", {"origin": "https://evil.example"}),
+        ("another scheme", {"origin": "https://localhost:5000"}),
+        ("another RP id", {"rp_id": "evil.example"}),
+        ("no user verification", {"user_verified": False}),
+        ("no user presence", {"user_present": False}),
+        ("a forged signature", {"tamper_signature": True}),
+        ("a registration's client data", {"client_type": "webauthn.create"}),
+    ],
+)
 def test_sign_in_refuses_what_does_not_verify(app, client, enrolled, attack, get_kwargs):
     _, _, authenticator, passkey = enrolled
     kwargs = {"origin": ORIGIN, **get_kwargs}
@@ -398,8 +410,11 @@ def test_a_foreign_key_claiming_a_registered_credential_id_is_refused(app, clien
     _, _, authenticator, _ = enrolled
     attacker = SoftAuthenticator()
     victim = authenticator.credentials[0]
-    attacker.create({"rp": {"id": "localhost"}, "user": {"id": b64url(victim.user_handle)}, "challenge": b64url(b"c")},
-                    ORIGIN, credential_id=victim.credential_id)
+    attacker.create(
+        {"rp": {"id": "localhost"}, "user": {"id": b64url(victim.user_handle)}, "challenge": b64url(b"c")},
+        ORIGIN,
+        credential_id=victim.credential_id,
+    )
     response = passkey_login(client, attacker.get(login_options(client), ORIGIN))
     assert response.status_code == 401 and failure_reasons(app) == ["verification"]
 
@@ -440,12 +455,15 @@ def test_a_counter_that_drops_to_zero_is_refused(client, enrolled):
     assert passkey_login(client, authenticator.get(login_options(client), ORIGIN, sign_count=0)).status_code == 401
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda c: c["response"].pop("signature"),
-    lambda c: c["response"].update(authenticatorData="!!"),
-    lambda c: c.update(type="password"),
-    lambda c: c.pop("rawId"),
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda c: c["response"].pop("signature"),
+        lambda c: c["response"].update(authenticatorData="!!"),
+        lambda c: c.update(type="password"),
+        lambda c: c.pop("rawId"),
+    ],
+)
 def test_malformed_assertions_are_validation_errors(client, enrolled, mangle):
     _, _, authenticator, _ = enrolled
     assertion = authenticator.get(login_options(client), ORIGIN)
@@ -469,11 +487,19 @@ def test_garbage_client_data_is_401_not_500(client, enrolled):
 def test_login_options_have_the_same_shape_for_any_email(client, enrolled, make_user):
     user, _, _, _ = enrolled
     without_passkey = make_user()
-    answers = [login_options(client), login_options(client, user.email), login_options(client, without_passkey.email),
-               login_options(client, "nobody-here@example.com")]
+    answers = [
+        login_options(client),
+        login_options(client, user.email),
+        login_options(client, without_passkey.email),
+        login_options(client, "nobody-here@example.com"),
+    ]
     for answer in answers:
         assert {k: v for k, v in answer.items() if k != "challenge"} == {
-            "timeout": 300000, "rpId": "localhost", "allowCredentials": [], "userVerification": "required"}
+            "timeout": 300000,
+            "rpId": "localhost",
+            "allowCredentials": [],
+            "userVerification": "required",
+        }
         assert len(answer["challenge"]) == len(answers[0]["challenge"])
     assert len({a["challenge"] for a in answers}) == len(answers)
 
@@ -522,8 +548,7 @@ def test_a_locked_account_cannot_sign_in_with_a_passkey(app, client, enrolled):
 
 
 def test_sign_in_routes_are_rate_limited_per_ip(client):
-    statuses = [client.post(PASSKEYS + "/login/options", json={}, environ_base={"REMOTE_ADDR": "10.99.0.1"}).status_code
-                for _ in range(21)]
+    statuses = [client.post(PASSKEYS + "/login/options", json={}, environ_base={"REMOTE_ADDR": "10.99.0.1"}).status_code for _ in range(21)]
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
 
 
@@ -626,22 +651,30 @@ def test_relying_party_defaults_from_frontend_url():
 
 
 def test_relying_party_from_its_variables():
-    settings = load_config({"WEBAUTHN_RP_ID": "Example.com", "WEBAUTHN_RP_NAME": "Example",
-                            "WEBAUTHN_ORIGINS": "https://example.com, https://app.example.com/"})
+    settings = load_config(
+        {
+            "WEBAUTHN_RP_ID": "Example.com",
+            "WEBAUTHN_RP_NAME": "Example",
+            "WEBAUTHN_ORIGINS": "https://example.com, https://app.example.com/",
+        }
+    )
     assert settings["WEBAUTHN_RP_ID"] == "example.com"
     assert settings["WEBAUTHN_ORIGINS"] == ["https://example.com", "https://app.example.com"]
 
 
-@pytest.mark.parametrize("environ, variable", [
-    ({"WEBAUTHN_RP_ID": "https://example.com"}, "WEBAUTHN_RP_ID"),
-    ({"WEBAUTHN_RP_ID": "example.com:443"}, "WEBAUTHN_RP_ID"),
-    ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "https://evil.com"}, "WEBAUTHN_ORIGINS"),
-    ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "https://notexample.com"}, "WEBAUTHN_ORIGINS"),
-    ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "http://example.com"}, "WEBAUTHN_ORIGINS"),
-    ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "https://example.com/path"}, "WEBAUTHN_ORIGINS"),
-    ({"WEBAUTHN_ORIGINS": "localhost:5000"}, "WEBAUTHN_ORIGINS"),
-    ({"WEBAUTHN_RP_NAME": "x" * 65}, "WEBAUTHN_RP_NAME"),
-])
+@pytest.mark.parametrize(
+    "environ, variable",
+    [
+        ({"WEBAUTHN_RP_ID": "https://example.com"}, "WEBAUTHN_RP_ID"),
+        ({"WEBAUTHN_RP_ID": "example.com:443"}, "WEBAUTHN_RP_ID"),
+        ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "https://evil.com"}, "WEBAUTHN_ORIGINS"),
+        ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "https://notexample.com"}, "WEBAUTHN_ORIGINS"),
+        ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "http://example.com"}, "WEBAUTHN_ORIGINS"),
+        ({"WEBAUTHN_RP_ID": "example.com", "WEBAUTHN_ORIGINS": "https://example.com/path"}, "WEBAUTHN_ORIGINS"),
+        ({"WEBAUTHN_ORIGINS": "localhost:5000"}, "WEBAUTHN_ORIGINS"),
+        ({"WEBAUTHN_RP_NAME": "x" * 65}, "WEBAUTHN_RP_NAME"),
+    ],
+)
 def test_bad_relying_party_settings_stop_start_up(environ, variable):
     with pytest.raises(ConfigError, match=variable):
         load_config(environ)

@@ -87,13 +87,11 @@ LOGIN_MFA = "/api/v1/auth/login/mfa"
 
 
 def second_step_options(client, mfa_token):
-    return client.post("/api/v1/auth/passkeys/login/options", json={"mfa_token": mfa_token},
-                       environ_base={"REMOTE_ADDR": fresh_ip()})
+    return client.post("/api/v1/auth/passkeys/login/options", json={"mfa_token": mfa_token}, environ_base={"REMOTE_ADDR": fresh_ip()})
 
 
 def login_mfa(client, mfa_token, credential):
-    return client.post(LOGIN_MFA, json={"mfa_token": mfa_token, "credential": credential},
-                       environ_base={"REMOTE_ADDR": fresh_ip()})
+    return client.post(LOGIN_MFA, json={"mfa_token": mfa_token, "credential": credential}, environ_base={"REMOTE_ADDR": fresh_ip()})
 
 
 @pytest.fixture
@@ -120,8 +118,7 @@ def test_a_passkey_answers_the_second_step(app, client, two_factor):
     assert jwt.decode(data["access_token"], TEST_SECRET, algorithms=["HS256"])["aal"] == 2
 
 
-def test_the_second_step_wants_a_challenge_issued_for_it_and_this_account(app, client, two_factor, make_user,
-                                                                          sign_in):
+def test_the_second_step_wants_a_challenge_issued_for_it_and_this_account(app, client, two_factor, make_user, sign_in):
     user, authenticator = two_factor
     step = first_step(client, user.email)
     # A plain sign-in challenge (no mfa_token) does not answer the second step...
@@ -140,8 +137,9 @@ def test_the_second_step_wants_a_challenge_issued_for_it_and_this_account(app, c
 def test_a_second_step_challenge_cannot_sign_in_alone(app, client, two_factor):
     user, authenticator = two_factor
     options = second_step_options(client, first_step(client, user.email)["mfa_token"]).get_json()["data"]
-    response = client.post("/api/v1/auth/passkeys/login", json={"credential": authenticator.get(options, ORIGIN)},
-                           environ_base={"REMOTE_ADDR": fresh_ip()})
+    response = client.post(
+        "/api/v1/auth/passkeys/login", json={"credential": authenticator.get(options, ORIGIN)}, environ_base={"REMOTE_ADDR": fresh_ip()}
+    )
     assert response.status_code == 401 and response.get_json()["error"]["code"] == "AUTH_PASSKEY_INVALID_039"
 
 
@@ -153,19 +151,27 @@ def test_second_step_options_want_a_live_mfa_token(client, token):
 
 def test_a_passkey_sign_in_needs_no_second_step_even_with_totp_on(client, two_factor):
     user, authenticator = two_factor
-    response = client.post("/api/v1/auth/passkeys/login",
-                           json={"credential": authenticator.get(login_options(client), ORIGIN)},
-                           environ_base={"REMOTE_ADDR": fresh_ip()})
+    response = client.post(
+        "/api/v1/auth/passkeys/login",
+        json={"credential": authenticator.get(login_options(client), ORIGIN)},
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+    )
     assert response.status_code == 200 and "access_token" in response.get_json()["data"]
 
 
 def test_reauthenticate_with_a_passkey_when_mfa_is_on(client, two_factor):
     user, authenticator = two_factor
-    token = client.post("/api/v1/auth/passkeys/login", json={"credential": authenticator.get(login_options(client), ORIGIN)},
-                        environ_base={"REMOTE_ADDR": fresh_ip()}).get_json()["data"]["access_token"]
-    response = client.post("/api/v1/auth/reauthenticate",
-                           json={"password": "SecurePass123", "credential": authenticator.get(login_options(client), ORIGIN)},
-                           headers={"Authorization": f"Bearer {token}"}, environ_base={"REMOTE_ADDR": fresh_ip()})
+    token = client.post(
+        "/api/v1/auth/passkeys/login",
+        json={"credential": authenticator.get(login_options(client), ORIGIN)},
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+    ).get_json()["data"]["access_token"]
+    response = client.post(
+        "/api/v1/auth/reauthenticate",
+        json={"password": "SecurePass123", "credential": authenticator.get(login_options(client), ORIGIN)},
+        headers={"Authorization": f"Bearer {token}"},
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+    )
     assert response.status_code == 200, response.get_json()
 
 
@@ -175,9 +181,11 @@ def test_an_admin_mfa_reset_removes_the_passkeys(app, client, two_factor, make_u
     assert client.delete(f"/api/v1/users/{user.id}/mfa", headers=admin_headers).status_code == 204
     with app.app_context():
         assert passkey_factor().enrolled(user.id) == 0
-    response = client.post("/api/v1/auth/passkeys/login",
-                           json={"credential": authenticator.get(login_options(client), ORIGIN)},
-                           environ_base={"REMOTE_ADDR": fresh_ip()})
+    response = client.post(
+        "/api/v1/auth/passkeys/login",
+        json={"credential": authenticator.get(login_options(client), ORIGIN)},
+        environ_base={"REMOTE_ADDR": fresh_ip()},
+    )
     assert response.status_code == 401
 
 

@@ -78,10 +78,19 @@ def browser(tmp_path):
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium must never try to download a driver
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync", "--window-size=1280,2000", f"--user-data-dir={tmp_path / 'profile'}",
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1280,2000",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
+    ):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
@@ -108,9 +117,11 @@ def test_add_a_passkey_and_sign_in_with_it_in_chromium(app, server, browser, mak
 
     browser.get(server.url + "/passkeys")
     # A platform authenticator with resident keys and user verification (Touch ID, Windows Hello, ...).
-    browser.add_virtual_authenticator(VirtualAuthenticatorOptions(
-        protocol=Protocol.CTAP2, transport=Transport.INTERNAL, has_resident_key=True,
-        has_user_verification=True, is_user_verified=True))
+    browser.add_virtual_authenticator(
+        VirtualAuthenticatorOptions(
+            protocol=Protocol.CTAP2, transport=Transport.INTERNAL, has_resident_key=True, has_user_verification=True, is_user_verified=True
+        )
+    )
 
     # 1. Sign in with the password.
     wait.until(ready.visibility_of_element_located((By.ID, "email"))).send_keys(user.email)
@@ -142,6 +153,7 @@ def test_add_a_passkey_and_sign_in_with_it_in_chromium(app, server, browser, mak
     [event] = [e for e in audit_events(app, audit.LOGIN_SUCCEEDED) if e.details["method"] == "passkey"]
     assert event.user_id == user.id and event.details["aal"] == 2
     # Nothing was blocked by the Content-Security-Policy, and no script error.
-    problems = [entry["message"] for entry in browser.get_log("browser")
-                if entry["level"] == "SEVERE" and "/favicon.ico" not in entry["message"]]
+    problems = [
+        entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE" and "/favicon.ico" not in entry["message"]
+    ]
     assert problems == []

@@ -58,8 +58,9 @@ class PgBouncer:
         as_user = ["-u", "postgres"] if os.geteuid() == 0 else []
         if as_user:
             shutil.chown(self.dir, "postgres")
-        self.proc = subprocess.Popen([PGBOUNCER, *as_user, str(self.dir / "pgbouncer.ini")],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.proc = subprocess.Popen(
+            [PGBOUNCER, *as_user, str(self.dir / "pgbouncer.ini")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         wait_for_port(self.port)
         return self
 
@@ -71,9 +72,13 @@ class PgBouncer:
 
 
 def test_pgbouncer_setting_turns_off_prepared_statements_and_startup_options():
-    base = {"APP_ENV": "production", "DATABASE_URL": "postgresql+psycopg://u:p@bouncer:6432/gatehouse",
-            "REDIS_URL": "redis://r:6379/0", "JWT_SECRET_KEY": "x" * 48,
-            "ENCRYPTION_KEYS": "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="}
+    base = {
+        "APP_ENV": "production",
+        "DATABASE_URL": "postgresql+psycopg://u:p@bouncer:6432/gatehouse",
+        "REDIS_URL": "redis://r:6379/0",
+        "JWT_SECRET_KEY": "x" * 48,
+        "ENCRYPTION_KEYS": "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI=",
+    }
     direct = load_config(base)["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
     assert "prepare_threshold" not in direct and "statement_timeout" in direct["options"]
     pooled = load_config({**base, "DATABASE_POOLER": "pgbouncer"})
@@ -102,10 +107,17 @@ def test_transaction_pooling_breaks_what_the_setting_turns_off_and_keeps_the_tim
     database = "postgres"  # no tables needed
     # What the app sent before DATABASE_POOLER: refused at connection time.
     with pytest.raises(psycopg.OperationalError, match="options"):
-        psycopg.connect(host="127.0.0.1", port=bouncer.port, user="postgres", dbname=database,
-                        options="-c statement_timeout=1000", connect_timeout=5)
-    settings = load_config({"APP_ENV": "testing", "DATABASE_URL": bouncer.url(database), "DATABASE_POOLER": "pgbouncer",
-                            "DATABASE_STATEMENT_TIMEOUT_MS": "300"})
+        psycopg.connect(
+            host="127.0.0.1", port=bouncer.port, user="postgres", dbname=database, options="-c statement_timeout=1000", connect_timeout=5
+        )
+    settings = load_config(
+        {
+            "APP_ENV": "testing",
+            "DATABASE_URL": bouncer.url(database),
+            "DATABASE_POOLER": "pgbouncer",
+            "DATABASE_STATEMENT_TIMEOUT_MS": "300",
+        }
+    )
     engine = create_engine(settings["SQLALCHEMY_DATABASE_URI"], **settings["SQLALCHEMY_ENGINE_OPTIONS"])
     pgbouncer.install(engine, 300)
     errors = []
@@ -138,12 +150,21 @@ def test_transaction_pooling_breaks_what_the_setting_turns_off_and_keeps_the_tim
 def test_a_slice_of_the_suite_passes_through_pgbouncer(bouncer):
     redis_server = PrivateRedis().start()
     try:
-        env = {**os.environ, "TEST_DATABASE_URL": bouncer.url(make_url(TEST_DATABASE_URL).database + "_pgbouncer"),
-               "TEST_REDIS_URL": redis_server.url.rsplit("/", 1)[0] + "/15", "DATABASE_POOLER": "pgbouncer"}
+        env = {
+            **os.environ,
+            "TEST_DATABASE_URL": bouncer.url(make_url(TEST_DATABASE_URL).database + "_pgbouncer"),
+            "TEST_REDIS_URL": redis_server.url.rsplit("/", 1)[0] + "/15",
+            "DATABASE_POOLER": "pgbouncer",
+        }
         env.pop("PYTEST_XDIST_WORKER", None)
-        result = subprocess.run([sys.executable, "-m", "pytest", *SLICE, "-n", "0", "--no-cov", "-q", "-p",
-                                 "no:cacheprovider", "-m", "not slow", "-x"], cwd=ROOT, env=env, capture_output=True,
-                                text=True, timeout=600)
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", *SLICE, "-n", "0", "--no-cov", "-q", "-p", "no:cacheprovider", "-m", "not slow", "-x"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     finally:
         redis_server.kill()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

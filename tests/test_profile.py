@@ -74,8 +74,16 @@ def test_put_without_a_body_is_400_and_keeps_the_profile(client, make_user, sign
     assert client.get(PROFILE, headers=headers).get_json()["data"]["bio"] == "kept"
 
 
-@pytest.mark.parametrize("url", ["https://example.com/a.png", "HTTP://Example.COM:8443/a%20b.png?size=64#top",
-                                 "http://localhost/me.png", "https://127.0.0.1/a", "https://bücher.example/ä.png"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.com/a.png",
+        "HTTP://Example.COM:8443/a%20b.png?size=64#top",
+        "http://localhost/me.png",
+        "https://127.0.0.1/a",
+        "https://bücher.example/ä.png",
+    ],
+)
 def test_absolute_http_urls_are_accepted(client, make_user, sign_in, url):
     response = client.put(PROFILE, json={"avatar_url": url}, headers=sign_in(make_user()))
     assert response.status_code == 200
@@ -322,11 +330,22 @@ def second_worker(tmp_path):
     """A real gunicorn serving the app in another process, on the tests' database and Redis DB."""
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w+")
-    env = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-           "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "BCRYPT_ROUNDS": "4", "LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": TEST_REDIS_URL,
+        "JWT_SECRET_KEY": TEST_SECRET,
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
+        "BCRYPT_ROUNDS": "4",
+        "LOG_LEVEL": "WARNING",
+    }
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

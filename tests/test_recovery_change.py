@@ -24,7 +24,9 @@ def test_change_keeps_this_session_and_ends_the_others(app, client, make_user):
     response = change(client, bearer(this["access_token"]), DEFAULT_PASSWORD, NEW)
     assert response.status_code == 200
     assert response.get_json() == {
-        "status": "success", "message": "Your password has been changed. Your other sessions have been signed out."}
+        "status": "success",
+        "message": "Your password has been changed. Your other sessions have been signed out.",
+    }
 
     assert me(client, this["access_token"]).status_code == 200
     assert refresh(client, this["refresh_token"]).status_code == 200
@@ -35,7 +37,8 @@ def test_change_keeps_this_session_and_ends_the_others(app, client, make_user):
     assert login(client, user.email, DEFAULT_PASSWORD).status_code == 401
     assert login(client, user.email, NEW).status_code == 200
     assert emailed_messages(app, template="password_changed") == [
-        {"to": user.email, "template": "password_changed", "context": {"full_name": "Ada Lovelace"}}]
+        {"to": user.email, "template": "password_changed", "context": {"full_name": "Ada Lovelace"}}
+    ]
     [event] = audit_events(app, audit.PASSWORD_CHANGED)
     assert (event.user_id, event.outcome, event.details) == (user.id, "success", {"sessions_ended": 1})
 
@@ -86,8 +89,13 @@ def test_a_known_client_passes_the_lock_as_at_sign_in(app, client, make_user):
     session = signed_in_from(client, user.email, home)
     for _ in range(10):
         assert login(client, user.email, "WrongPass123").status_code == 401  # a stranger, elsewhere
-    response = call(client, "/change-password", {"current_password": DEFAULT_PASSWORD, "new_password": NEW},
-                    ip=home, headers=bearer(session["access_token"]))
+    response = call(
+        client,
+        "/change-password",
+        {"current_password": DEFAULT_PASSWORD, "new_password": NEW},
+        ip=home,
+        headers=bearer(session["access_token"]),
+    )
     assert response.status_code == 200
     assert get_user(app, user.id).locked_until is not None  # the lock still holds for the stranger
 
@@ -109,8 +117,7 @@ def test_a_successful_change_clears_the_failure_count(app, client, make_user, si
 
 @pytest.mark.parametrize(
     ("password", "problem"),
-    [("Short1A", "8 to 128"), ("alllowercase1", "uppercase"), ("NoDigitsHere", "digit"),
-     ("A1" + "a" * 127, "8 to 128"), ("", "8 to 128")],
+    [("Short1A", "8 to 128"), ("alllowercase1", "uppercase"), ("NoDigitsHere", "digit"), ("A1" + "a" * 127, "8 to 128"), ("", "8 to 128")],
     ids=["too-short", "no-uppercase", "no-digit", "too-long", "empty"],
 )
 def test_a_weak_new_password_is_400_and_nothing_changes(app, client, make_user, sign_in, password, problem):
@@ -129,8 +136,12 @@ def test_a_weak_new_password_is_400_and_nothing_changes(app, client, make_user, 
     "body",
     # (no current_password at all is how an account without a password sets its first one:
     # tests/test_oidc_linking.py; an account with one gets 400 AUTH_PASSWORD_INCORRECT_025)
-    [{}, {"current_password": DEFAULT_PASSWORD}, {"current_password": "", "new_password": NEW},
-     {"current_password": DEFAULT_PASSWORD, "new_password": NEW, "extra": 1}],
+    [
+        {},
+        {"current_password": DEFAULT_PASSWORD},
+        {"current_password": "", "new_password": NEW},
+        {"current_password": DEFAULT_PASSWORD, "new_password": NEW, "extra": 1},
+    ],
     ids=["empty", "no-new", "empty-current", "unknown-field"],
 )
 def test_a_malformed_change_request_is_400(client, make_user, sign_in, body):
@@ -141,8 +152,7 @@ def test_a_malformed_change_request_is_400(client, make_user, sign_in, body):
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer nope"}], ids=["no-token", "bad-token"])
 def test_change_password_needs_a_valid_bearer_token(client, headers):
-    response = call(client, "/change-password", {"current_password": DEFAULT_PASSWORD, "new_password": NEW},
-                    headers=headers)
+    response = call(client, "/change-password", {"current_password": DEFAULT_PASSWORD, "new_password": NEW}, headers=headers)
     assert response.status_code == 401
 
 

@@ -79,8 +79,14 @@ def test_an_address_without_a_usable_account_gets_the_same_202_and_no_email(app,
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"email": "not-an-email"}, {"email": ""}, {"email": 42}, {"email": "a" * 250 + "@example.com"},
-     {"email": "someone@example.com", "extra": True}],
+    [
+        {},
+        {"email": "not-an-email"},
+        {"email": ""},
+        {"email": 42},
+        {"email": "a" * 250 + "@example.com"},
+        {"email": "someone@example.com", "extra": True},
+    ],
     ids=["missing", "malformed", "empty", "number", "too-long", "unknown-field"],
 )
 def test_a_malformed_request_is_400(app, client, body):
@@ -206,8 +212,7 @@ def test_without_the_floor_the_unknown_path_still_does_comparable_work(app, clie
     outbox row only (a path that skipped the database would be near 0.2)."""
     monkeypatch.setitem(app.config, "FORGOT_PASSWORD_MIN_SECONDS", 0)
     known_median, unknown_median, known, unknown = _medians(app, client, make_user())
-    print(f"forgot-password without the floor: known {known_median * 1000:.1f} ms, "
-          f"unknown {unknown_median * 1000:.1f} ms")
+    print(f"forgot-password without the floor: known {known_median * 1000:.1f} ms, unknown {unknown_median * 1000:.1f} ms")
     assert 0.45 < unknown_median / known_median < 1.5, (known, unknown)
 
 

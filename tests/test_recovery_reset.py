@@ -54,8 +54,7 @@ def test_reset_sets_the_new_password_and_ends_every_session(app, client, make_us
 
     response = reset(client, token, NEW)
     assert response.status_code == 200
-    assert response.get_json() == {"status": "success",
-                                   "message": "Your password has been reset. Sign in with the new password."}
+    assert response.get_json() == {"status": "success", "message": "Your password has been reset. Sign in with the new password."}
     for session in (first, second):
         refused = me(client, session["access_token"])
         assert refused.status_code == 401
@@ -141,8 +140,7 @@ def test_a_token_that_is_not_a_live_reset_link_is_refused(app, client, make_user
 
 @pytest.mark.parametrize(
     ("password", "problem"),
-    [("Short1A", "8 to 128"), ("alllowercase1", "uppercase"), ("NoDigitsHere", "digit"),
-     ("A1" + "a" * 127, "8 to 128"), ("", "8 to 128")],
+    [("Short1A", "8 to 128"), ("alllowercase1", "uppercase"), ("NoDigitsHere", "digit"), ("A1" + "a" * 127, "8 to 128"), ("", "8 to 128")],
     ids=["too-short", "no-uppercase", "no-digit", "too-long", "empty"],
 )
 def test_a_weak_new_password_is_400_and_the_link_stays_usable(app, client, make_user, password, problem):
@@ -159,8 +157,14 @@ def test_a_weak_new_password_is_400_and_the_link_stays_usable(app, client, make_
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"token": "x"}, {"new_password": NEW}, {"token": "", "new_password": NEW}, {"token": "x" * 513, "new_password": NEW},
-     {"token": "x", "new_password": NEW, "extra": 1}],
+    [
+        {},
+        {"token": "x"},
+        {"new_password": NEW},
+        {"token": "", "new_password": NEW},
+        {"token": "x" * 513, "new_password": NEW},
+        {"token": "x", "new_password": NEW, "extra": 1},
+    ],
     ids=["empty", "no-password", "no-token", "empty-token", "long-token", "unknown-field"],
 )
 def test_a_malformed_reset_request_is_400(client, body):
@@ -198,8 +202,15 @@ def test_reset_voids_the_accounts_other_links(app, client, make_user):
     # Another live link of the account (say, issued by an older release that kept several).
     other, other_hash = new_token()
     with app.app_context():
-        db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_RESET_PASSWORD, token_hash=other_hash,
-                                 new_email=user.email, expires_at=utcnow() + timedelta(hours=1)))
+        db.session.add(
+            UserToken(
+                user_id=user.id,
+                purpose=UserToken.PURPOSE_RESET_PASSWORD,
+                token_hash=other_hash,
+                new_email=user.email,
+                expires_at=utcnow() + timedelta(hours=1),
+            )
+        )
         db.session.commit()
     assert reset(client, token, NEW).status_code == 200
     _invalid(reset(client, other, "OtherSecret789"))
@@ -263,8 +274,7 @@ def test_the_notice_is_enqueued_after_the_commit(app, client, make_user, redis_c
     user = make_user()
     assert reset(client, _link_for(app, client, user), NEW).status_code == 200
     with app.app_context():
-        [notice] = db.session.scalars(
-            db.select(OutboxMessage).where(OutboxMessage.payload["template"].as_string() == "password_changed"))
+        [notice] = db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.payload["template"].as_string() == "password_changed"))
         assert notice.status == OutboxMessage.STATUS_PENDING
         assert redis_conn.exists(f"rq:job:outbox-{notice.id}")
 

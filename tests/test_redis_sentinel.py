@@ -19,13 +19,23 @@ import requests
 from config import ConfigError, load_config
 from tests.conftest import DEFAULT_PASSWORD, unique_email
 
-SENTINEL_ENV = {"APP_ENV": "production", "DATABASE_URL": "postgresql+psycopg://u:p@db/gatehouse",
-                "JWT_SECRET_KEY": "x" * 48, "ENCRYPTION_KEYS": "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="}
+SENTINEL_ENV = {
+    "APP_ENV": "production",
+    "DATABASE_URL": "postgresql+psycopg://u:p@db/gatehouse",
+    "JWT_SECRET_KEY": "x" * 48,
+    "ENCRYPTION_KEYS": "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI=",
+}
 
 
 def test_sentinels_replace_redis_url_and_keep_its_password_and_database():
-    settings = load_config({**SENTINEL_ENV, "REDIS_SENTINELS": "10.0.0.1:26379, sentinel-b:26380",
-                            "REDIS_SENTINEL_MASTER": "gatehouse", "REDIS_URL": "redis://:s3cret@ignored:6379/3"})
+    settings = load_config(
+        {
+            **SENTINEL_ENV,
+            "REDIS_SENTINELS": "10.0.0.1:26379, sentinel-b:26380",
+            "REDIS_SENTINEL_MASTER": "gatehouse",
+            "REDIS_URL": "redis://:s3cret@ignored:6379/3",
+        }
+    )
     assert settings["REDIS_SENTINELS"] == [("10.0.0.1", 26379), ("sentinel-b", 26380)]
     assert settings["REDIS_SENTINEL_MASTER"] == "gatehouse"
     assert (settings["REDIS_DB"], settings["REDIS_PASSWORD"]) == (3, "s3cret")
@@ -36,15 +46,18 @@ def test_sentinels_replace_redis_url_and_keep_its_password_and_database():
     assert (bare["REDIS_DB"], bare["REDIS_PASSWORD"], bare["JOBS_INLINE"]) == (0, None, False)
 
 
-@pytest.mark.parametrize(("env", "message"), [
-    ({"REDIS_SENTINELS": "s:26379"}, "REDIS_SENTINEL_MASTER is required"),
-    ({"REDIS_SENTINEL_MASTER": "m", "REDIS_URL": "redis://r:6379/0"}, "needs REDIS_SENTINELS"),
-    ({"REDIS_SENTINELS": "s", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
-    ({"REDIS_SENTINELS": "s:0", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
-    ({"REDIS_SENTINELS": "s:99999", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
-    ({"REDIS_SENTINELS": ":26379", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
-    ({"REDIS_SENTINELS": "s:26379", "REDIS_SENTINEL_MASTER": "m", "REDIS_URL": "redis://x/zero"}, "database number"),
-])
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"REDIS_SENTINELS": "s:26379"}, "REDIS_SENTINEL_MASTER is required"),
+        ({"REDIS_SENTINEL_MASTER": "m", "REDIS_URL": "redis://r:6379/0"}, "needs REDIS_SENTINELS"),
+        ({"REDIS_SENTINELS": "s", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
+        ({"REDIS_SENTINELS": "s:0", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
+        ({"REDIS_SENTINELS": "s:99999", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
+        ({"REDIS_SENTINELS": ":26379", "REDIS_SENTINEL_MASTER": "m"}, "host:port"),
+        ({"REDIS_SENTINELS": "s:26379", "REDIS_SENTINEL_MASTER": "m", "REDIS_URL": "redis://x/zero"}, "database number"),
+    ],
+)
 def test_bad_sentinel_settings_are_refused_at_start(env, message):
     with pytest.raises(ConfigError, match=message):
         load_config({**SENTINEL_ENV, **env})
@@ -59,8 +72,7 @@ def sentinel_cluster(tmp_path):
     from tests.redis_sentinel import MASTER_NAME, SentinelRedis
 
     sentinel = SentinelRedis().start()
-    cluster = Cluster(tmp_path, masters=1, workers=1, REDIS_SENTINELS=sentinel.sentinels,
-                      REDIS_SENTINEL_MASTER=MASTER_NAME)
+    cluster = Cluster(tmp_path, masters=1, workers=1, REDIS_SENTINELS=sentinel.sentinels, REDIS_SENTINEL_MASTER=MASTER_NAME)
     del cluster.env["REDIS_URL"]
     try:
         cluster.start()
@@ -92,8 +104,7 @@ def test_a_redis_failover_under_traffic_loses_no_session_and_sends_no_email_twic
                 if kind == "login":
                     status = cluster.post(base, "/auth/login", {"email": email, "password": DEFAULT_PASSWORD}).status_code
                 else:
-                    status = requests.get(base + "/api/v1/users/me", headers={"Authorization": f"Bearer {token}"},
-                                          timeout=15).status_code
+                    status = requests.get(base + "/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}, timeout=15).status_code
             except requests.RequestException as exc:
                 status = type(exc).__name__
             outcomes.append((sent, kind, status))
@@ -124,8 +135,10 @@ def test_a_redis_failover_under_traffic_loses_no_session_and_sends_no_email_twic
     assert after and set(after) == {200}
     # No session lost: every token issued before the failover still works.
     for session in sessions:
-        assert requests.get(base + "/api/v1/users/me", headers={"Authorization": f"Bearer {session['access_token']}"},
-                            timeout=15).status_code == 200
+        assert (
+            requests.get(base + "/api/v1/users/me", headers={"Authorization": f"Bearer {session['access_token']}"}, timeout=15).status_code
+            == 200
+        )
     # Every email once, nothing left queued.
     for address in during:
         deadline = time.monotonic() + 60

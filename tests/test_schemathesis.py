@@ -53,8 +53,7 @@ def fresh_admin_token(app):
             return current["header"]
         with app.app_context():
             hashed = hashed or hash_password(DEFAULT_PASSWORD)
-            user = User(email=unique_email("fuzz"), password_hash=hashed, full_name="Fuzz Admin",
-                        is_verified=True, is_admin=True)
+            user = User(email=unique_email("fuzz"), password_hash=hashed, full_name="Fuzz Admin", is_verified=True, is_admin=True)
             db.session.add(user)
             db.session.flush()
             session, _ = start_session(user, RequestContext())
@@ -70,8 +69,13 @@ def fresh_admin_token(app):
 # 400s that docs/api.md prescribes for well-formed requests: a bad, used or expired
 # emailed token, a wrong current password, a passkey that does not verify, an unknown or spent
 # OIDC `state` or link ticket.
-SEMANTIC_400 = {"AUTH_VERIFICATION_TOKEN_INVALID_023", "AUTH_RESET_TOKEN_INVALID_024", "AUTH_PASSWORD_INCORRECT_025",
-                "AUTH_PASSKEY_INVALID_039", "AUTH_OIDC_STATE_INVALID_058"}
+SEMANTIC_400 = {
+    "AUTH_VERIFICATION_TOKEN_INVALID_023",
+    "AUTH_RESET_TOKEN_INVALID_024",
+    "AUTH_PASSWORD_INCORRECT_025",
+    "AUTH_PASSKEY_INVALID_039",
+    "AUTH_OIDC_STATE_INVALID_058",
+}
 
 
 def _error_code(response) -> str | None:
@@ -139,8 +143,14 @@ def _fuzz(operation, mode, headers, counter) -> str | None:
     if mode is GenerationMode.POSITIVE:
         strategy = strategy.filter(_within_prose_rules)
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=SEED is None,
-              suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate, Phase.shrink])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=SEED is None,
+        suppress_health_check=list(HealthCheck),
+        phases=[Phase.explicit, Phase.generate, Phase.shrink],
+    )
     @given(case=strategy)
     def run(case):
         counter[0] += 1

@@ -46,8 +46,14 @@ def test_verify_against_garbage_hash_is_false_not_error(app):
 
 def claims_for(user_id, session_id, **changes):
     now = datetime.now(UTC)
-    claims = {"sub": str(user_id), "sid": str(session_id), "iat": now, "exp": now + timedelta(minutes=5),
-              "jti": uuid.uuid4().hex, "type": "access"}
+    claims = {
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "iat": now,
+        "exp": now + timedelta(minutes=5),
+        "jti": uuid.uuid4().hex,
+        "type": "access",
+    }
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
@@ -125,8 +131,9 @@ def test_expired_token_has_its_own_code(client, make_user, sign_in):
     user = make_user()
     sign_in(user)
     past = datetime.now(UTC) - timedelta(hours=2)
-    token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)),
-                       TEST_SECRET, algorithm="HS256")
+    token = jwt.encode(
+        claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)), TEST_SECRET, algorithm="HS256"
+    )
     assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
 
 
@@ -137,8 +144,9 @@ def test_a_token_accepted_before_stops_working_the_moment_it_expires(client, mak
     user = make_user()
     sign_in(user)
     now = datetime.now(UTC)
-    token = jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=now, exp=now + timedelta(minutes=1)),
-                       TEST_SECRET, algorithm="HS256")
+    token = jwt.encode(
+        claims_for(user.id, sign_in.last["session_id"], iat=now, exp=now + timedelta(minutes=1)), TEST_SECRET, algorithm="HS256"
+    )
     assert whoami(client, token).status_code == 200
     monkeypatch.setattr(access_tokens, "_clock", lambda: now.timestamp() + 61)
     assert whoami(client, token).get_json()["error"]["code"] == "AUTH_TOKEN_EXPIRED_017"
@@ -162,10 +170,10 @@ def test_every_401_of_a_bearer_route_carries_www_authenticate(client, make_user,
     tokens = {
         "missing": None,
         "garbage": "not.a.jwt",
-        "expired": jwt.encode(claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)),
-                              TEST_SECRET, algorithm="HS256"),
-        "other-users-session": jwt.encode(claims_for(make_user().id, sign_in.last["session_id"]), TEST_SECRET,
-                                          algorithm="HS256"),
+        "expired": jwt.encode(
+            claims_for(user.id, sign_in.last["session_id"], iat=past, exp=past + timedelta(hours=1)), TEST_SECRET, algorithm="HS256"
+        ),
+        "other-users-session": jwt.encode(claims_for(make_user().id, sign_in.last["session_id"]), TEST_SECRET, algorithm="HS256"),
     }
     headers = {"Authorization": f"Bearer {tokens[kind]}"} if tokens[kind] else {}
     response = client.get("/api/v1/users/me", headers=headers)

@@ -12,8 +12,7 @@ from app.auth.devices import describe_device, network_of
 from tests.auth_client import API, audit_events, bearer, emailed_messages, fresh_ip, login, refresh, signed_in
 from tests.helpers import TEST_SECRET
 
-CHROME_MAC = ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
-              "Chrome/120.0.0.0 Safari/537.36")
+CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0"
 
 
@@ -22,8 +21,12 @@ def claims(access_token: str) -> dict:
 
 
 def login_from(client, email, ip, user_agent):
-    response = client.post(API + "/login", json={"email": email, "password": "SecurePass123"},
-                           environ_base={"REMOTE_ADDR": ip}, headers={"User-Agent": user_agent})
+    response = client.post(
+        API + "/login",
+        json={"email": email, "password": "SecurePass123"},
+        environ_base={"REMOTE_ADDR": ip},
+        headers={"User-Agent": user_agent},
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()["data"]
 
@@ -80,8 +83,7 @@ ADMIN_ROUTES = ["/api/v1/users/", "/api/v1/admin/audit", "/api/v1/admin/flags"]
 
 
 @pytest.mark.parametrize("path", ADMIN_ROUTES)
-def test_mfa_required_for_admins_refuses_an_aal1_admin_session_with_038(app, client, make_user, session_at,
-                                                                        monkeypatch, path):
+def test_mfa_required_for_admins_refuses_an_aal1_admin_session_with_038(app, client, make_user, session_at, monkeypatch, path):
     monkeypatch.setitem(app.config, "MFA_REQUIRED_FOR_ADMINS", True)
     admin = make_user(is_admin=True)
     refused = client.get(path, headers=session_at(admin, 1))
@@ -90,8 +92,7 @@ def test_mfa_required_for_admins_refuses_an_aal1_admin_session_with_038(app, cli
     assert client.get(path, headers=session_at(admin, 2)).status_code == 200
 
 
-def test_mfa_required_for_admins_covers_admin_rights_on_another_account_only(app, client, make_user, session_at,
-                                                                             monkeypatch):
+def test_mfa_required_for_admins_covers_admin_rights_on_another_account_only(app, client, make_user, session_at, monkeypatch):
     monkeypatch.setitem(app.config, "MFA_REQUIRED_FOR_ADMINS", True)
     admin, other = make_user(is_admin=True), make_user()
     headers = session_at(admin, 1)
@@ -148,10 +149,13 @@ def test_new_device_and_network_is_mailed_with_device_and_address_and_audited(ap
     assert event.details["session_id"] == claims(data["access_token"])["sid"]
 
 
-@pytest.mark.parametrize("second_ip, second_agent", [
-    ("203.0.113.9", CHROME_MAC),          # known device, new network
-    ("198.51.100.8", FIREFOX_WINDOWS),    # new device, known network
-])
+@pytest.mark.parametrize(
+    "second_ip, second_agent",
+    [
+        ("203.0.113.9", CHROME_MAC),  # known device, new network
+        ("198.51.100.8", FIREFOX_WINDOWS),  # new device, known network
+    ],
+)
 def test_a_pair_not_seen_together_is_new(app, client, make_user, second_ip, second_agent):
     user = make_user()
     login_from(client, user.email, "198.51.100.7", CHROME_MAC)
@@ -177,14 +181,16 @@ def test_a_pair_last_seen_more_than_90_days_ago_is_new_again(app, client, make_u
     login_from(client, user.email, "203.0.113.9", FIREFOX_WINDOWS)
     assert len(new_sign_in_emails(app, user.email)) == 1
     with app.app_context():
-        db.session.execute(db.update(SignInContext).where(SignInContext.device == "Chrome on Mac OS X")
-                           .values(last_seen_at=utcnow() - timedelta(days=91)))
+        db.session.execute(
+            db.update(SignInContext).where(SignInContext.device == "Chrome on Mac OS X").values(last_seen_at=utcnow() - timedelta(days=91))
+        )
         db.session.commit()
     login_from(client, user.email, "198.51.100.7", CHROME_MAC)
     assert len(new_sign_in_emails(app, user.email)) == 2
     with app.app_context():  # seen again now, so it is not new the next time
-        db.session.execute(db.update(SignInContext).where(SignInContext.device == "Firefox on Windows")
-                           .values(last_seen_at=utcnow() - timedelta(days=89)))
+        db.session.execute(
+            db.update(SignInContext).where(SignInContext.device == "Firefox on Windows").values(last_seen_at=utcnow() - timedelta(days=89))
+        )
         db.session.commit()
     login_from(client, user.email, "198.51.100.7", CHROME_MAC)
     login_from(client, user.email, "203.0.113.9", FIREFOX_WINDOWS)
@@ -204,30 +210,37 @@ def test_a_failed_sign_in_records_no_device(app, client, make_user):
 def test_new_sign_in_email_renders_text_and_html():
     from app.email.rendering import render
 
-    rendered = render("new_sign_in", {"full_name": "Ada <b>", "device": "Firefox on Windows", "ip": "203.0.113.9",
-                                      "at": "2026-12-02 10:00 UTC"})
+    rendered = render(
+        "new_sign_in", {"full_name": "Ada <b>", "device": "Firefox on Windows", "ip": "203.0.113.9", "at": "2026-12-02 10:00 UTC"}
+    )
     assert rendered.subject == "New sign-in to your account"
     for part in (rendered.text, rendered.html):
         assert "Firefox on Windows" in part and "203.0.113.9" in part and "2026-12-02 10:00 UTC" in part
     assert "Ada &lt;b&gt;" in rendered.html
 
 
-@pytest.mark.parametrize("ip, network", [
-    ("198.51.100.7", "198.51.100.0/24"),
-    ("::ffff:198.51.100.7", "198.51.100.0/24"),
-    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
-    ("unknown", "unknown"),
-])
+@pytest.mark.parametrize(
+    "ip, network",
+    [
+        ("198.51.100.7", "198.51.100.0/24"),
+        ("::ffff:198.51.100.7", "198.51.100.0/24"),
+        ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+        ("unknown", "unknown"),
+    ],
+)
 def test_network_of_an_address(ip, network):
     assert network_of(ip) == network
 
 
-@pytest.mark.parametrize("agent, device", [
-    (CHROME_MAC, "Chrome on Mac OS X"),
-    (FIREFOX_WINDOWS, "Firefox on Windows"),
-    ("curl/8.5.0", "curl on Other"),
-    ("python-requests/2.32.0", "Python Requests on Other"),
-    ("", "unknown"),
-])
+@pytest.mark.parametrize(
+    "agent, device",
+    [
+        (CHROME_MAC, "Chrome on Mac OS X"),
+        (FIREFOX_WINDOWS, "Firefox on Windows"),
+        ("curl/8.5.0", "curl on Other"),
+        ("python-requests/2.32.0", "Python Requests on Other"),
+        ("", "unknown"),
+    ],
+)
 def test_device_from_the_user_agent(agent, device):
     assert describe_device(agent) == device

@@ -323,7 +323,8 @@ def test_a_key_made_elsewhere_is_followed_without_restart(app, client, make_user
         db.session.add(SigningKey(**row))
         db.session.commit()
         private_key = material.load_private_pem(
-            __import__("app.encryption", fromlist=["decrypt"]).decrypt(row["private_key_encrypted"]).encode(), "EdDSA")
+            __import__("app.encryption", fromlist=["decrypt"]).decrypt(row["private_key_encrypted"]).encode(), "EdDSA"
+        )
     # Not announced yet: a token of the new key is still accepted (unknown kid -> reload).
     made_elsewhere = forged(first, private_key, "EdDSA", kid=row["kid"])
     time.sleep(1.1)  # past the unknown-kid reload limit of the first request
@@ -378,8 +379,7 @@ def test_private_key_file_signs_with_its_thumbprint_as_kid(app, client, make_use
 
 def test_thumbprint_matches_rfc_7638_example():
     # RFC 8037 appendix A.3: the thumbprint of its Ed25519 example key.
-    public = ed25519.Ed25519PublicKey.from_public_bytes(
-        base64.urlsafe_b64decode("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo="))
+    public = ed25519.Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode("11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo="))
     assert material.thumbprint(public, "EdDSA") == "kPrK_qmxVWaYVA9wwBF6Iuo3vVzz7TxHCTwXBygrS4k"
 
 
@@ -421,10 +421,24 @@ def test_unknown_jwt_algorithm_is_refused(raw):
 
 
 def keys_process(*args, **env):
-    environment = {**os.environ, "APP_ENV": "testing", "DATABASE_URL": TEST_DATABASE_URL, "REDIS_URL": TEST_REDIS_URL,
-                   "JWT_SECRET_KEY": TEST_SECRET, "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY, "LOG_LEVEL": "INFO", **env}
-    return subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "keys", *args],
-                          cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+    environment = {
+        **os.environ,
+        "APP_ENV": "testing",
+        "DATABASE_URL": TEST_DATABASE_URL,
+        "REDIS_URL": TEST_REDIS_URL,
+        "JWT_SECRET_KEY": TEST_SECRET,
+        "ENCRYPTION_KEYS": TEST_ENCRYPTION_KEY,
+        "LOG_LEVEL": "INFO",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "wsgi", "keys", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def private_secrets(app) -> list[str]:

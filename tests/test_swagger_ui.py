@@ -41,11 +41,20 @@ def browser(tmp_path):
     os.environ.setdefault("SE_OFFLINE", "true")  # selenium must never try to download a driver
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                 "--disable-sync", "--window-size=1280,2000", f"--user-data-dir={tmp_path / 'profile'}",
-                 # No internet: any host but loopback fails to resolve, so a CDN asset could not load.
-                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--window-size=1280,2000",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        # No internet: any host but loopback fails to resolve, so a CDN asset could not load.
+        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
@@ -67,20 +76,21 @@ def test_swagger_ui_authorize_and_try_it_out_offline(app, server, browser, make_
 
     # Authorize: paste the access token into the bearerAuth dialog.
     browser.find_element(By.CSS_SELECTOR, "button.authorize").click()
-    field = wait.until(ready.visibility_of_element_located((By.CSS_SELECTOR, ".auth-container input[type=text], "
-                                                                             ".auth-container input[type=password]")))
+    field = wait.until(
+        ready.visibility_of_element_located((By.CSS_SELECTOR, ".auth-container input[type=text], .auth-container input[type=password]"))
+    )
     field.send_keys(token)
     browser.find_element(By.CSS_SELECTOR, ".auth-btn-wrapper button.authorize").click()
     browser.find_element(By.CSS_SELECTOR, ".auth-btn-wrapper button.btn-done").click()
 
     # Try it out on GET /api/v1/users/me.
-    operation = wait.until(ready.presence_of_element_located(
-        (By.XPATH, "//div[contains(@class,'opblock-get')][.//*[@data-path='/api/v1/users/me']]")))
+    operation = wait.until(
+        ready.presence_of_element_located((By.XPATH, "//div[contains(@class,'opblock-get')][.//*[@data-path='/api/v1/users/me']]"))
+    )
     operation.find_element(By.CSS_SELECTOR, ".opblock-summary-control, .opblock-summary").click()
     wait.until(lambda _: operation.find_elements(By.CSS_SELECTOR, "button.try-out__btn"))[0].click()
     operation.find_element(By.CSS_SELECTOR, "button.execute").click()
-    status = wait.until(lambda _: operation.find_elements(
-        By.CSS_SELECTOR, ".live-responses-table .response .response-col_status"))[0]
+    status = wait.until(lambda _: operation.find_elements(By.CSS_SELECTOR, ".live-responses-table .response .response-col_status"))[0]
     body = operation.find_element(By.CSS_SELECTOR, ".live-responses-table .response").text
     browser.save_screenshot(str(tmp_path / "swagger.png"))
     assert status.text.strip().startswith("200"), body

@@ -42,8 +42,10 @@ def _same_time(first, second, label):
             b.append(second())
         median_a, median_b = statistics.median(a), statistics.median(b)
         noise = 4 * (median_error(a) ** 2 + median_error(b) ** 2) ** 0.5
-        print(f"{label}: medians {median_a * 1000:.2f} ms vs {median_b * 1000:.2f} ms "
-              f"(4 standard errors of the difference: {noise * 1000:.2f} ms)")
+        print(
+            f"{label}: medians {median_a * 1000:.2f} ms vs {median_b * 1000:.2f} ms "
+            f"(4 standard errors of the difference: {noise * 1000:.2f} ms)"
+        )
         if abs(median_a - median_b) < max(TOLERANCE, noise):
             return a, b
     pytest.fail(f"{label}: medians {median_a * 1000:.2f} vs {median_b * 1000:.2f} ms in the last of three batches")
@@ -83,8 +85,11 @@ def test_resend_verification_takes_as_long_for_a_known_and_an_unknown_address(ap
         assert response.status_code == 202
 
     resend(unique_email("warm-up"))
-    a, b = _same_time(lambda: _timed(lambda: resend(user.email)), lambda: _timed(lambda: resend(unique_email("nobody"))),
-                      "resend-verification known vs unknown")
+    a, b = _same_time(
+        lambda: _timed(lambda: resend(user.email)),
+        lambda: _timed(lambda: resend(unique_email("nobody"))),
+        "resend-verification known vs unknown",
+    )
     assert min(a + b) >= app.config["RESEND_VERIFICATION_MIN_SECONDS"]
     assert len(emailed_messages(app, to=user.email, template="verify_email")) >= TRIES
 

@@ -21,33 +21,42 @@ def test_tracing_is_off_unless_configured():
     assert load_config({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_SDK_DISABLED": "true"})["TRACING_ENABLED"] is False
 
 
-@pytest.mark.parametrize("environ, variable", [
-    ({"OTEL_TRACES_EXPORTER": "zipkin"}, "OTEL_TRACES_EXPORTER"),
-    ({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, "OTEL_EXPORTER_OTLP_PROTOCOL"),
-])
+@pytest.mark.parametrize(
+    "environ, variable",
+    [
+        ({"OTEL_TRACES_EXPORTER": "zipkin"}, "OTEL_TRACES_EXPORTER"),
+        ({"OTEL_TRACES_EXPORTER": "otlp", "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}, "OTEL_EXPORTER_OTLP_PROTOCOL"),
+    ],
+)
 def test_bad_tracing_configuration_names_the_variable(environ, variable):
     with pytest.raises(ConfigError, match=variable):
         load_config(environ)
 
 
-@pytest.mark.parametrize("statement, name", [
-    ("SELECT users.id, users.email FROM users WHERE users.id = %(id)s", "DB SELECT users"),
-    ('INSERT INTO "sessions" (id) VALUES (%(id)s)', "DB INSERT sessions"),
-    ("UPDATE refresh_tokens SET used_at=now()", "DB UPDATE refresh_tokens"),
-    ("DELETE FROM audit_events", "DB DELETE audit_events"),
-    ("SELECT 1", "DB SELECT"),
-    ("TRUNCATE users CASCADE", "DB TRUNCATE"),
-])
+@pytest.mark.parametrize(
+    "statement, name",
+    [
+        ("SELECT users.id, users.email FROM users WHERE users.id = %(id)s", "DB SELECT users"),
+        ('INSERT INTO "sessions" (id) VALUES (%(id)s)', "DB INSERT sessions"),
+        ("UPDATE refresh_tokens SET used_at=now()", "DB UPDATE refresh_tokens"),
+        ("DELETE FROM audit_events", "DB DELETE audit_events"),
+        ("SELECT 1", "DB SELECT"),
+        ("TRUNCATE users CASCADE", "DB TRUNCATE"),
+    ],
+)
 def test_db_span_names(statement, name):
     assert db_span_name(statement) == name
 
 
-@pytest.mark.parametrize("args, name", [
-    (("SET", "prod:auth:session:1b2c:state", "x"), "CACHE SET auth:session:*:state"),
-    (("GET", b"test:flags:flag:enable_new_ui:enabled"), "CACHE GET flags:flag:*:enabled"),
-    (("LLEN", "rq:queue:email_queue"), "CACHE LLEN"),
-    (("PING",), "CACHE PING"),
-])
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        (("SET", "prod:auth:session:1b2c:state", "x"), "CACHE SET auth:session:*:state"),
+        (("GET", b"test:flags:flag:enable_new_ui:enabled"), "CACHE GET flags:flag:*:enabled"),
+        (("LLEN", "rq:queue:email_queue"), "CACHE LLEN"),
+        (("PING",), "CACHE PING"),
+    ],
+)
 def test_cache_span_names(args, name):
     assert cache_span_name(args) == name
 

@@ -30,8 +30,7 @@ def load(app, user_id):
 
 def audit_types(app, user_id):
     with app.app_context():
-        return list(db.session.scalars(
-            select(AuditEvent.event_type).where(AuditEvent.user_id == user_id).order_by(AuditEvent.created_at)))
+        return list(db.session.scalars(select(AuditEvent.event_type).where(AuditEvent.user_id == user_id).order_by(AuditEvent.created_at)))
 
 
 # ---------------------------------------------------------------- GET /me
@@ -239,8 +238,11 @@ def test_deleted_and_unknown_ids_are_404_to_everyone_and_live_others_403(client,
     live, deleted, attacker = make_user(), make_user(), make_user()
     assert client.delete(ME, headers=sign_in(deleted)).status_code == 200
     headers = sign_in(attacker)
-    for target, expected in ((live.id, (403, "AUTH_FORBIDDEN_026")), (deleted.id, (404, "USER_NOT_FOUND_002")),
-                             (uuid.uuid4(), (404, "USER_NOT_FOUND_002"))):
+    for target, expected in (
+        (live.id, (403, "AUTH_FORBIDDEN_026")),
+        (deleted.id, (404, "USER_NOT_FOUND_002")),
+        (uuid.uuid4(), (404, "USER_NOT_FOUND_002")),
+    ):
         for response in _attempts(client, target, headers):
             assert (response.status_code, code(response)) == expected
 
@@ -253,8 +255,18 @@ def test_admin_only_route_refuses_a_non_admin(client, make_user, sign_in):
 
 @pytest.mark.parametrize(
     "bad_id",
-    ["nope", "1", "0", "me2", "' OR '1'='1", "00000000-0000-0000-0000-00000000000g",
-     "7f1c2c4e-9b1e-4c3a-8d2f-1a2b3c4d5e6", "%00", "%E2%98%83", "x" * 300],
+    [
+        "nope",
+        "1",
+        "0",
+        "me2",
+        "' OR '1'='1",
+        "00000000-0000-0000-0000-00000000000g",
+        "7f1c2c4e-9b1e-4c3a-8d2f-1a2b3c4d5e6",
+        "%00",
+        "%E2%98%83",
+        "x" * 300,
+    ],
 )
 @pytest.mark.parametrize("as_admin", [True, False])
 def test_malformed_user_id_is_404_user_not_found_never_500(client, make_user, sign_in, bad_id, as_admin):
@@ -311,8 +323,16 @@ def test_admin_sets_flags_and_name(app, client, make_user, sign_in):
 
 @pytest.mark.parametrize(
     "body",
-    [{"is_active": "maybe"}, {"is_active": "false"}, {"is_admin": 1}, {"is_verified": 0}, {"is_admin": None},
-     {"is_admin": []}, {"email": "x@example.com"}, {"deleted_at": None}],
+    [
+        {"is_active": "maybe"},
+        {"is_active": "false"},
+        {"is_admin": 1},
+        {"is_verified": 0},
+        {"is_admin": None},
+        {"is_admin": []},
+        {"email": "x@example.com"},
+        {"deleted_at": None},
+    ],
 )
 def test_admin_patch_rejects_bad_bodies(client, make_user, sign_in, body):
     user, admin = make_user(), make_user(is_admin=True)
@@ -386,8 +406,7 @@ def test_admin_cannot_delete_themselves_by_id_but_may_via_me(app, client, make_u
 
 def test_admin_may_keep_their_own_flags_unchanged(client, make_user, sign_in):
     admin = make_user(is_admin=True)
-    response = client.patch(user_url(admin.id), json={"is_admin": True, "is_active": True, "full_name": "Boss"},
-                            headers=sign_in(admin))
+    response = client.patch(user_url(admin.id), json={"is_admin": True, "is_active": True, "full_name": "Boss"}, headers=sign_in(admin))
     assert response.status_code == 200
     assert response.get_json()["data"]["full_name"] == "Boss"
 
@@ -423,8 +442,9 @@ def test_account_deleted_between_requests_is_404_for_admin_patch(app, client, ma
 def test_deleted_email_may_register_again_over_http(client, make_user, sign_in):
     user = make_user(email="returning@example.com")
     assert client.delete(ME, headers=sign_in(user)).status_code == 200
-    response = client.post("/api/v1/auth/register", json={
-        "email": "Returning@example.com", "password": "SecurePass123", "full_name": "Back Again",
-        "terms_accepted": True})
+    response = client.post(
+        "/api/v1/auth/register",
+        json={"email": "Returning@example.com", "password": "SecurePass123", "full_name": "Back Again", "terms_accepted": True},
+    )
     assert response.status_code == 201
     assert response.get_json()["data"]["user_id"] != str(user.id)

@@ -18,9 +18,11 @@ ME = "/api/v1/users/me"
 def tokens(app, user_id, purpose=UserToken.PURPOSE_CHANGE_EMAIL):
     """The account's email-change links (the notice's reset link is another purpose)."""
     with app.app_context():
-        rows = list(db.session.scalars(
-            select(UserToken).where(UserToken.user_id == user_id, UserToken.purpose == purpose)
-            .order_by(UserToken.created_at)))
+        rows = list(
+            db.session.scalars(
+                select(UserToken).where(UserToken.user_id == user_id, UserToken.purpose == purpose).order_by(UserToken.created_at)
+            )
+        )
         for row in rows:
             db.session.expunge(row)
         return rows
@@ -59,9 +61,11 @@ def test_new_email_gets_a_link_old_email_a_notice_and_the_account_keeps_its_emai
     assert plain not in token.token_hash
     # The notice says how to secure the account: a reset link for the current address.
     reset_link = notice["context"].pop("link")
-    assert notice == {"to": "old@example.com", "template": "change_email_notice",
-                      "context": {"full_name": "Ada Lovelace", "new_email": "new@example.com",
-                                  "expires_in_hours": app.config["RESET_TOKEN_TTL_HOURS"]}}
+    assert notice == {
+        "to": "old@example.com",
+        "template": "change_email_notice",
+        "context": {"full_name": "Ada Lovelace", "new_email": "new@example.com", "expires_in_hours": app.config["RESET_TOKEN_TTL_HOURS"]},
+    }
     [reset] = tokens(app, user.id, UserToken.PURPOSE_RESET_PASSWORD)
     assert reset_link.startswith(app.config["FRONTEND_URL"] + "/reset-password?token=")
     assert hash_token(parse_qs(urlsplit(reset_link).query)["token"][0]) == reset.token_hash
@@ -182,9 +186,10 @@ def test_an_address_registered_meanwhile_wins_over_the_pending_change(app, clien
     user = make_user(email="mine@example.com")
     headers = sign_in(user)
     client.patch(ME, json={"email": "contested@example.com"}, headers=headers)
-    registered = client.post("/api/v1/auth/register", json={
-        "email": "contested@example.com", "password": "SecurePass123", "full_name": "Quick Person",
-        "terms_accepted": True})
+    registered = client.post(
+        "/api/v1/auth/register",
+        json={"email": "contested@example.com", "password": "SecurePass123", "full_name": "Quick Person", "terms_accepted": True},
+    )
     assert registered.status_code == 201
     response = verify(client, link_token(app, "contested@example.com"))
     assert response.status_code == 409

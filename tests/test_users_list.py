@@ -16,8 +16,7 @@ BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 
 @pytest.fixture
 def admin_headers(make_user, sign_in):
-    return sign_in(make_user(email="admin@example.com", full_name="The Admin", is_admin=True,
-                             created_at=BASE_TIME - timedelta(days=365)))
+    return sign_in(make_user(email="admin@example.com", full_name="The Admin", is_admin=True, created_at=BASE_TIME - timedelta(days=365)))
 
 
 def listing(client, headers, **params):
@@ -56,10 +55,13 @@ def test_pagination_metadata_is_in_the_body_and_the_header(client, make_user, ad
 def test_default_order_is_newest_first_and_sort_reverses_it(client, make_user, admin_headers):
     for i in range(3):
         make_user(email=f"o{i}@example.com", created_at=BASE_TIME + timedelta(days=i))
-    assert emails(listing(client, admin_headers)) == ["o2@example.com", "o1@example.com", "o0@example.com",
-                                                      "admin@example.com"]
-    assert emails(listing(client, admin_headers, sort="created_at")) == ["admin@example.com", "o0@example.com",
-                                                                         "o1@example.com", "o2@example.com"]
+    assert emails(listing(client, admin_headers)) == ["o2@example.com", "o1@example.com", "o0@example.com", "admin@example.com"]
+    assert emails(listing(client, admin_headers, sort="created_at")) == [
+        "admin@example.com",
+        "o0@example.com",
+        "o1@example.com",
+        "o2@example.com",
+    ]
 
 
 def test_equal_creation_times_never_repeat_or_skip_across_pages(client, make_user, admin_headers):
@@ -86,10 +88,8 @@ def test_filters_by_flags_and_creation_time(client, make_user, admin_headers):
 
     assert emails(listing(client, admin_headers, is_active="false")) == ["inactive@example.com"]
     assert emails(listing(client, admin_headers, is_verified="false")) == ["unverified@example.com"]
-    assert emails(listing(client, admin_headers, is_active="true", is_verified="true")) == [
-        "plain@example.com", "admin@example.com"]
-    window = {"created_after": (BASE_TIME + timedelta(days=2)).isoformat(),
-              "created_before": (BASE_TIME + timedelta(days=3)).isoformat()}
+    assert emails(listing(client, admin_headers, is_active="true", is_verified="true")) == ["plain@example.com", "admin@example.com"]
+    window = {"created_after": (BASE_TIME + timedelta(days=2)).isoformat(), "created_before": (BASE_TIME + timedelta(days=3)).isoformat()}
     assert emails(listing(client, admin_headers, **window)) == ["unverified@example.com"]  # after inclusive, before exclusive
     naive = {"created_after": "2026-01-03T12:00:00"}  # read as UTC
     assert emails(listing(client, admin_headers, **naive)) == ["plain@example.com"]
@@ -103,7 +103,8 @@ def test_q_searches_email_and_name_case_insensitively(client, make_user, admin_h
     assert emails(listing(client, admin_headers, q="HOPPER")) == ["grace.hopper@navy.example"]
     assert emails(listing(client, admin_headers, q="lovel")) == ["ada@example.com"]
     assert sorted(emails(listing(client, admin_headers, q="  A  "))) == sorted(
-        ["grace.hopper@navy.example", "ada@example.com", "alan@example.com", "admin@example.com"])
+        ["grace.hopper@navy.example", "ada@example.com", "alan@example.com", "admin@example.com"]
+    )
     assert listing(client, admin_headers, q="").get_json()["pagination"]["total"] == 4  # empty q: no filter
     assert emails(listing(client, admin_headers, q="turing", is_active="false")) == []
 
@@ -219,8 +220,10 @@ def test_admin_list_query_plans_at_100k_users(app, client, admin_headers, capsys
         "q rare (17 matches)": {"q": "a3f9"},
         "q common name (12,500 matches)": {"q": "grace"},
         "filter is_active=false": {"is_active": "false"},
-        "filter is_verified + created_after": {"is_verified": "true",
-                                               "created_after": (datetime.now(UTC) - timedelta(days=30)).isoformat()},
+        "filter is_verified + created_after": {
+            "is_verified": "true",
+            "created_after": (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+        },
         "plain page 1": {},
         "plain page 100": {"page": 100},
     }
@@ -239,8 +242,7 @@ def test_admin_list_query_plans_at_100k_users(app, client, admin_headers, capsys
         plans = []
         with app.app_context():
             for statement, parameters in captured:
-                raw = db.session.connection().exec_driver_sql(
-                    "EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
+                raw = db.session.connection().exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters).scalar()
                 plans.append(raw[0] if isinstance(raw, list) else json.loads(raw)[0])
             db.session.rollback()
         count_plan, page_plan = plans

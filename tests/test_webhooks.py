@@ -48,8 +48,9 @@ def test_event_is_posted_as_json_signed_with_hmac_sha256(app, receiver):
     [request] = receiver.wait_for(1)
     headers, body = request["headers"], request["body"]
     assert request["path"] == "/hooks/gatehouse" and headers["Content-Type"] == "application/json"
-    assert verify_signature(SECRET, headers["X-Gatehouse-Timestamp"], headers["X-Gatehouse-Delivery"], body,
-                            headers["X-Gatehouse-Signature"])
+    assert verify_signature(
+        SECRET, headers["X-Gatehouse-Timestamp"], headers["X-Gatehouse-Delivery"], body, headers["X-Gatehouse-Signature"]
+    )
     assert abs(int(headers["X-Gatehouse-Timestamp"]) - time.time()) < 30
     assert headers["X-Gatehouse-Event"] == "auth.login_failed"
     assert headers["X-Gatehouse-Delivery"] == str(outbox_id)
@@ -103,7 +104,6 @@ def test_unreachable_receiver_is_a_transient_failure(app, receiver):
     assert row.last_error == "webhook receiver unavailable: ConnectionError"
 
 
-
 def test_last_receiver_error_goes_to_notification_dlq_after_three_retries(app, receiver):
     """The email rules hold for webhooks: 3 retries backing off 2^n (base 0.05 s here), then dead."""
     from app.email import jobs
@@ -123,6 +123,7 @@ def test_last_receiver_error_goes_to_notification_dlq_after_three_retries(app, r
     assert row.last_error.startswith("gave up after 4 attempts: ")
     listing = app.test_cli_runner().invoke(args=["email", "dlq", "list", "--queue", "notification_dlq"]).output
     assert f"{outbox_id}\tnotification_dlq\tattempts=4" in listing
+
 
 @pytest.mark.parametrize("status", [400, 401, 404, 410, 301])
 def test_refused_event_goes_to_notification_dlq(app, receiver, status):

@@ -72,22 +72,40 @@ class SoftAuthenticator:
 
     # --------------------------------------------------- navigator.credentials.create()
 
-    def create(self, options: dict, origin: str, *, rp_id: str | None = None, user_verified: bool = True,
-               user_present: bool = True, challenge: str | None = None, client_type: str = "webauthn.create",
-               credential_id: bytes | None = None) -> dict:
+    def create(
+        self,
+        options: dict,
+        origin: str,
+        *,
+        rp_id: str | None = None,
+        user_verified: bool = True,
+        user_present: bool = True,
+        challenge: str | None = None,
+        client_type: str = "webauthn.create",
+        credential_id: bytes | None = None,
+    ) -> dict:
         """Answer PublicKeyCredentialCreationOptions (JSON form) as a browser at
         `origin` would, with a new credential (remembered for `get`)."""
         rp_id = rp_id or options["rp"]["id"]
-        credential = Credential(credential_id=credential_id or os.urandom(32),
-                                private_key=ec.generate_private_key(ec.SECP256R1()), rp_id=rp_id,
-                                user_handle=b64url_decode(options["user"]["id"]))
+        credential = Credential(
+            credential_id=credential_id or os.urandom(32),
+            private_key=ec.generate_private_key(ec.SECP256R1()),
+            rp_id=rp_id,
+            user_handle=b64url_decode(options["user"]["id"]),
+        )
         if any(c.credential_id == credential.credential_id for c in self.credentials):
             raise ValueError("this authenticator already holds that credential id")
         client_data = self._client_data(client_type, challenge or options["challenge"], origin)
         flags = self._flags(user_present, user_verified) | FLAG_AT
-        auth_data = (hashlib.sha256(rp_id.encode()).digest() + bytes([flags]) + struct.pack(">I", 0)
-                     + self.aaguid + struct.pack(">H", len(credential.credential_id)) + credential.credential_id
-                     + credential.cose_public_key())
+        auth_data = (
+            hashlib.sha256(rp_id.encode()).digest()
+            + bytes([flags])
+            + struct.pack(">I", 0)
+            + self.aaguid
+            + struct.pack(">H", len(credential.credential_id))
+            + credential.credential_id
+            + credential.cose_public_key()
+        )
         attestation = cbor2.dumps({"fmt": "none", "attStmt": {}, "authData": auth_data})
         self.credentials.append(credential)
         return {
@@ -96,16 +114,30 @@ class SoftAuthenticator:
             "type": "public-key",
             "authenticatorAttachment": "platform",
             "clientExtensionResults": {},
-            "response": {"clientDataJSON": b64url(client_data), "attestationObject": b64url(attestation),
-                         "transports": ["internal", "hybrid"]},
+            "response": {
+                "clientDataJSON": b64url(client_data),
+                "attestationObject": b64url(attestation),
+                "transports": ["internal", "hybrid"],
+            },
         }
 
     # ------------------------------------------------------ navigator.credentials.get()
 
-    def get(self, options: dict, origin: str, *, credential: Credential | None = None, rp_id: str | None = None,
-            user_verified: bool = True, user_present: bool = True, sign_count: int | None = None,
-            tamper_signature: bool = False, challenge: str | None = None, client_type: str = "webauthn.get",
-            user_handle: bytes | None = None) -> dict:
+    def get(
+        self,
+        options: dict,
+        origin: str,
+        *,
+        credential: Credential | None = None,
+        rp_id: str | None = None,
+        user_verified: bool = True,
+        user_present: bool = True,
+        sign_count: int | None = None,
+        tamper_signature: bool = False,
+        challenge: str | None = None,
+        client_type: str = "webauthn.get",
+        user_handle: bytes | None = None,
+    ) -> dict:
         """Answer PublicKeyCredentialRequestOptions (JSON form) as a browser at
         `origin` would, with `credential` or the first one held for the RP
         (`allowCredentials` empty: discoverable); `rp_id` overrides the RP id
@@ -113,8 +145,7 @@ class SoftAuthenticator:
         counter (e.g. backwards); otherwise it grows by `counter_step`."""
         if credential is None:
             allowed = {b64url_decode(c["id"]) for c in options.get("allowCredentials") or []}
-            held = [c for c in self.credentials
-                    if c.rp_id == options["rpId"] and (not allowed or c.credential_id in allowed)]
+            held = [c for c in self.credentials if c.rp_id == options["rpId"] and (not allowed or c.credential_id in allowed)]
             if not held:
                 raise LookupError(f"no credential for {options['rpId']}")
             credential = held[0]
@@ -123,10 +154,10 @@ class SoftAuthenticator:
             credential.sign_count += self.counter_step
             sign_count = credential.sign_count
         client_data = self._client_data(client_type, challenge or options["challenge"], origin)
-        auth_data = (hashlib.sha256(rp_id.encode()).digest() + bytes([self._flags(user_present, user_verified)])
-                     + struct.pack(">I", sign_count))
-        signature = credential.private_key.sign(auth_data + hashlib.sha256(client_data).digest(),
-                                                ec.ECDSA(hashes.SHA256()))
+        auth_data = (
+            hashlib.sha256(rp_id.encode()).digest() + bytes([self._flags(user_present, user_verified)]) + struct.pack(">I", sign_count)
+        )
+        signature = credential.private_key.sign(auth_data + hashlib.sha256(client_data).digest(), ec.ECDSA(hashes.SHA256()))
         if tamper_signature:
             signature = signature[:-1] + bytes([signature[-1] ^ 0x01])
         return {
@@ -135,9 +166,12 @@ class SoftAuthenticator:
             "type": "public-key",
             "authenticatorAttachment": "platform",
             "clientExtensionResults": {},
-            "response": {"clientDataJSON": b64url(client_data), "authenticatorData": b64url(auth_data),
-                         "signature": b64url(signature),
-                         "userHandle": b64url(credential.user_handle if user_handle is None else user_handle)},
+            "response": {
+                "clientDataJSON": b64url(client_data),
+                "authenticatorData": b64url(auth_data),
+                "signature": b64url(signature),
+                "userHandle": b64url(credential.user_handle if user_handle is None else user_handle),
+            },
         }
 
     # -------------------------------------------------------------------- helpers
@@ -152,5 +186,6 @@ class SoftAuthenticator:
 
     @staticmethod
     def _client_data(client_type: str, challenge: str, origin: str) -> bytes:
-        return json.dumps({"type": client_type, "challenge": challenge, "origin": origin,
-                           "crossOrigin": False}, separators=(",", ":")).encode()
+        return json.dumps(
+            {"type": client_type, "challenge": challenge, "origin": origin, "crossOrigin": False}, separators=(",", ":")
+        ).encode()

@@ -34,5 +34,4 @@ class AuditEventSchema(Schema):
     created_at = Timestamp(required=True)
 
 
-AuditPageSchema = page_schema("AuditPageSchema", AuditEventSchema, pagination_name="AuditPaginationSchema",
-                              counted="Events")
+AuditPageSchema = page_schema("AuditPageSchema", AuditEventSchema, pagination_name="AuditPaginationSchema", counted="Events")

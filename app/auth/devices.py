@@ -45,7 +45,7 @@ def describe_device(user_agent: str) -> str:
     system = result.os.family if result.os else "Other"
     if browser == "Other" and system == "Other":
         # A script or a client ua-parser does not know: its product token is all we have.
-        return (user_agent.split("/", 1)[0].split(" ", 1)[0][:64] or UNKNOWN)
+        return user_agent.split("/", 1)[0].split(" ", 1)[0][:64] or UNKNOWN
     return f"{browser} on {system}"[:128]
 
 
@@ -78,16 +78,14 @@ def remember(user_id, origin: Origin, now: datetime) -> bool:
     """
     since = now - timedelta(days=NEW_SIGN_IN_DAYS)
     seen = db.session.execute(
-        select(SignInContext.device, SignInContext.network, SignInContext.last_seen_at)
-        .where(SignInContext.user_id == user_id)
+        select(SignInContext.device, SignInContext.network, SignInContext.last_seen_at).where(SignInContext.user_id == user_id)
     ).all()
     match = next((row for row in seen if row.device == origin.device and row.network == origin.network), None)
     is_new = bool(seen) and (match is None or match.last_seen_at <= since)
     if match is not None:
         db.session.execute(
             update(SignInContext)
-            .where(SignInContext.user_id == user_id, SignInContext.device == origin.device,
-                   SignInContext.network == origin.network)
+            .where(SignInContext.user_id == user_id, SignInContext.device == origin.device, SignInContext.network == origin.network)
             .values(last_seen_at=now)
             .execution_options(synchronize_session=False)
         )
@@ -111,6 +109,7 @@ def _insert(user_id, origin: Origin, now: datetime) -> None:
     else:
         from sqlalchemy.dialects.sqlite import insert
     db.session.execute(
-        insert(SignInContext).values(id=uuid.uuid4(), **values)
+        insert(SignInContext)
+        .values(id=uuid.uuid4(), **values)
         .on_conflict_do_update(index_elements=["user_id", "device", "network"], set_={"last_seen_at": now})
     )

@@ -55,8 +55,9 @@ def session_is_fresh(claims: dict, now: float | None = None) -> bool:
 
 def _reauth_required() -> AppError:
     max_age = current_app.config["REAUTH_MAX_AGE_SECONDS"]
-    return AppError(errors.REAUTH_REQUIRED, headers={
-        "WWW-Authenticate": f'Bearer error="insufficient_user_authentication", max_age={max_age}'})
+    return AppError(
+        errors.REAUTH_REQUIRED, headers={"WWW-Authenticate": f'Bearer error="insufficient_user_authentication", max_age={max_age}'}
+    )
 
 
 def require_fresh_session() -> None:
@@ -86,8 +87,10 @@ def renew_tokens(session: Session) -> dict:
     caller commits."""
     now = utcnow()
     db.session.execute(
-        update(RefreshToken).where(RefreshToken.session_id == session.id, RefreshToken.used_at.is_(None))
-        .values(used_at=now).execution_options(synchronize_session=False)
+        update(RefreshToken)
+        .where(RefreshToken.session_id == session.id, RefreshToken.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
     )
     plain, token_hash = new_token()
     db.session.add(RefreshToken(session_id=session.id, token_hash=token_hash, expires_at=session.expires_at))
@@ -134,18 +137,28 @@ def reauthenticate(user_id, session_id, password: str, factors: dict | None, ctx
         password_ok = verify_password(password, known_hash)
     now = utcnow()
     if not password_ok:  # counted toward the lockout as at sign-in (429 while locked)
-        signin.count_failure(user, now, ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password_on_reauthenticate",
-                             error=errors.INVALID_CREDENTIALS, field="password")
+        signin.count_failure(
+            user,
+            now,
+            ctx,
+            event_type=audit.LOGIN_FAILED,
+            reason="wrong_password_on_reauthenticate",
+            error=errors.INVALID_CREDENTIALS,
+            field="password",
+        )
     signin.refuse_if_locked(user, now, ctx)  # the right password, but locked: 429 unless a known client
     for check in _second_factors:
         check(user, dict(factors or {}), ctx)
 
     marked = db.session.execute(
         update(Session)
-        .where(Session.id == session_id, Session.user_id == user_id, Session.revoked_at.is_(None),
-               Session.expires_at > now,
-               exists().where(User.id == user_id, User.password_hash == known_hash, User.deleted_at.is_(None),
-                              User.is_active.is_(True)))
+        .where(
+            Session.id == session_id,
+            Session.user_id == user_id,
+            Session.revoked_at.is_(None),
+            Session.expires_at > now,
+            exists().where(User.id == user_id, User.password_hash == known_hash, User.deleted_at.is_(None), User.is_active.is_(True)),
+        )
         .values(authenticated_at=now, last_used_at=now)
         .returning(Session.id)
         .execution_options(synchronize_session=False)

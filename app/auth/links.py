@@ -21,7 +21,6 @@ def void_pending_links(user_id, now=None, purposes=None) -> int:
     if purposes is not None:
         conditions.append(UserToken.purpose.in_(tuple(purposes)))
     result = db.session.execute(
-        update(UserToken).where(*conditions).values(used_at=now or utcnow())
-        .execution_options(synchronize_session=False)
+        update(UserToken).where(*conditions).values(used_at=now or utcnow()).execution_options(synchronize_session=False)
     )
     return result.rowcount or 0

@@ -87,24 +87,32 @@ def record_success(user_id, password_hash: str | None, now: datetime) -> bool:
     the account is locked, e.g. by a concurrent failure since it was read, or
     its password changed or it was deleted since `password_hash` was checked
     (None: a sign-in without the password)."""
-    return db.session.execute(
-        update(User)
-        .where(*_unchanged(user_id, password_hash), or_(User.locked_until.is_(None), User.locked_until <= now))
-        .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
-        .returning(User.id)
-        .execution_options(synchronize_session=False, **account_cache.touching(user_id))
-    ).first() is not None
+    return (
+        db.session.execute(
+            update(User)
+            .where(*_unchanged(user_id, password_hash), or_(User.locked_until.is_(None), User.locked_until <= now))
+            .values(failed_login_count=0, failed_login_window_start=None, locked_until=None, last_login_at=now)
+            .returning(User.id)
+            .execution_options(synchronize_session=False, **account_cache.touching(user_id))
+        ).first()
+        is not None
+    )
 
 
 def record_success_during_lock(user_id, password_hash: str | None, now: datetime) -> bool:
     """Note a known client's sign-in; the lock stays for everyone else. False
     (nothing written) if the password changed or the account was deleted since
     `password_hash` was checked."""
-    return db.session.execute(
-        update(User).where(*_unchanged(user_id, password_hash)).values(last_login_at=now)
-        .returning(User.id)
-        .execution_options(synchronize_session=False, **account_cache.touching(user_id))
-    ).first() is not None
+    return (
+        db.session.execute(
+            update(User)
+            .where(*_unchanged(user_id, password_hash))
+            .values(last_login_at=now)
+            .returning(User.id)
+            .execution_options(synchronize_session=False, **account_cache.touching(user_id))
+        ).first()
+        is not None
+    )
 
 
 def _count(key: str):
@@ -154,10 +162,18 @@ def known_client_may_pass(user_id, now: datetime, ctx: RequestContext) -> bool:
     if failures is None or failures >= current_app.config["LOCKOUT_THRESHOLD"]:
         return False
     since = now - timedelta(days=current_app.config["KNOWN_CLIENT_DAYS"])
-    return db.session.execute(
-        # A revoked session makes nobody known: the owner may have ended it
-        # because it was not theirs (logout-all, a password reset, ...).
-        select(Session.id).where(Session.user_id == user_id, Session.ip == (ctx.ip or "unknown")[:45],
-                                 Session.created_at > since, Session.revoked_at.is_(None))
-        .limit(1)
-    ).first() is not None
+    return (
+        db.session.execute(
+            # A revoked session makes nobody known: the owner may have ended it
+            # because it was not theirs (logout-all, a password reset, ...).
+            select(Session.id)
+            .where(
+                Session.user_id == user_id,
+                Session.ip == (ctx.ip or "unknown")[:45],
+                Session.created_at > since,
+                Session.revoked_at.is_(None),
+            )
+            .limit(1)
+        ).first()
+        is not None
+    )

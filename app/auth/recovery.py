@@ -80,11 +80,15 @@ def request_password_reset(email: str, ctx: RequestContext) -> None:
     ).one()
     if not eligible:
         reason = "unknown_email" if user is None else "disabled"
-        audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id if user else None, outcome="failure",
-                           details={"reason": reason, "email": email})
+        audit.record_event(
+            audit.PASSWORD_RESET_REQUESTED,
+            ctx=ctx,
+            user_id=user.id if user else None,
+            outcome="failure",
+            details={"reason": reason, "email": email},
+        )
     elif last_hour >= current_app.config["RESET_EMAILS_PER_HOUR"] or (latest is not None and now - latest < RESET_EMAIL_INTERVAL):
-        audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id, outcome="failure",
-                           details={"reason": "rate_limited"})
+        audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id, outcome="failure", details={"reason": "rate_limited"})
     else:
         _send_reset_link(user, now)
         audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id)
@@ -98,17 +102,31 @@ def new_reset_link(user: User, now) -> str:
     account's current one); the account's older unused reset links die."""
     void_pending_links(user.id, now, purposes=(UserToken.PURPOSE_RESET_PASSWORD,))
     token, token_hash = new_token()
-    db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_RESET_PASSWORD, token_hash=token_hash,
-                             new_email=user.email, created_at=now,
-                             expires_at=now + timedelta(hours=current_app.config["RESET_TOKEN_TTL_HOURS"])))
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=UserToken.PURPOSE_RESET_PASSWORD,
+            token_hash=token_hash,
+            new_email=user.email,
+            created_at=now,
+            expires_at=now + timedelta(hours=current_app.config["RESET_TOKEN_TTL_HOURS"]),
+        )
+    )
     return f"{current_app.config['FRONTEND_URL']}/reset-password?token={token}"
 
 
 def _send_reset_link(user: User, now) -> None:
     link = new_reset_link(user, now)
-    queue_email(user.email, "reset_password", {
-        "full_name": user.full_name, "link": link, "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"],
-    }, locale=locale_for_user(user))
+    queue_email(
+        user.email,
+        "reset_password",
+        {
+            "full_name": user.full_name,
+            "link": link,
+            "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"],
+        },
+        locale=locale_for_user(user),
+    )
 
 
 # -------------------------------------------------------- reset password
@@ -138,8 +156,7 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
     token_hash = hash_token(token)
     # A cheap look first, so that a bad token costs no bcrypt; the UPDATE below decides.
     found = db.session.execute(
-        select(User.email).select_from(UserToken).join(User, User.id == UserToken.user_id)
-        .where(*_live_reset_token(token_hash, utcnow()))
+        select(User.email).select_from(UserToken).join(User, User.id == UserToken.user_id).where(*_live_reset_token(token_hash, utcnow()))
     ).first()
     if found is None:
         fail(errors.RESET_TOKEN_INVALID, field="token")
@@ -186,8 +203,7 @@ def _refuse_email_in_password(new_password: str, email: str) -> None:
     problems = email_problems(new_password, email)
     if problems:
         db.session.rollback()
-        raise AppError(errors.VALIDATION_FAILED, field="new_password",
-                       details=[{"field": "new_password", "message": m} for m in problems])
+        raise AppError(errors.VALIDATION_FAILED, field="new_password", details=[{"field": "new_password", "message": m} for m in problems])
 
 
 def _refusal(user: User | None, mailed_to: str | None) -> str | None:
@@ -233,8 +249,16 @@ def change_password(user_id, session_id, current_password: str | None, new_passw
             password_ok = verify_password(current_password, old_hash)
     now = utcnow()
     if not password_ok:
-        signin.count_failure(user, now, ctx, event_type=audit.PASSWORD_CHANGED, reason="wrong_current_password",
-                             error=errors.PASSWORD_INCORRECT, field="current_password", during="change_password")
+        signin.count_failure(
+            user,
+            now,
+            ctx,
+            event_type=audit.PASSWORD_CHANGED,
+            reason="wrong_current_password",
+            error=errors.PASSWORD_INCORRECT,
+            field="current_password",
+            during="change_password",
+        )
     signin.refuse_if_locked(user, now, ctx, during="change_password")
     with connection_released():
         password_hash = hash_password(new_password)
@@ -245,8 +269,12 @@ def change_password(user_id, session_id, current_password: str | None, new_passw
         update(User)
         # Only if nobody changed the password since it was checked, and the
         # caller's session was not ended meanwhile (logout, revocation, deletion).
-        .where(User.id == user_id, User.password_hash == old_hash, User.deleted_at.is_(None),
-               exists().where(Session.id == session_id, Session.user_id == user_id, Session.revoked_at.is_(None)))
+        .where(
+            User.id == user_id,
+            User.password_hash == old_hash,
+            User.deleted_at.is_(None),
+            exists().where(Session.id == session_id, Session.user_id == user_id, Session.revoked_at.is_(None)),
+        )
         .values(
             password_hash=password_hash,
             # A success clears the failure count, as a sign-in does (a lock stays until it lifts).
@@ -257,8 +285,7 @@ def change_password(user_id, session_id, current_password: str | None, new_passw
         .execution_options(synchronize_session=False, **account_cache.touching(user_id))
     ).first()
     if changed is None:
-        live = db.session.execute(
-            select(Session.id).where(Session.id == session_id, Session.revoked_at.is_(None))).first()
+        live = db.session.execute(select(Session.id).where(Session.id == session_id, Session.revoked_at.is_(None))).first()
         if live is None:
             fail(errors.SESSION_REVOKED)
         fail(errors.PASSWORD_INCORRECT, field="current_password")
@@ -268,6 +295,5 @@ def change_password(user_id, session_id, current_password: str | None, new_passw
     if old_hash is None:
         details["first_password"] = True
     audit.record_event(audit.PASSWORD_CHANGED, ctx=ctx, user_id=user_id, details=details)
-    queue_email(changed.email, "password_changed", {"full_name": changed.full_name},
-                locale=locale_for_user(db.session.get(User, user_id)))
+    queue_email(changed.email, "password_changed", {"full_name": changed.full_name}, locale=locale_for_user(db.session.get(User, user_id)))
     db.session.commit()

@@ -49,8 +49,10 @@ def register(body):
     409 AUTH_EMAIL_EXISTS_003 when a live account uses the address; 429 after
     5 registrations a minute from one IP.
     """
-    return {"data": service.register_user(body["email"], body["password"], body["full_name"], request_context()),
-            "message": "Registration successful. Please check your email to verify your account."}
+    return {
+        "data": service.register_user(body["email"], body["password"], body["full_name"], request_context()),
+        "message": "Registration successful. Please check your email to verify your account.",
+    }
 
 
 @blp.route("/verify-email", methods=["POST"])
@@ -137,8 +139,7 @@ def reauthenticate(body):
     """
     ctx = request_context()
     factors = {name: value for name, value in body.items() if name != "password"}
-    return {"data": fresh.reauthenticate(ctx.user_id, ctx.session_id, body["password"], factors, ctx),
-            "message": "Identity confirmed."}
+    return {"data": fresh.reauthenticate(ctx.user_id, ctx.session_id, body["password"], factors, ctx), "message": "Identity confirmed."}
 
 
 @blp.route("/logout", methods=["POST"])

@@ -20,7 +20,8 @@ class RegisterSchema(Schema):
     password = Password(required=True)
     full_name = FullName(required=True)
     terms_accepted = StrictBoolean(
-        required=True, error_messages={"invalid": "Must be true or false."},
+        required=True,
+        error_messages={"invalid": "Must be true or false."},
         validate=validate.Equal(True, error="The terms must be accepted."),
         metadata={"description": "Must be true."},
     )
@@ -45,8 +46,9 @@ class EmailOnlySchema(Schema):
 class LoginSchema(Schema):
     email = Email(required=True)
     # Not checked against the password rules: an old password may predate them.
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
-                             metadata={"example": "SecurePass123"})
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=1024), metadata={"example": "SecurePass123"}
+    )
 
 
 class RefreshSchema(Schema):
@@ -60,23 +62,38 @@ class ResetPasswordSchema(Schema):
 
 class ChangePasswordSchema(Schema):
     # Not checked against the password rules: the current password may predate them.
-    current_password = fields.String(load_only=True, validate=validate.Length(min=1, max=1024),
-                                     metadata={"example": "OldSecurePass1", "description":
-                                               "Required when the account has a password. An account without one "
-                                               "(created through an identity provider) leaves it out and needs a fresh session."})
+    current_password = fields.String(
+        load_only=True,
+        validate=validate.Length(min=1, max=1024),
+        metadata={
+            "example": "OldSecurePass1",
+            "description": "Required when the account has a password. An account without one "
+            "(created through an identity provider) leaves it out and needs a fresh session.",
+        },
+    )
     new_password = Password(required=True)
 
 
 class ReauthenticateSchema(Schema):
     # Not checked against the password rules: the current password may predate them.
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=1024),
-                             metadata={"example": "SecurePass123"})
-    code = fields.String(load_only=True, validate=validate.Length(min=1, max=64), metadata={
-        "description": "With two-factor sign-in on: a current code of the authenticator app or an unused recovery code.",
-        "example": "123456"})
-    credential = fields.Dict(load_only=True, metadata={
-        "description": "With two-factor sign-in on, instead of `code`: a passkey's assertion (PublicKeyCredential "
-                       "as JSON) for a challenge from POST /auth/passkeys/login/options."})
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=1024), metadata={"example": "SecurePass123"}
+    )
+    code = fields.String(
+        load_only=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "With two-factor sign-in on: a current code of the authenticator app or an unused recovery code.",
+            "example": "123456",
+        },
+    )
+    credential = fields.Dict(
+        load_only=True,
+        metadata={
+            "description": "With two-factor sign-in on, instead of `code`: a passkey's assertion (PublicKeyCredential "
+            "as JSON) for a challenge from POST /auth/passkeys/login/options."
+        },
+    )
 
 
 # ---------------------------------------------------------------- responses
@@ -107,11 +124,17 @@ class MfaChallengeSchema(Schema):
     """The answer to a right password when the account has two-factor sign-in on: no tokens yet."""
 
     mfa_required = fields.Boolean(required=True, metadata={"enum": [True]})
-    mfa_token = fields.String(required=True, metadata={
-        "description": "POST it with a code to /auth/login/mfa; single use, dies after 5 wrong codes."})
-    methods = fields.List(fields.String(), required=True, metadata={
-        "description": "The second factors the account can answer with: `totp`, `recovery_code`, `passkey`.",
-        "example": ["totp", "recovery_code"]})
+    mfa_token = fields.String(
+        required=True, metadata={"description": "POST it with a code to /auth/login/mfa; single use, dies after 5 wrong codes."}
+    )
+    methods = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "The second factors the account can answer with: `totp`, `recovery_code`, `passkey`.",
+            "example": ["totp", "recovery_code"],
+        },
+    )
     expires_in = fields.Integer(required=True, metadata={"description": "Seconds until `mfa_token` expires (300)."})
 
 
@@ -137,8 +160,12 @@ class SessionSchema(Schema):
     expires_at = Timestamp(required=True)
     ip = fields.String(required=True, allow_none=True)
     user_agent = fields.String(required=True, allow_none=True)
-    aal = fields.Integer(required=True, metadata={
-        "enum": [1, 2], "description": "Assurance level: 1 = password only, 2 = a second factor or a passkey."})
-    amr = fields.List(fields.String(), required=True, metadata={
-        "description": "How the session signed in (RFC 8176 names, e.g. `pwd`, `otp`).", "example": ["pwd", "otp"]})
+    aal = fields.Integer(
+        required=True, metadata={"enum": [1, 2], "description": "Assurance level: 1 = password only, 2 = a second factor or a passkey."}
+    )
+    amr = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "How the session signed in (RFC 8176 names, e.g. `pwd`, `otp`).", "example": ["pwd", "otp"]},
+    )
     current = fields.Boolean(required=True, metadata={"description": "True for the session of this request's token."})

@@ -68,8 +68,13 @@ def register_user(email: str, password: str, full_name: str, ctx: RequestContext
         fail(errors.EMAIL_EXISTS, field="email")
     with connection_released():
         password_hash = hash_password(password)
-    user = User(id=uuid.uuid4(), email=email, password_hash=password_hash, full_name=full_name,
-                accept_language=normalize_accept_language(ctx.accept_language))
+    user = User(
+        id=uuid.uuid4(),
+        email=email,
+        password_hash=password_hash,
+        full_name=full_name,
+        accept_language=normalize_accept_language(ctx.accept_language),
+    )
     db.session.add(user)
     _flush_unless_email_taken()
     _send_verification(user)
@@ -82,13 +87,21 @@ def _send_verification(user: User) -> None:
     config = current_app.config
     token, token_hash = new_token()
     hours = config["VERIFY_TOKEN_TTL_HOURS"]
-    db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_VERIFY_EMAIL, token_hash=token_hash,
-                             expires_at=utcnow() + timedelta(hours=hours)))
-    queue_email(user.email, "verify_email", {
-        "full_name": user.full_name,
-        "link": f"{config['FRONTEND_URL']}/verify-email?token={token}",
-        "expires_in_hours": hours,
-    }, locale=locale_for_user(user))
+    db.session.add(
+        UserToken(
+            user_id=user.id, purpose=UserToken.PURPOSE_VERIFY_EMAIL, token_hash=token_hash, expires_at=utcnow() + timedelta(hours=hours)
+        )
+    )
+    queue_email(
+        user.email,
+        "verify_email",
+        {
+            "full_name": user.full_name,
+            "link": f"{config['FRONTEND_URL']}/verify-email?token={token}",
+            "expires_in_hours": hours,
+        },
+        locale=locale_for_user(user),
+    )
 
 
 def verify_email(token: str, ctx: RequestContext) -> User:
@@ -152,11 +165,13 @@ def _resend_verification(email: str) -> None:
         return
     cutoff = utcnow() - timedelta(seconds=current_app.config["RESEND_COOLDOWN_SECONDS"])
     recent = db.session.execute(
-        select(UserToken.id).where(
+        select(UserToken.id)
+        .where(
             UserToken.user_id == user.id,
             UserToken.purpose == UserToken.PURPOSE_VERIFY_EMAIL,
             UserToken.created_at > cutoff,
-        ).limit(1)
+        )
+        .limit(1)
     ).first()
     if recent is None:
         _send_verification(user)
@@ -192,10 +207,10 @@ def login(email: str, password: str, ctx: RequestContext) -> dict:
         if user is None or user.is_deleted:  # (`user` is read again here: deleted meanwhile)
             _unknown_email_failure(email, ctx)
         if not password_ok or user.password_hash != known_hash:  # (changed or reset meanwhile: not the password now)
-            signin.count_failure(user, utcnow(), ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password",
-                                 error=errors.INVALID_CREDENTIALS)
-        return signin.complete_sign_in(user, ctx, amr=["pwd"], aal=signin.AAL1, method="password",
-                                       password_hash=known_hash)
+            signin.count_failure(
+                user, utcnow(), ctx, event_type=audit.LOGIN_FAILED, reason="wrong_password", error=errors.INVALID_CREDENTIALS
+            )
+        return signin.complete_sign_in(user, ctx, amr=["pwd"], aal=signin.AAL1, method="password", password_hash=known_hash)
     except AppError:
         # Every refusal (unknown email, wrong password, locked, disabled) answers
         # no sooner than LOGIN_FAILURE_MIN_SECONDS after the hash check: their
@@ -276,14 +291,20 @@ def refresh(presented: str, ctx: RequestContext) -> dict:
         child = sessions.derive_child_token(presented)
         successor = sessions.find_refresh_token(hash_token(child), session_id=spent.session_id)
         spender = cache.safe(lambda r: r.get(_spender_key(token_hash)))
-        if (successor is not None and successor.used_at is None and _session_usable(session, now)
-                and spender is not None and spender.decode() == _client_fingerprint(ctx)):
+        if (
+            successor is not None
+            and successor.used_at is None
+            and _session_usable(session, now)
+            and spender is not None
+            and spender.decode() == _client_fingerprint(ctx)
+        ):
             answer = signin.token_pair(session, child)
             db.session.rollback()  # nothing to write: the successor already exists
             return answer
     sessions.end_sessions(Session.id == spent.session_id, reason="refresh_reuse")
-    audit.record_event(audit.REFRESH_REUSE_DETECTED, ctx=ctx, user_id=session.user_id, outcome="failure",
-                       details={"session_id": str(session.id)})
+    audit.record_event(
+        audit.REFRESH_REUSE_DETECTED, ctx=ctx, user_id=session.user_id, outcome="failure", details={"session_id": str(session.id)}
+    )
     db.session.commit()
     raise AppError(errors.REFRESH_REUSED, field="refresh_token")
 
@@ -300,8 +321,13 @@ def _end_if_idle(session: Session, now, ctx: RequestContext) -> None:
     if not idle_hours or session.last_used_at > now - timedelta(hours=idle_hours):
         return
     sessions.end_sessions(Session.id == session.id, reason="idle_timeout")
-    audit.record_event(audit.SESSION_REVOKED, ctx=ctx, user_id=session.user_id, outcome="success",
-                       details={"session_id": str(session.id), "reason": "idle_timeout"})
+    audit.record_event(
+        audit.SESSION_REVOKED,
+        ctx=ctx,
+        user_id=session.user_id,
+        outcome="success",
+        details={"session_id": str(session.id), "reason": "idle_timeout"},
+    )
     db.session.commit()
     raise AppError(errors.SESSION_REVOKED, "This session ended after a period without use; sign in again.")
 
@@ -328,8 +354,17 @@ def logout_all(user_id, ctx: RequestContext) -> None:
 def list_sessions(user_id, current_session_id) -> list[dict]:
     """The user's live sessions, each flagged `current` if it is this request's."""
     return [
-        {"id": s.id, "created_at": s.created_at, "last_used_at": s.last_used_at, "expires_at": s.expires_at,
-         "ip": s.ip, "user_agent": s.user_agent, "aal": s.aal, "amr": s.methods, "current": s.id == current_session_id}
+        {
+            "id": s.id,
+            "created_at": s.created_at,
+            "last_used_at": s.last_used_at,
+            "expires_at": s.expires_at,
+            "ip": s.ip,
+            "user_agent": s.user_agent,
+            "aal": s.aal,
+            "amr": s.methods,
+            "current": s.id == current_session_id,
+        }
         for s in sessions.live_sessions(user_id, utcnow())
     ]
 
@@ -337,8 +372,7 @@ def list_sessions(user_id, current_session_id) -> list[dict]:
 def revoke_session(user_id, sid: uuid.UUID, ctx: RequestContext) -> None:
     """End one of the user's own live sessions; 404 AUTH_SESSION_NOT_FOUND_029
     for another user's session or one already ended."""
-    if not sessions.end_sessions(Session.id == sid, Session.user_id == user_id, Session.expires_at > utcnow(),
-                                 reason="revoked"):
+    if not sessions.end_sessions(Session.id == sid, Session.user_id == user_id, Session.expires_at > utcnow(), reason="revoked"):
         fail(errors.SESSION_NOT_FOUND)
     audit.record_event(audit.SESSION_REVOKED, ctx=ctx, user_id=user_id, details={"session_id": str(sid)})
     db.session.commit()

@@ -38,8 +38,9 @@ def start_session(user: User, ctx: RequestContext, *, aal: int = 1, amr=("pwd",)
     now = utcnow()
     expires_at = now + timedelta(hours=current_app.config["SESSION_TTL_HOURS"])
     # Starting a session is a sign-in: the user has just proved who they are (see app.auth.fresh).
-    session = Session(user_id=user.id, created_at=now, last_used_at=now, authenticated_at=now, expires_at=expires_at,
-                      aal=aal, amr=" ".join(amr))
+    session = Session(
+        user_id=user.id, created_at=now, last_used_at=now, authenticated_at=now, expires_at=expires_at, aal=aal, amr=" ".join(amr)
+    )
     if ctx.ip is not None:
         session.ip = ctx.ip[:45]
         session.user_agent = (ctx.user_agent or "")[:512] or None

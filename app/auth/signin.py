@@ -45,14 +45,15 @@ def token_pair(session, refresh_token: str) -> dict:
     """The token part of a login answer: an access token carrying the
     session's `aal` and `amr` and when its user last proved who they are
     (`auth_time`, app.auth.fresh), and `refresh_token`."""
-    access_token, lifetime = issue_access_token(session.user_id, session.id, aal=session.aal, amr=session.methods,
-                                                auth_time=session.authenticated_at)
-    return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime,
-            "refresh_token": refresh_token}
+    access_token, lifetime = issue_access_token(
+        session.user_id, session.id, aal=session.aal, amr=session.methods, auth_time=session.authenticated_at
+    )
+    return {"access_token": access_token, "token_type": "Bearer", "expires_in": lifetime, "refresh_token": refresh_token}
 
 
-def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal: int, method: str,
-                     password_hash: str | None = None) -> dict:
+def complete_sign_in(
+    user: User, ctx: RequestContext, *, amr: Sequence[str], aal: int, method: str, password_hash: str | None = None
+) -> dict:
     """Finish a sign-in from the client of `ctx` whose proof the caller has checked; commits.
 
     `amr`: what was proved (RFC 8176 names: "pwd", "otp", "hwk", ...); `aal`:
@@ -73,8 +74,9 @@ def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal
         fail(errors.INVALID_CREDENTIALS)
     passes_lock = refuse_if_locked(user, now, ctx)
     if not user.is_active:
-        audit.record_event(audit.LOGIN_FAILED, ctx=ctx, user_id=user.id, outcome="failure",
-                           details={"reason": "disabled", "method": method})
+        audit.record_event(
+            audit.LOGIN_FAILED, ctx=ctx, user_id=user.id, outcome="failure", details={"reason": "disabled", "method": method}
+        )
         db.session.commit()
         raise AppError(errors.ACCOUNT_DISABLED)
     if aal < AAL2:
@@ -94,12 +96,23 @@ def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal
     session, refresh_token = sessions.start_session(user, ctx, aal=aal, amr=amr)
     origin = devices.origin_of(ctx)
     if devices.remember(user.id, origin, now):
-        queue_email(user.email, "new_sign_in", {
-            "full_name": user.full_name, "device": origin.device, "ip": origin.ip,
-            "at": now.strftime("%Y-%m-%d %H:%M UTC"),
-        }, locale=locale_for_user(user))
-        audit.record_event(audit.NEW_SIGN_IN, ctx=ctx, user_id=user.id,
-                           details={"session_id": str(session.id), "device": origin.device, "network": origin.network})
+        queue_email(
+            user.email,
+            "new_sign_in",
+            {
+                "full_name": user.full_name,
+                "device": origin.device,
+                "ip": origin.ip,
+                "at": now.strftime("%Y-%m-%d %H:%M UTC"),
+            },
+            locale=locale_for_user(user),
+        )
+        audit.record_event(
+            audit.NEW_SIGN_IN,
+            ctx=ctx,
+            user_id=user.id,
+            details={"session_id": str(session.id), "device": origin.device, "network": origin.network},
+        )
     details = {"session_id": str(session.id), "method": method, "aal": aal, "amr": list(amr)}
     if passes_lock:
         details["during_lock"] = True
@@ -109,8 +122,7 @@ def complete_sign_in(user: User, ctx: RequestContext, *, amr: Sequence[str], aal
     return {**answer, "user": db.session.get(User, user.id)}
 
 
-def _second_step(user: User, ctx: RequestContext, amr, methods: list[str], method: str,
-                 password_hash: str | None) -> dict:
+def _second_step(user: User, ctx: RequestContext, amr, methods: list[str], method: str, password_hash: str | None) -> dict:
     from app.mfa import challenge
 
     token, lifetime = challenge.issue(user, amr=amr, password_hash=password_hash)
@@ -130,8 +142,17 @@ def refuse_if_locked(user: User, now, ctx: RequestContext, *, during: str | None
     _locked(user, now, ctx, during)
 
 
-def count_failure(user: User, now, ctx: RequestContext, *, event_type: str, reason: str, error: ErrorCode,
-                  field: str | None = None, during: str | None = None) -> NoReturn:
+def count_failure(
+    user: User,
+    now,
+    ctx: RequestContext,
+    *,
+    event_type: str,
+    reason: str,
+    error: ErrorCode,
+    field: str | None = None,
+    during: str | None = None,
+) -> NoReturn:
     """The one way a wrong password or code is answered (sign-in,
     re-authentication, password change): count it toward the account
     lockout, record `event_type` (failure, with `reason`), commit and raise
@@ -145,18 +166,18 @@ def count_failure(user: User, now, ctx: RequestContext, *, event_type: str, reas
             lockout.record_client_failure(user.id, ctx)
             _locked(user, now, ctx, during)
     else:
-        audit.record_event(event_type, ctx=ctx, user_id=user.id, outcome="failure",
-                           details={"reason": reason, "failures": counted.failed_login_count})
+        audit.record_event(
+            event_type, ctx=ctx, user_id=user.id, outcome="failure", details={"reason": reason, "failures": counted.failed_login_count}
+        )
         if counted.locked_until is not None:
-            audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
-                               details={"until": counted.locked_until.isoformat()})
+            audit.record_event(
+                audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure", details={"until": counted.locked_until.isoformat()}
+            )
     db.session.commit()
     raise AppError(error, field=field)
 
 
 def _locked(user: User, now, ctx: RequestContext, during: str | None = None) -> NoReturn:
-    audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure",
-                       details={"during": during} if during else None)
+    audit.record_event(audit.LOGIN_LOCKED, ctx=ctx, user_id=user.id, outcome="failure", details={"during": during} if during else None)
     db.session.commit()
     raise lockout.locked_error((user.locked_until - now).total_seconds())
-

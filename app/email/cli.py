@@ -1,9 +1,9 @@
 """`flask --app wsgi email ...`: the dead-letter queues and the sweeper.
 
-    email dlq list [--queue NAME] [--limit N]
-    email dlq requeue ID... | --all [--queue NAME]
-    email dlq purge [ID...] [--queue NAME] [--yes]
-    email sweep
+email dlq list [--queue NAME] [--limit N]
+email dlq requeue ID... | --all [--queue NAME]
+email dlq purge [ID...] [--queue NAME] [--yes]
+email sweep
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ import click
 from flask.cli import AppGroup
 
 email_cli = AppGroup("email", help="Email and webhook delivery: dead-letter queues, the outbox sweeper.")
-QUEUE_OPTION = click.option("--queue", default=None, metavar="NAME",
-                            help="email_dead_letter_queue or notification_dlq (default: both).")
+QUEUE_OPTION = click.option("--queue", default=None, metavar="NAME", help="email_dead_letter_queue or notification_dlq (default: both).")
 
 
 @email_cli.group("dlq")
@@ -56,10 +55,18 @@ def dlq_list(queue, limit) -> None:
             what = f"{payload.get('template')} to {payload.get('to')}"
         else:
             what = f"event {(payload.get('event') or {}).get('type')}"
-        click.echo("\t".join([
-            str(message.id), delivery.queue_names(message.kind)[1], f"attempts={message.attempts}",
-            message.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"), what, message.last_error or "",
-        ]))
+        click.echo(
+            "\t".join(
+                [
+                    str(message.id),
+                    delivery.queue_names(message.kind)[1],
+                    f"attempts={message.attempts}",
+                    message.updated_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    what,
+                    message.last_error or "",
+                ]
+            )
+        )
 
 
 @dlq_cli.command("requeue")
@@ -104,5 +111,7 @@ def sweep_command() -> None:
     from app.email.sweeper import sweep
 
     result = sweep()
-    click.echo(f"{result.expired} expired, {result.recovered} recovered, {result.enqueued} enqueued, "
-               f"{result.scrubbed} scrubbed" + (" (Redis unreachable)" if result.unreachable else ""))
+    click.echo(
+        f"{result.expired} expired, {result.recovered} recovered, {result.enqueued} enqueued, "
+        f"{result.scrubbed} scrubbed" + (" (Redis unreachable)" if result.unreachable else "")
+    )

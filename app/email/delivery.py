@@ -63,7 +63,7 @@ def ttl_seconds(kind: str) -> int:
 
 def retry_delay(attempt: int) -> float:
     """Backoff before retry number `attempt` (1, 2, 3): EMAIL_RETRY_BASE_SECONDS * 2^attempt."""
-    return current_app.config["EMAIL_RETRY_BASE_SECONDS"] * 2 ** attempt
+    return current_app.config["EMAIL_RETRY_BASE_SECONDS"] * 2**attempt
 
 
 def scrub(payload: dict) -> dict:
@@ -117,8 +117,7 @@ def _claim(kind: str, oid: uuid.UUID, now: datetime) -> OutboxMessage | None:
     table = OutboxMessage
     lease = now + timedelta(seconds=config["EMAIL_JOB_TIMEOUT_SECONDS"] + 30)
     claimable = or_(
-        and_(table.status == table.STATUS_PENDING,
-             or_(table.next_attempt_at.is_(None), table.next_attempt_at <= now + _EARLY_SLACK)),
+        and_(table.status == table.STATUS_PENDING, or_(table.next_attempt_at.is_(None), table.next_attempt_at <= now + _EARLY_SLACK)),
         # The previous attempt's lease ran out: its worker died (it is retried, at least once).
         and_(table.status == table.STATUS_SENDING, table.locked_until < now),
     )
@@ -131,11 +130,18 @@ def _claim(kind: str, oid: uuid.UUID, now: datetime) -> OutboxMessage | None:
     columns = (table.id, table.kind, table.payload, table.attempts, table.message_id, table.expires_at, table.scrub_after)
     with _session() as session:
         row = session.execute(
-            update(table).where(table.id == oid, table.kind == kind, claimable)
-            .values(status=table.STATUS_SENDING, attempts=table.attempts + 1, locked_until=lease, updated_at=now,
-                    # Fixed at the first attempt: every retry repeats the same id.
-                    message_id=func.coalesce(table.message_id, message_id))
-            .returning(*columns).execution_options(synchronize_session=False)
+            update(table)
+            .where(table.id == oid, table.kind == kind, claimable)
+            .values(
+                status=table.STATUS_SENDING,
+                attempts=table.attempts + 1,
+                locked_until=lease,
+                updated_at=now,
+                # Fixed at the first attempt: every retry repeats the same id.
+                message_id=func.coalesce(table.message_id, message_id),
+            )
+            .returning(*columns)
+            .execution_options(synchronize_session=False)
         ).first()
         session.commit()
     if row is None:
@@ -156,11 +162,19 @@ def _send(message: OutboxMessage) -> None:
             raise PermanentFailure("the message's link was removed (expired); the user must ask for a new one")
         defaults = {"frontend_url": config["FRONTEND_URL"]}
         rendered = rendering.render(payload.get("template"), {**defaults, **context}, locale=payload.get("locale"))
-        email = sender.build_message(to=payload.get("to"), rendered=rendered,
-                                     sender=config["MAIL_DEFAULT_SENDER"], message_id=message.message_id)
+        email = sender.build_message(
+            to=payload.get("to"), rendered=rendered, sender=config["MAIL_DEFAULT_SENDER"], message_id=message.message_id
+        )
         sender.send(email, config)
-        log.info("email sent", extra={"outbox_id": str(message.id), "template": payload.get("template"),
-                                      "message_id": message.message_id, "attempt": message.attempts})
+        log.info(
+            "email sent",
+            extra={
+                "outbox_id": str(message.id),
+                "template": payload.get("template"),
+                "message_id": message.message_id,
+                "attempt": message.attempts,
+            },
+        )
     else:
         from app.email import webhooks
 
@@ -177,17 +191,38 @@ def _after_failure(message: OutboxMessage, number: int, failure: DeliveryFailure
         _finish_dead(message, number, f"gave up after {number} attempts: {failure.reason}")
         return None
     delay = retry_delay(number)
-    _guarded_update(message, number, status=OutboxMessage.STATUS_PENDING, last_error=failure.reason,
-                    next_attempt_at=utcnow() + timedelta(seconds=delay), locked_until=None)
+    _guarded_update(
+        message,
+        number,
+        status=OutboxMessage.STATUS_PENDING,
+        last_error=failure.reason,
+        next_attempt_at=utcnow() + timedelta(seconds=delay),
+        locked_until=None,
+    )
     record_job_outcome(message.kind, "retried")
-    log.warning("outbox %s: attempt %d failed, retrying in %.1f s: %s", message.id, number, delay, failure.reason,
-                extra={"outbox_id": str(message.id), "attempt": number})
+    log.warning(
+        "outbox %s: attempt %d failed, retrying in %.1f s: %s",
+        message.id,
+        number,
+        delay,
+        failure.reason,
+        extra={"outbox_id": str(message.id), "attempt": number},
+    )
     return delay
 
 
 def _finish_sent(message: OutboxMessage, number: int) -> None:
-    _guarded_update(message, number, status=OutboxMessage.STATUS_SENT, sent_at=utcnow(), locked_until=None,
-                    next_attempt_at=None, last_error=None, payload=scrub(message.payload), scrub_after=None)
+    _guarded_update(
+        message,
+        number,
+        status=OutboxMessage.STATUS_SENT,
+        sent_at=utcnow(),
+        locked_until=None,
+        next_attempt_at=None,
+        last_error=None,
+        payload=scrub(message.payload),
+        scrub_after=None,
+    )
     record_job_outcome(message.kind, "sent")
 
 
@@ -200,8 +235,7 @@ def _finish_dead(message: OutboxMessage, number: int, reason: str) -> None:
         values.update(payload=scrub(message.payload), scrub_after=None)
     _guarded_update(message, number, **values)
     record_job_outcome(message.kind, "dead_lettered")
-    log.error("outbox %s moved to %s: %s", message.id, dlq, reason,
-              extra={"outbox_id": str(message.id), "attempt": number, "queue": dlq})
+    log.error("outbox %s moved to %s: %s", message.id, dlq, reason, extra={"outbox_id": str(message.id), "attempt": number, "queue": dlq})
 
 
 def _guarded_update(message: OutboxMessage, number: int, **values) -> None:
@@ -209,10 +243,11 @@ def _guarded_update(message: OutboxMessage, number: int, **values) -> None:
     table = OutboxMessage
     with _session() as session:
         updated = session.execute(
-            update(table).where(table.id == message.id, table.status == table.STATUS_SENDING, table.attempts == number)
-            .values(updated_at=utcnow(), **values).execution_options(synchronize_session=False)
+            update(table)
+            .where(table.id == message.id, table.status == table.STATUS_SENDING, table.attempts == number)
+            .values(updated_at=utcnow(), **values)
+            .execution_options(synchronize_session=False)
         ).rowcount
         session.commit()
     if updated != 1:
-        log.warning("outbox %s: attempt %d lost its claim before finishing", message.id, number,
-                    extra={"outbox_id": str(message.id)})
+        log.warning("outbox %s: attempt %d lost its claim before finishing", message.id, number, extra={"outbox_id": str(message.id)})

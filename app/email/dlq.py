@@ -50,8 +50,7 @@ def list_dead(queue: str | None = None, limit: int = 100) -> list[OutboxMessage]
 def count_dead() -> dict[str, int]:
     """{dead-letter queue name: number of messages in it}."""
     rows = db.session.execute(
-        select(OutboxMessage.kind, func.count()).where(OutboxMessage.status == OutboxMessage.STATUS_DEAD)
-        .group_by(OutboxMessage.kind)
+        select(OutboxMessage.kind, func.count()).where(OutboxMessage.status == OutboxMessage.STATUS_DEAD).group_by(OutboxMessage.kind)
     ).all()
     counts = {delivery.queue_names(kind)[1]: 0 for kind in (OutboxMessage.KIND_EMAIL, OutboxMessage.KIND_WEBHOOK)}
     for kind, number in rows:
@@ -92,8 +91,7 @@ def requeue(message_ids: list[uuid.UUID] | None = None, queue: str | None = None
 
 def purge(message_ids: list[uuid.UUID] | None = None, queue: str | None = None) -> int:
     """Delete dead messages (the given ones, or all of `queue`); returns how many."""
-    statement = delete(OutboxMessage).where(
-        OutboxMessage.status == OutboxMessage.STATUS_DEAD, OutboxMessage.kind.in_(kinds_of(queue)))
+    statement = delete(OutboxMessage).where(OutboxMessage.status == OutboxMessage.STATUS_DEAD, OutboxMessage.kind.in_(kinds_of(queue)))
     if message_ids is not None:
         statement = statement.where(OutboxMessage.id.in_(message_ids))
     deleted = db.session.execute(statement.execution_options(synchronize_session=False)).rowcount

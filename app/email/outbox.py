@@ -56,8 +56,12 @@ def queue_webhook(event_payload: dict) -> OutboxMessage:
 def _add(kind: str, payload: dict) -> OutboxMessage:
     now = utcnow()
     message = OutboxMessage(
-        id=uuid.uuid4(), kind=kind, payload=payload, status=OutboxMessage.STATUS_PENDING,
-        expires_at=now + timedelta(seconds=delivery.ttl_seconds(kind)), scrub_after=_scrub_after(kind, payload, now),
+        id=uuid.uuid4(),
+        kind=kind,
+        payload=payload,
+        status=OutboxMessage.STATUS_PENDING,
+        expires_at=now + timedelta(seconds=delivery.ttl_seconds(kind)),
+        scrub_after=_scrub_after(kind, payload, now),
     )
     db.session.add(message)
     _committed_messages.add((kind, message.id))
@@ -90,9 +94,12 @@ def enqueue(kind: str, message_id, *, ttl: float | None = None, force: bool = Fa
     queue_name, _ = delivery.queue_names(kind)
     job_id = f"outbox-{message_id}"
     options = dict(
-        job_id=job_id, ttl=max(1, int(ttl if ttl is not None else delivery.ttl_seconds(kind))),
-        job_timeout=config["EMAIL_JOB_TIMEOUT_SECONDS"], result_ttl=RESULT_TTL_SECONDS,
-        failure_ttl=FAILURE_TTL_SECONDS, description=f"deliver {kind} {job_id}",
+        job_id=job_id,
+        ttl=max(1, int(ttl if ttl is not None else delivery.ttl_seconds(kind))),
+        job_timeout=config["EMAIL_JOB_TIMEOUT_SECONDS"],
+        result_ttl=RESULT_TTL_SECONDS,
+        failure_ttl=FAILURE_TTL_SECONDS,
+        description=f"deliver {kind} {job_id}",
     )
     try:
         queue = get_queue(queue_name)
@@ -121,8 +128,7 @@ def job_states(message_ids) -> dict:
     pipe = connection.pipeline(transaction=False)
     for message_id in message_ids:
         pipe.hget(Job.key_for(f"outbox-{message_id}"), "status")
-    return {mid: (status.decode() if status else None)
-            for mid, status in zip(message_ids, pipe.execute(), strict=True)}
+    return {mid: (status.decode() if status else None) for mid, status in zip(message_ids, pipe.execute(), strict=True)}
 
 
 def is_live(status: str | None) -> bool:

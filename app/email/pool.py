@@ -61,11 +61,20 @@ class OutboxWorkerPool(WorkerPool):
         # pool arguments, which cannot express a Sentinel-managed client (its
         # connections ask the sentinels for the primary): each worker makes
         # its own client from the configuration instead.
-        return get_context("fork").Process(target=_run_worker, args=(name, self._queue_names), kwargs={
-            "burst": burst, "logging_level": logging_level, "worker_class": self.worker_class,
-            "job_class": self.job_class, "queue_class": self.queue_class, "serializer": self.serializer,
-            "exception_handlers": self.exception_handlers,
-        }, name=f"Worker {name} (WorkerPool {self.name})")
+        return get_context("fork").Process(
+            target=_run_worker,
+            args=(name, self._queue_names),
+            kwargs={
+                "burst": burst,
+                "logging_level": logging_level,
+                "worker_class": self.worker_class,
+                "job_class": self.job_class,
+                "queue_class": self.queue_class,
+                "serializer": self.serializer,
+                "exception_handlers": self.exception_handlers,
+            },
+            name=f"Worker {name} (WorkerPool {self.name})",
+        )
 
     def check_workers(self, respawn: bool = True) -> None:
         super().check_workers(respawn=respawn)
@@ -80,13 +89,19 @@ def worker_connection(config):
     return connect_redis(config, socket_connect_timeout=5, socket_keepalive=True, health_check_interval=30)
 
 
-def _run_worker(name, queue_names, *, burst, logging_level, worker_class, job_class, queue_class, serializer,
-                exception_handlers):
+def _run_worker(name, queue_names, *, burst, logging_level, worker_class, job_class, queue_class, serializer, exception_handlers):
     # rq.worker_pool.run_worker, with the connection made here (after the fork).
     connection = worker_connection(_app.config)
     queues = [queue_class(queue, connection=connection, serializer=serializer) for queue in queue_names]
-    worker = worker_class(queues, name=name, connection=connection, serializer=serializer, job_class=job_class,
-                          queue_class=queue_class, exception_handlers=exception_handlers)
+    worker = worker_class(
+        queues,
+        name=name,
+        connection=connection,
+        serializer=serializer,
+        job_class=job_class,
+        queue_class=queue_class,
+        exception_handlers=exception_handlers,
+    )
     worker.log.info("Starting worker started with PID %s", os.getpid())
     worker.work(burst=burst, with_scheduler=True, logging_level=logging_level)
 
@@ -98,7 +113,10 @@ def run(app: Flask, connection) -> None:
     config = app.config
     queues = [config["EMAIL_QUEUE"], config["NOTIFICATION_QUEUE"]]
     pool = OutboxWorkerPool(
-        queues, connection=connection, num_workers=config["EMAIL_WORKERS"], worker_class=OutboxWorker,
+        queues,
+        connection=connection,
+        num_workers=config["EMAIL_WORKERS"],
+        worker_class=OutboxWorker,
         sweeper=Sweeper(config["OUTBOX_SWEEP_INTERVAL_SECONDS"]),
     )
     log.info("starting %d workers on %s", config["EMAIL_WORKERS"], ", ".join(queues))

@@ -41,8 +41,12 @@ def _environment(locale: str) -> Environment:
     # .html templates are autoescaped (names are user input); .txt ones are not
     # HTML, where escaping would print "&amp;" in links.
     env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape(["html"], default_for_string=False),
-        undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html"], default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
     )
     translations = i18n.translations(locale)

@@ -70,7 +70,10 @@ def _send_console(message: EmailMessage, config) -> None:
     text = message.get_body(("plain",)).get_content()
     body = "(body not logged in production)" if config["APP_ENV"] == "production" else text
     log.info(
-        "email (console backend) to %s: %s\n%s", message["To"], message["Subject"], body,
+        "email (console backend) to %s: %s\n%s",
+        message["To"],
+        message["Subject"],
+        body,
         extra={"message_id": message["Message-ID"]},
     )
 

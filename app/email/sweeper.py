@@ -58,11 +58,17 @@ def sweep() -> SweepResult:
         result.expired = _expire_undelivered(session, now, batch)
         result.recovered = _recover_abandoned(session, now, batch)
         result.enqueued, result.unreachable = _enqueue_waiting(
-            session, now, batch, now - timedelta(seconds=config["OUTBOX_SWEEP_GRACE_SECONDS"]))
+            session, now, batch, now - timedelta(seconds=config["OUTBOX_SWEEP_GRACE_SECONDS"])
+        )
         result.scrubbed = _scrub_dead(session, now, batch)
     if result:
-        log.info("outbox sweep: %d expired, %d recovered, %d enqueued, %d scrubbed",
-                 result.expired, result.recovered, result.enqueued, result.scrubbed)
+        log.info(
+            "outbox sweep: %d expired, %d recovered, %d enqueued, %d scrubbed",
+            result.expired,
+            result.recovered,
+            result.enqueued,
+            result.scrubbed,
+        )
     return result
 
 
@@ -71,16 +77,23 @@ def _expire_undelivered(session: Session, now, batch: int) -> int:
     table = OutboxMessage
     expired = session.execute(
         select(table.id, table.kind, table.scrub_after, table.payload)
-        .where(table.status == table.STATUS_PENDING, table.expires_at < now).limit(batch)
+        .where(table.status == table.STATUS_PENDING, table.expires_at < now)
+        .limit(batch)
     ).all()
     count = 0
     for row in expired:
-        values = dict(status=table.STATUS_DEAD, next_attempt_at=None, updated_at=now,
-                      last_error=f"expired: not delivered within {delivery.ttl_seconds(row.kind)} s of being queued")
+        values = dict(
+            status=table.STATUS_DEAD,
+            next_attempt_at=None,
+            updated_at=now,
+            last_error=f"expired: not delivered within {delivery.ttl_seconds(row.kind)} s of being queued",
+        )
         if row.scrub_after is None or row.scrub_after <= now:
             values.update(payload=delivery.scrub(row.payload), scrub_after=None)
         count += session.execute(
-            update(table).where(table.id == row.id, table.status == table.STATUS_PENDING).values(**values)
+            update(table)
+            .where(table.id == row.id, table.status == table.STATUS_PENDING)
+            .values(**values)
             .execution_options(synchronize_session=False)
         ).rowcount
         # One row per transaction: a worker claiming a row must never wait for the sweeper.
@@ -94,15 +107,21 @@ def _recover_abandoned(session: Session, now, batch: int) -> int:
 
     table = OutboxMessage
     abandoned = session.execute(
-        select(table.id, table.kind, table.expires_at)
-        .where(table.status == table.STATUS_SENDING, table.locked_until < now).limit(batch)
+        select(table.id, table.kind, table.expires_at).where(table.status == table.STATUS_SENDING, table.locked_until < now).limit(batch)
     ).all()
     count = 0
     for row in abandoned:
         taken = session.execute(
-            update(table).where(table.id == row.id, table.status == table.STATUS_SENDING, table.locked_until < now)
-            .values(status=table.STATUS_PENDING, locked_until=None, next_attempt_at=None, enqueued_at=now,
-                    updated_at=now, last_error="attempt interrupted (worker stopped); retrying")
+            update(table)
+            .where(table.id == row.id, table.status == table.STATUS_SENDING, table.locked_until < now)
+            .values(
+                status=table.STATUS_PENDING,
+                locked_until=None,
+                next_attempt_at=None,
+                enqueued_at=now,
+                updated_at=now,
+                last_error="attempt interrupted (worker stopped); retrying",
+            )
             .execution_options(synchronize_session=False)
         ).rowcount
         session.commit()
@@ -119,9 +138,9 @@ def _enqueue_waiting(session: Session, now, batch: int, cutoff) -> tuple[int, li
     table = OutboxMessage
     waiting = session.execute(
         select(table.id, table.kind, table.expires_at)
-        .where(table.status == table.STATUS_PENDING,
-               func.coalesce(table.next_attempt_at, table.enqueued_at, table.created_at) < cutoff)
-        .order_by(table.created_at).limit(batch)
+        .where(table.status == table.STATUS_PENDING, func.coalesce(table.next_attempt_at, table.enqueued_at, table.created_at) < cutoff)
+        .order_by(table.created_at)
+        .limit(batch)
     ).all()
     session.commit()
     try:
@@ -149,8 +168,10 @@ def _enqueue_waiting(session: Session, now, batch: int, cutoff) -> tuple[int, li
         # Looked at now: left alone for another grace period. One short
         # statement, so that no row stays locked while Redis is consulted.
         session.execute(
-            update(table).where(table.id.in_(carried), table.status == table.STATUS_PENDING)
-            .values(enqueued_at=now).execution_options(synchronize_session=False)
+            update(table)
+            .where(table.id.in_(carried), table.status == table.STATUS_PENDING)
+            .values(enqueued_at=now)
+            .execution_options(synchronize_session=False)
         )
         session.commit()
     return enqueued, unreachable
@@ -160,14 +181,14 @@ def _scrub_dead(session: Session, now, batch: int) -> int:
     """Step 4: dead messages whose link has expired lose it; returns how many."""
     table = OutboxMessage
     stale = session.execute(
-        select(table.id, table.payload)
-        .where(table.status == table.STATUS_DEAD, table.scrub_after < now).limit(batch)
+        select(table.id, table.payload).where(table.status == table.STATUS_DEAD, table.scrub_after < now).limit(batch)
     ).all()
     session.commit()
     count = 0
     for row in stale:
         count += session.execute(
-            update(table).where(table.id == row.id, table.status == table.STATUS_DEAD)
+            update(table)
+            .where(table.id == row.id, table.status == table.STATUS_DEAD)
             .values(payload=delivery.scrub(row.payload), scrub_after=None, updated_at=now)
             .execution_options(synchronize_session=False)
         ).rowcount

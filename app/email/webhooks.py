@@ -40,8 +40,9 @@ def sign(secret: str, timestamp: str, delivery_id: str, body: bytes) -> str:
     return f"sha256={digest}"
 
 
-def verify_signature(secret: str, timestamp: str, delivery_id: str, body: bytes, signature: str, *,
-                     tolerance: int = 300, now: float | None = None) -> bool:
+def verify_signature(
+    secret: str, timestamp: str, delivery_id: str, body: bytes, signature: str, *, tolerance: int = 300, now: float | None = None
+) -> bool:
     """True when `signature` is ours for `body` of delivery `delivery_id` (the
     X-Gatehouse-Delivery header) and `timestamp` is within `tolerance` seconds."""
     try:
@@ -72,8 +73,7 @@ def post(event, *, delivery_id: str, config) -> None:
         SIGNATURE_HEADER: sign(secret, timestamp, delivery_id, body),
     }
     try:
-        response = requests.post(url, data=body, headers=headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"],
-                                 allow_redirects=False)
+        response = requests.post(url, data=body, headers=headers, timeout=config["WEBHOOK_TIMEOUT_SECONDS"], allow_redirects=False)
     except requests.Timeout:
         raise TransientFailure("webhook receiver timed out") from None
     except requests.RequestException as exc:

@@ -18,5 +18,15 @@ from app.flags.service import (
     unset_flag,
 )
 
-__all__ = ["MAINTENANCE", "all_flag_states", "defaults", "flag_state", "flags_for", "is_enabled", "is_exempt",
-           "maintenance_active", "set_flag", "unset_flag"]
+__all__ = [
+    "MAINTENANCE",
+    "all_flag_states",
+    "defaults",
+    "flag_state",
+    "flags_for",
+    "is_enabled",
+    "is_exempt",
+    "maintenance_active",
+    "set_flag",
+    "unset_flag",
+]

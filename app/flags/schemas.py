@@ -9,9 +9,13 @@ from app.fields import StrictBoolean
 
 class CallerFlagsSchema(Schema):
     flags = fields.Dict(
-        keys=fields.String(), values=fields.Boolean(), required=True,
-        metadata={"description": "Every known flag, as it applies to the caller.",
-                  "example": {"enable_new_ui": False, "maintenance_mode": False}},
+        keys=fields.String(),
+        values=fields.Boolean(),
+        required=True,
+        metadata={
+            "description": "Every known flag, as it applies to the caller.",
+            "example": {"enable_new_ui": False, "maintenance_mode": False},
+        },
     )
 
 
@@ -24,8 +28,7 @@ class FlagSchema(Schema):
     name = fields.String(required=True)
     enabled = fields.Boolean(required=True, metadata={"description": "The value for everyone without an override."})
     default = fields.Boolean(required=True, metadata={"description": "The value from configuration."})
-    source = fields.String(required=True, metadata={"enum": ["default", "set"],
-                                                    "description": "`set` when an admin set the global value."})
+    source = fields.String(required=True, metadata={"enum": ["default", "set"], "description": "`set` when an admin set the global value."})
     overrides = fields.List(fields.Nested(OverrideSchema), required=True)
 
 

@@ -116,8 +116,7 @@ def _state(name: str, value, overrides: dict) -> dict:
         "default": default,
         "source": "default" if value is None else "set",
         "overrides": [
-            {"user_id": (k.decode() if isinstance(k, bytes) else k), "enabled": _as_bool(v, default)}
-            for k, v in sorted(overrides.items())
+            {"user_id": (k.decode() if isinstance(k, bytes) else k), "enabled": _as_bool(v, default)} for k, v in sorted(overrides.items())
         ],
     }
 
@@ -159,8 +158,12 @@ def _check_user(name: str, user_id: uuid.UUID) -> str:
     from app.models import User
 
     if name == MAINTENANCE:
-        raise AppError(errors.VALIDATION_FAILED, "maintenance_mode applies to everyone; it has no per-user override.",
-                       field="user_id", details=[{"field": "user_id", "message": "Not allowed for maintenance_mode."}])
+        raise AppError(
+            errors.VALIDATION_FAILED,
+            "maintenance_mode applies to everyone; it has no per-user override.",
+            field="user_id",
+            details=[{"field": "user_id", "message": "Not allowed for maintenance_mode."}],
+        )
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         raise AppError(errors.USER_NOT_FOUND, field="user_id")
@@ -180,9 +183,17 @@ def _audit(name: str, enabled: bool | None, user_id: str | None, ctx: RequestCon
     from app.audit import FLAG_CHANGED, record_event
 
     try:
-        record_event(FLAG_CHANGED, ctx=ctx, user_id=ctx.user_id, details={
-            "flag": name, "enabled": enabled, "target_user_id": user_id, "via": "api" if ctx.from_request else "cli",
-        })
+        record_event(
+            FLAG_CHANGED,
+            ctx=ctx,
+            user_id=ctx.user_id,
+            details={
+                "flag": name,
+                "enabled": enabled,
+                "target_user_id": user_id,
+                "via": "api" if ctx.from_request else "cli",
+            },
+        )
         db.session.commit()
     except SQLAlchemyError as exc:
         db.session.rollback()

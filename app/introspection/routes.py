@@ -66,8 +66,7 @@ def accepts_form_body(view):
 @accepts_form_body
 @introspection_client_required
 @blp.arguments(IntrospectionRequestSchema, location="json_or_form")
-@blp.response(200, IntrospectionSchema, headers={"Cache-Control": {"description": "`no-store`",
-                                                                   "schema": {"type": "string"}}})
+@blp.response(200, IntrospectionSchema, headers={"Cache-Control": {"description": "`no-store`", "schema": {"type": "string"}}})
 def introspect_token(body):
     """Whether a token is a live access token (RFC 7662), for a service that must see revocations at once.
 

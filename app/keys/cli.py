@@ -24,8 +24,11 @@ def _when(value) -> str:
 
 
 @keys_cli.command("rotate")
-@click.option("--algorithm", type=click.Choice(["EdDSA", "ES256"]),
-              help="Make a key of this algorithm (default: JWT_ALGORITHM), e.g. ahead of switching to it.")
+@click.option(
+    "--algorithm",
+    type=click.Choice(["EdDSA", "ES256"]),
+    help="Make a key of this algorithm (default: JWT_ALGORITHM), e.g. ahead of switching to it.",
+)
 def keys_rotate(algorithm: str | None) -> None:
     """Make a new signing key: it signs every new token on every instance within seconds;
     older keys keep verifying their tokens until they expire or are retired."""

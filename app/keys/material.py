@@ -40,17 +40,14 @@ def load_private_pem(pem: bytes, algorithm: str):
         raise KeyMaterialError("is not a supported PEM private key") from None
     if algorithm == "EdDSA" and not isinstance(key, ed25519.Ed25519PrivateKey):
         raise KeyMaterialError("must hold an Ed25519 private key for JWT_ALGORITHM=EdDSA")
-    if algorithm == "ES256" and not (isinstance(key, ec.EllipticCurvePrivateKey)
-                                     and isinstance(key.curve, ec.SECP256R1)):
+    if algorithm == "ES256" and not (isinstance(key, ec.EllipticCurvePrivateKey) and isinstance(key.curve, ec.SECP256R1)):
         raise KeyMaterialError("must hold a P-256 (secp256r1) EC private key for JWT_ALGORITHM=ES256")
     return key
 
 
 def private_pem(key) -> str:
     """`key` as unencrypted PKCS#8 PEM text (encrypt it before storing: app.encryption)."""
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode("ascii")
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode("ascii")
 
 
 def _public_members(public_key, algorithm: str) -> dict:

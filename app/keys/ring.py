@@ -153,7 +153,8 @@ def _load_table(algorithm: str, version, known: dict[str, VerifyingKey], previou
     for row in rows:
         old = known.get(row.kid)
         verifying[row.kid] = old or VerifyingKey(
-            row.kid, algorithm, material.public_key_from_jwk(row.public_jwk, algorithm), dict(row.public_jwk))
+            row.kid, algorithm, material.public_key_from_jwk(row.public_jwk, algorithm), dict(row.public_jwk)
+        )
     signing = None
     if rows:
         newest = rows[0]
@@ -209,9 +210,7 @@ def create_first_key(algorithm: str) -> None:
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('gatehouse:signing_keys'))"))
-        exists = conn.execute(
-            select(table.c.kid).where(table.c.algorithm == algorithm, table.c.retired_at.is_(None)).limit(1)
-        ).first()
+        exists = conn.execute(select(table.c.kid).where(table.c.algorithm == algorithm, table.c.retired_at.is_(None)).limit(1)).first()
         if exists:
             return
         row = new_key_row(algorithm)

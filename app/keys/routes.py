@@ -25,13 +25,15 @@ class JwkSchema(Schema):
 
 
 class JwksSchema(Schema):
-    keys = fields.List(fields.Nested(JwkSchema), required=True,
-                       metadata={"description": "Empty under JWT_ALGORITHM=HS256 (tokens verify only with the secret)."})
+    keys = fields.List(
+        fields.Nested(JwkSchema),
+        required=True,
+        metadata={"description": "Empty under JWT_ALGORITHM=HS256 (tokens verify only with the secret)."},
+    )
 
 
 @blp.route("/.well-known/jwks.json", operation_id="getJwks")
-@blp.response(200, JwksSchema, headers={"Cache-Control": {
-    "description": "`public, max-age=300`", "schema": {"type": "string"}}})
+@blp.response(200, JwksSchema, headers={"Cache-Control": {"description": "`public, max-age=300`", "schema": {"type": "string"}}})
 def get_jwks():
     """The JWK Set: every key whose tokens verify now (the signing key and those not yet retired)."""
     return ring.jwks(), {"Cache-Control": JWKS_CACHE_CONTROL}

@@ -42,12 +42,15 @@ class KeyInfo:
 def _require_database_keys(algorithm: str | None) -> str:
     config = current_app.config
     if config.get("JWT_PRIVATE_KEY_FILE"):
-        raise AppError(errors.SIGNING_KEYS_NOT_MANAGED,
-                       "JWT_PRIVATE_KEY_FILE is set: the signing key is that file, managed outside Gatehouse.")
+        raise AppError(
+            errors.SIGNING_KEYS_NOT_MANAGED, "JWT_PRIVATE_KEY_FILE is set: the signing key is that file, managed outside Gatehouse."
+        )
     algorithm = algorithm or config["JWT_ALGORITHM"]
     if algorithm not in ASYMMETRIC_ALGORITHMS:
-        raise AppError(errors.SIGNING_KEYS_NOT_MANAGED,
-                       "JWT_ALGORITHM is HS256, which signs with JWT_SECRET_KEY; name EdDSA or ES256 to make a key ahead.")
+        raise AppError(
+            errors.SIGNING_KEYS_NOT_MANAGED,
+            "JWT_ALGORITHM is HS256, which signs with JWT_SECRET_KEY; name EdDSA or ES256 to make a key ahead.",
+        )
     return algorithm
 
 
@@ -72,8 +75,11 @@ def retire_key(kid: str, ctx: RequestContext) -> KeyInfo:
     if key is None:
         raise AppError(errors.SIGNING_KEY_NOT_FOUND)
     if key.retired_at is None:
-        if _signing_kid(key.algorithm) == key.kid and key.algorithm == current_app.config["JWT_ALGORITHM"] \
-                and not current_app.config.get("JWT_PRIVATE_KEY_FILE"):
+        if (
+            _signing_kid(key.algorithm) == key.kid
+            and key.algorithm == current_app.config["JWT_ALGORITHM"]
+            and not current_app.config.get("JWT_PRIVATE_KEY_FILE")
+        ):
             raise AppError(errors.SIGNING_KEY_IN_USE)
         key.retired_at = utcnow()
         record_event(events.SIGNING_KEY_RETIRED, ctx=ctx, details={"kid": key.kid, "algorithm": key.algorithm})

@@ -56,27 +56,36 @@ def issue(user: User, *, amr, password_hash: str | None = None) -> tuple[str, in
     requests are), so that an account that never signs in again leaves none."""
     now = utcnow()
     db.session.execute(
-        delete(MfaChallenge).where(MfaChallenge.user_id == user.id,
-                                   or_(MfaChallenge.ended_at.is_not(None), MfaChallenge.expires_at <= now))
+        delete(MfaChallenge)
+        .where(MfaChallenge.user_id == user.id, or_(MfaChallenge.ended_at.is_not(None), MfaChallenge.expires_at <= now))
         .execution_options(synchronize_session=False)
     )
     # Rows another sign-in is clearing are skipped, not waited for (nor deadlocked on).
-    stale = (select(MfaChallenge.id).where(MfaChallenge.expires_at < now - timedelta(seconds=LIFETIME_SECONDS))
-             .limit(STALE_BATCH).with_for_update(skip_locked=True))
+    stale = (
+        select(MfaChallenge.id)
+        .where(MfaChallenge.expires_at < now - timedelta(seconds=LIFETIME_SECONDS))
+        .limit(STALE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
     db.session.execute(
-        delete(MfaChallenge).where(MfaChallenge.id.in_(stale.scalar_subquery()))
-        .execution_options(synchronize_session=False)
+        delete(MfaChallenge).where(MfaChallenge.id.in_(stale.scalar_subquery())).execution_options(synchronize_session=False)
     )
     token, token_hash = new_token()
-    db.session.add(MfaChallenge(token_hash=token_hash, user_id=user.id, amr=" ".join(amr),
-                                password_digest=digest(password_hash), created_at=now,
-                                expires_at=now + timedelta(seconds=LIFETIME_SECONDS)))
+    db.session.add(
+        MfaChallenge(
+            token_hash=token_hash,
+            user_id=user.id,
+            amr=" ".join(amr),
+            password_digest=digest(password_hash),
+            created_at=now,
+            expires_at=now + timedelta(seconds=LIFETIME_SECONDS),
+        )
+    )
     return token, LIFETIME_SECONDS
 
 
 def _live(now):
-    return (MfaChallenge.ended_at.is_(None), MfaChallenge.expires_at > now,
-            MfaChallenge.failed_attempts < MAX_ATTEMPTS)
+    return (MfaChallenge.ended_at.is_(None), MfaChallenge.expires_at > now, MfaChallenge.failed_attempts < MAX_ATTEMPTS)
 
 
 def find(token) -> Challenge | None:
@@ -84,8 +93,7 @@ def find(token) -> Challenge | None:
     if not isinstance(token, str) or not token:
         return None
     row = db.session.execute(
-        select(MfaChallenge).where(MfaChallenge.token_hash == hash_token(token), *_live(utcnow()))
-        .execution_options(populate_existing=True)
+        select(MfaChallenge).where(MfaChallenge.token_hash == hash_token(token), *_live(utcnow())).execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if row is None:
         return None
@@ -104,7 +112,8 @@ def record_wrong_code(challenge: Challenge) -> int | None:
     returns the count, or None if it had already ended."""
     now = utcnow()
     return db.session.execute(
-        update(MfaChallenge).where(MfaChallenge.id == challenge.id, *_live(now))
+        update(MfaChallenge)
+        .where(MfaChallenge.id == challenge.id, *_live(now))
         .values(failed_attempts=MfaChallenge.failed_attempts + 1)
         .returning(MfaChallenge.failed_attempts)
         .execution_options(synchronize_session=False)
@@ -114,17 +123,23 @@ def record_wrong_code(challenge: Challenge) -> int | None:
 def consume(challenge: Challenge) -> bool:
     """End the challenge because it was answered; False if it had ended meanwhile."""
     now = utcnow()
-    return db.session.execute(
-        update(MfaChallenge).where(MfaChallenge.id == challenge.id, *_live(now))
-        .values(ended_at=now)
-        .returning(MfaChallenge.id)
-        .execution_options(synchronize_session=False)
-    ).first() is not None
+    return (
+        db.session.execute(
+            update(MfaChallenge)
+            .where(MfaChallenge.id == challenge.id, *_live(now))
+            .values(ended_at=now)
+            .returning(MfaChallenge.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        is not None
+    )
 
 
 def end_all(user_id) -> None:
     """End every pending challenge of the user (MFA turned off or reset)."""
     db.session.execute(
-        update(MfaChallenge).where(MfaChallenge.user_id == user_id, MfaChallenge.ended_at.is_(None))
-        .values(ended_at=utcnow()).execution_options(synchronize_session=False)
+        update(MfaChallenge)
+        .where(MfaChallenge.user_id == user_id, MfaChallenge.ended_at.is_(None))
+        .values(ended_at=utcnow())
+        .execution_options(synchronize_session=False)
     )

@@ -35,7 +35,7 @@ _GROUP = 4
 
 def _new_code() -> str:
     raw = base64.b32encode(secrets.token_bytes(_LENGTH * 5 // 8)).decode("ascii").lower()
-    return "-".join(raw[i:i + _GROUP] for i in range(0, _LENGTH, _GROUP))
+    return "-".join(raw[i : i + _GROUP] for i in range(0, _LENGTH, _GROUP))
 
 
 def normalise(code: str) -> str:
@@ -59,8 +59,7 @@ def replace_codes(user_id) -> list[str]:
 def remaining(user_id) -> int:
     """How many unused codes the user has."""
     return db.session.execute(
-        select(func.count()).select_from(RecoveryCode)
-        .where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
+        select(func.count()).select_from(RecoveryCode).where(RecoveryCode.user_id == user_id, RecoveryCode.used_at.is_(None))
     ).scalar_one()
 
 
@@ -68,22 +67,28 @@ def use(user_id, code) -> bool:
     """Spend `code` if it is one of the user's unused codes."""
     if not isinstance(code, str) or len(normalise(code)) != _LENGTH:
         return False
-    return db.session.execute(
-        update(RecoveryCode)
-        .where(RecoveryCode.user_id == user_id, RecoveryCode.code_hash == hash_code(code), RecoveryCode.used_at.is_(None))
-        .values(used_at=utcnow())
-        .returning(RecoveryCode.id)
-        .execution_options(synchronize_session=False)
-    ).first() is not None
+    return (
+        db.session.execute(
+            update(RecoveryCode)
+            .where(RecoveryCode.user_id == user_id, RecoveryCode.code_hash == hash_code(code), RecoveryCode.used_at.is_(None))
+            .values(used_at=utcnow())
+            .returning(RecoveryCode.id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        is not None
+    )
 
 
 def notify_used(user: User, ctx: RequestContext, *, where: str) -> int:
     """Email the user and record that a recovery code was used (`where`:
     "sign_in", "disable", "regenerate"); returns how many are left."""
     left = remaining(user.id)
-    queue_email(user.email, "recovery_code_used", {"full_name": user.full_name, "remaining": left,
-                                                   "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")},
-                locale=locale_for_user(user))
+    queue_email(
+        user.email,
+        "recovery_code_used",
+        {"full_name": user.full_name, "remaining": left, "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")},
+        locale=locale_for_user(user),
+    )
     audit.record_event(audit.RECOVERY_CODE_USED, ctx=ctx, user_id=user.id, details={"remaining": left, "where": where})
     return left
 
@@ -108,5 +113,4 @@ def remove(user_id) -> int:
     return unused
 
 
-FACTOR = factors.SecondFactor(name="recovery_code", field="code", amr=("otp",), enrolled=enrolled, verify=verify,
-                              remove=remove)
+FACTOR = factors.SecondFactor(name="recovery_code", field="code", amr=("otp",), enrolled=enrolled, verify=verify, remove=remove)

@@ -37,8 +37,7 @@ def begin_totp_setup():
     the pending secret. 409 AUTH_MFA_ALREADY_ENABLED_036 when TOTP is on.
     """
     ctx = request_context()
-    return {"data": service.begin_totp_setup(ctx.user_id, ctx),
-            "message": "Scan the QR code, then confirm with a code from the app."}
+    return {"data": service.begin_totp_setup(ctx.user_id, ctx), "message": "Scan the QR code, then confirm with a code from the app."}
 
 
 @blp.route("/auth/mfa/totp/confirm", methods=["POST"])
@@ -53,8 +52,10 @@ def confirm_totp(body):
     AUTH_MFA_CODE_INVALID_034 for a wrong code (or no setup pending).
     """
     ctx = request_context()
-    return {"data": service.confirm_totp(ctx.user_id, body["code"], ctx),
-            "message": "Two-factor sign-in is on. Keep these recovery codes somewhere safe."}
+    return {
+        "data": service.confirm_totp(ctx.user_id, body["code"], ctx),
+        "message": "Two-factor sign-in is on. Keep these recovery codes somewhere safe.",
+    }
 
 
 @blp.route("/auth/mfa/totp", methods=["DELETE"])
@@ -84,8 +85,10 @@ def regenerate_recovery_codes(body):
     counts toward the account lockout.
     """
     ctx = request_context()
-    return {"data": service.regenerate_recovery_codes(ctx.user_id, body["code"], ctx),
-            "message": "New recovery codes; the old ones no longer work."}
+    return {
+        "data": service.regenerate_recovery_codes(ctx.user_id, body["code"], ctx),
+        "message": "New recovery codes; the old ones no longer work.",
+    }
 
 
 @blp.route("/auth/login/mfa", methods=["POST"])

@@ -16,12 +16,20 @@ class MfaCodeSchema(Schema):
 class MfaLoginSchema(Schema):
     """`mfa_token` with exactly one proof: `code`, or a passkey's `credential`."""
 
-    mfa_token = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=512),
-                              metadata={"description": "The `mfa_token` of the sign-in's `mfa_required` answer."})
+    mfa_token = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(min=1, max=512),
+        metadata={"description": "The `mfa_token` of the sign-in's `mfa_required` answer."},
+    )
     code = fields.String(**_CODE, metadata={"description": _CODE_HELP, "example": "123456"})
-    credential = fields.Dict(load_only=True, metadata={
-        "description": "Instead of `code`: a passkey's assertion (PublicKeyCredential as JSON), for a challenge "
-                       "from POST /auth/passkeys/login/options with this `mfa_token`."})
+    credential = fields.Dict(
+        load_only=True,
+        metadata={
+            "description": "Instead of `code`: a passkey's assertion (PublicKeyCredential as JSON), for a challenge "
+            "from POST /auth/passkeys/login/options with this `mfa_token`."
+        },
+    )
     # Exactly one of `code` and `credential` is wanted; the service answers 401
     # AUTH_MFA_CODE_INVALID_034 otherwise (a rule between fields, which the
     # document states here rather than in JSON Schema).
@@ -34,14 +42,21 @@ class MfaStatusSchema(Schema):
 
 
 class TotpSetupSchema(Schema):
-    secret = fields.String(required=True, metadata={
-        "description": "The base32 secret, for typing into an authenticator app; shown this once."})
-    otpauth_uri = fields.String(required=True, metadata={
-        "description": "`otpauth://totp/...` with the issuer (MFA_ISSUER) and the account's email."})
+    secret = fields.String(
+        required=True, metadata={"description": "The base32 secret, for typing into an authenticator app; shown this once."}
+    )
+    otpauth_uri = fields.String(
+        required=True, metadata={"description": "`otpauth://totp/...` with the issuer (MFA_ISSUER) and the account's email."}
+    )
     qr_svg = fields.String(required=True, metadata={"description": "`otpauth_uri` as a QR code, an SVG document."})
 
 
 class RecoveryCodesSchema(Schema):
-    recovery_codes = fields.List(fields.String(), required=True, metadata={
-        "description": "Ten single-use codes, shown this once; each works where a TOTP code does.",
-        "example": ["abcd-efgh-ijkl-mnop"]})
+    recovery_codes = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "Ten single-use codes, shown this once; each works where a TOTP code does.",
+            "example": ["abcd-efgh-ijkl-mnop"],
+        },
+    )

@@ -49,8 +49,11 @@ def _stamp() -> str:
 
 def status(user_id) -> dict:
     """`{totp_enabled, recovery_codes_left, passkeys}` of the account."""
-    return {"totp_enabled": totp.enrolled(user_id) > 0, "recovery_codes_left": recovery_codes.remaining(user_id),
-            "passkeys": factors.get("passkey").enrolled(user_id)}
+    return {
+        "totp_enabled": totp.enrolled(user_id) > 0,
+        "recovery_codes_left": recovery_codes.remaining(user_id),
+        "passkeys": factors.get("passkey").enrolled(user_id),
+    }
 
 
 # --------------------------------------------------------------- enrolment
@@ -101,8 +104,9 @@ def _check_code(user: User, code, ctx: RequestContext, *, where: str) -> str:
             if factor.name == recovery_codes.FACTOR.name:
                 recovery_codes.notify_used(user, ctx, where=where)
             return factor.name
-    signin.count_failure(user, utcnow(), ctx, event_type=audit.MFA_FAILED, reason=f"wrong_code_on_{where}",
-                         error=errors.MFA_CODE_INVALID, field="code")
+    signin.count_failure(
+        user, utcnow(), ctx, event_type=audit.MFA_FAILED, reason=f"wrong_code_on_{where}", error=errors.MFA_CODE_INVALID, field="code"
+    )
 
 
 def disable_totp(user_id, code: str, ctx: RequestContext) -> None:
@@ -153,10 +157,20 @@ def check_on_reauthentication(user: User, fields: dict, ctx: RequestContext) -> 
                 if factor.name == recovery_codes.FACTOR.name:
                     recovery_codes.notify_used(user, ctx, where="reauthenticate")
                 return
-        signin.count_failure(user, utcnow(), ctx, event_type=audit.MFA_FAILED,
-                             reason="wrong_code_on_reauthenticate", error=errors.MFA_CODE_INVALID, field=field)
-    _fail(errors.MFA_CODE_INVALID, "Two-factor sign-in is on: send a code from your authenticator app "
-                                   "or a recovery code as `code`.", field="code")
+        signin.count_failure(
+            user,
+            utcnow(),
+            ctx,
+            event_type=audit.MFA_FAILED,
+            reason="wrong_code_on_reauthenticate",
+            error=errors.MFA_CODE_INVALID,
+            field=field,
+        )
+    _fail(
+        errors.MFA_CODE_INVALID,
+        "Two-factor sign-in is on: send a code from your authenticator app or a recovery code as `code`.",
+        field="code",
+    )
 
 
 # ------------------------------------------------------------ the second step
@@ -189,15 +203,15 @@ def complete_second_step(mfa_token: str, proofs: dict, ctx: RequestContext) -> d
     if matched is None:
         if challenge.record_wrong_code(pending) is None:  # ended meanwhile (used, or tried out concurrently)
             _fail(errors.MFA_TOKEN_INVALID, field="mfa_token")
-        signin.count_failure(user, now, ctx, event_type=audit.MFA_FAILED, reason="wrong_code", error=errors.MFA_CODE_INVALID,
-                             field=field)
+        signin.count_failure(user, now, ctx, event_type=audit.MFA_FAILED, reason="wrong_code", error=errors.MFA_CODE_INVALID, field=field)
     if not challenge.consume(pending):
         _fail(errors.MFA_TOKEN_INVALID, field="mfa_token")
     if matched.name == recovery_codes.FACTOR.name:
         recovery_codes.notify_used(user, ctx, where="sign_in")
     amr = list(dict.fromkeys([*pending.amr, *matched.amr]))
-    return signin.complete_sign_in(user, ctx, amr=amr, aal=signin.AAL2, method="mfa",
-                                   password_hash=user.password_hash if pending.password_digest else None)
+    return signin.complete_sign_in(
+        user, ctx, amr=amr, aal=signin.AAL2, method="mfa", password_hash=user.password_hash if pending.password_digest else None
+    )
 
 
 # --------------------------------------------------------------- admin reset
@@ -217,7 +231,10 @@ def admin_reset(user_id, ctx: RequestContext) -> None:
     challenge.end_all(user.id)
     ended = sessions.end_user_sessions(user.id, reason="mfa_reset")
     queue_email(user.email, "mfa_reset", {"full_name": user.full_name, "at": _stamp()}, locale=locale_for_user(user))
-    audit.record_event(audit.MFA_RESET, ctx=ctx, user_id=user.id,
-                       details={"by": str(ctx.user_id) if ctx.user_id else None, "removed": removed,
-                                "sessions_ended": len(ended)})
+    audit.record_event(
+        audit.MFA_RESET,
+        ctx=ctx,
+        user_id=user.id,
+        details={"by": str(ctx.user_id) if ctx.user_id else None, "removed": removed, "sessions_ended": len(ended)},
+    )
     db.session.commit()

@@ -76,11 +76,11 @@ def begin_setup(user: User) -> dict:
     """Make (or replace) the user's pending authenticator; the caller has
     checked that TOTP is not on. Returns `{secret, otpauth_uri, qr_svg}`."""
     secret = pyotp.random_base32(length=32)
-    db.session.execute(delete(TotpAuthenticator).where(TotpAuthenticator.user_id == user.id,
-                                                       TotpAuthenticator.confirmed_at.is_(None)))
+    db.session.execute(delete(TotpAuthenticator).where(TotpAuthenticator.user_id == user.id, TotpAuthenticator.confirmed_at.is_(None)))
     db.session.add(TotpAuthenticator(user_id=user.id, secret_encrypted=encryption.encrypt(secret)))
     uri = pyotp.TOTP(secret, digits=DIGITS, interval=INTERVAL).provisioning_uri(
-        name=user.email, issuer_name=current_app.config["MFA_ISSUER"])
+        name=user.email, issuer_name=current_app.config["MFA_ISSUER"]
+    )
     return {"secret": secret, "otpauth_uri": uri, "qr_svg": qr_svg(uri)}
 
 
@@ -94,8 +94,7 @@ def qr_svg(uri: str) -> str:
 def authenticator(user_id, *, confirmed: bool | None = True) -> TotpAuthenticator | None:
     query = select(TotpAuthenticator).where(TotpAuthenticator.user_id == user_id)
     if confirmed is not None:
-        query = query.where(TotpAuthenticator.confirmed_at.is_not(None) if confirmed
-                            else TotpAuthenticator.confirmed_at.is_(None))
+        query = query.where(TotpAuthenticator.confirmed_at.is_not(None) if confirmed else TotpAuthenticator.confirmed_at.is_(None))
     return db.session.execute(query.execution_options(populate_existing=True)).scalar_one_or_none()
 
 
@@ -108,13 +107,16 @@ def confirm(user_id, code: str) -> bool:
     step = matching_step(encryption.decrypt(pending.secret_encrypted), code, None)
     if step is None:
         return False
-    return db.session.execute(
-        update(TotpAuthenticator)
-        .where(TotpAuthenticator.user_id == user_id, TotpAuthenticator.confirmed_at.is_(None))
-        .values(confirmed_at=utcnow(), last_used_step=step)
-        .returning(TotpAuthenticator.user_id)
-        .execution_options(synchronize_session=False)
-    ).first() is not None
+    return (
+        db.session.execute(
+            update(TotpAuthenticator)
+            .where(TotpAuthenticator.user_id == user_id, TotpAuthenticator.confirmed_at.is_(None))
+            .values(confirmed_at=utcnow(), last_used_step=step)
+            .returning(TotpAuthenticator.user_id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        is not None
+    )
 
 
 # ----------------------------------------------------------- the factor
@@ -131,32 +133,43 @@ def verify(user: User, code, challenge=None) -> bool:
     step = matching_step(encryption.decrypt(active.secret_encrypted), code, active.last_used_step)
     if step is None:
         return False
-    return db.session.execute(
-        update(TotpAuthenticator)
-        .where(TotpAuthenticator.user_id == user.id, TotpAuthenticator.confirmed_at.is_not(None),
-               or_(TotpAuthenticator.last_used_step.is_(None), TotpAuthenticator.last_used_step < step))
-        .values(last_used_step=step)
-        .returning(TotpAuthenticator.user_id)
-        .execution_options(synchronize_session=False)
-    ).first() is not None
+    return (
+        db.session.execute(
+            update(TotpAuthenticator)
+            .where(
+                TotpAuthenticator.user_id == user.id,
+                TotpAuthenticator.confirmed_at.is_not(None),
+                or_(TotpAuthenticator.last_used_step.is_(None), TotpAuthenticator.last_used_step < step),
+            )
+            .values(last_used_step=step)
+            .returning(TotpAuthenticator.user_id)
+            .execution_options(synchronize_session=False)
+        ).first()
+        is not None
+    )
 
 
 def enrolled(user_id) -> int:
     return db.session.execute(
-        select(func.count()).select_from(TotpAuthenticator)
+        select(func.count())
+        .select_from(TotpAuthenticator)
         .where(TotpAuthenticator.user_id == user_id, TotpAuthenticator.confirmed_at.is_not(None))
     ).scalar_one()
 
 
 def remove(user_id) -> int:
     """Remove the user's authenticator, confirmed or pending; returns 1 if one was on, else 0."""
-    removed = db.session.execute(
-        delete(TotpAuthenticator).where(TotpAuthenticator.user_id == user_id)
-        .returning(TotpAuthenticator.confirmed_at)
-        .execution_options(synchronize_session=False)
-    ).scalars().all()
+    removed = (
+        db.session.execute(
+            delete(TotpAuthenticator)
+            .where(TotpAuthenticator.user_id == user_id)
+            .returning(TotpAuthenticator.confirmed_at)
+            .execution_options(synchronize_session=False)
+        )
+        .scalars()
+        .all()
+    )
     return sum(1 for confirmed_at in removed if confirmed_at is not None)
 
 
-FACTOR = factors.SecondFactor(name="totp", field="code", amr=("otp",), enrolled=enrolled, verify=verify,
-                              remove=remove, activates=True)
+FACTOR = factors.SecondFactor(name="totp", field="code", amr=("otp",), enrolled=enrolled, verify=verify, remove=remove, activates=True)

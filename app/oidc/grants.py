@@ -32,10 +32,10 @@ def issue(kind: str, provider: str, data: dict, *, value: str | None = None) -> 
         value_hash = hash_token(value)
     now = utcnow()
     # Expired records are of no use to anyone: clear them as new ones come.
-    db.session.execute(delete(OidcRequest).where(OidcRequest.expires_at < now - timedelta(minutes=1))
-                       .execution_options(synchronize_session=False))
-    db.session.add(OidcRequest(kind=kind, token_hash=value_hash, provider=provider, data=data, created_at=now,
-                               expires_at=now + _TTL[kind]))
+    db.session.execute(
+        delete(OidcRequest).where(OidcRequest.expires_at < now - timedelta(minutes=1)).execution_options(synchronize_session=False)
+    )
+    db.session.add(OidcRequest(kind=kind, token_hash=value_hash, provider=provider, data=data, created_at=now, expires_at=now + _TTL[kind]))
     return value
 
 

@@ -76,8 +76,13 @@ def configured(name: str) -> Provider | None:
     settings = current_app.config.get("OIDC_PROVIDERS", {}).get(name)
     if settings is None:
         return None
-    return Provider(name=name, issuer=settings["issuer"].rstrip("/"), client_id=settings["client_id"],
-                    client_secret=settings["client_secret"], scopes=tuple(settings.get("scopes") or ("openid",)))
+    return Provider(
+        name=name,
+        issuer=settings["issuer"].rstrip("/"),
+        client_id=settings["client_id"],
+        client_secret=settings["client_secret"],
+        scopes=tuple(settings.get("scopes") or ("openid",)),
+    )
 
 
 def provider_names() -> list[str]:
@@ -177,8 +182,14 @@ def _find_key(keys, kid: str | None):
 def _client(provider: Provider, document: dict, redirect_uri: str) -> OAuth2Session:
     methods = document.get("token_endpoint_auth_methods_supported") or ["client_secret_basic"]
     auth_method = "client_secret_basic" if "client_secret_basic" in methods else "client_secret_post"
-    return OAuth2Session(provider.client_id, provider.client_secret, token_endpoint_auth_method=auth_method,
-                         scope=" ".join(provider.scopes), redirect_uri=redirect_uri, code_challenge_method="S256")
+    return OAuth2Session(
+        provider.client_id,
+        provider.client_secret,
+        token_endpoint_auth_method=auth_method,
+        scope=" ".join(provider.scopes),
+        redirect_uri=redirect_uri,
+        code_challenge_method="S256",
+    )
 
 
 def authorization_url(provider: Provider, *, redirect_uri: str, state: str, nonce: str, code_verifier: str) -> str:
@@ -186,8 +197,7 @@ def authorization_url(provider: Provider, *, redirect_uri: str, state: str, nonc
     `state`, `nonce` and the S256 challenge of `code_verifier`."""
     document = metadata(provider)
     with _client(provider, document, redirect_uri) as client:
-        url, _ = client.create_authorization_url(document["authorization_endpoint"], state=state, nonce=nonce,
-                                                 code_verifier=code_verifier)
+        url, _ = client.create_authorization_url(document["authorization_endpoint"], state=state, nonce=nonce, code_verifier=code_verifier)
     return url
 
 
@@ -197,8 +207,14 @@ def redeem_code(provider: Provider, *, code: str, redirect_uri: str, code_verifi
     document = metadata(provider)
     try:
         with _client(provider, document, redirect_uri) as client:
-            token = client.fetch_token(document["token_endpoint"], grant_type="authorization_code", code=code,
-                                       redirect_uri=redirect_uri, code_verifier=code_verifier, timeout=_timeout())
+            token = client.fetch_token(
+                document["token_endpoint"],
+                grant_type="authorization_code",
+                code=code,
+                redirect_uri=redirect_uri,
+                code_verifier=code_verifier,
+                timeout=_timeout(),
+            )
     except requests.HTTPError as exc:
         raise ProviderError(f"token_endpoint_status_{exc.response.status_code if exc.response is not None else 0}") from None
     except requests.RequestException:
@@ -222,8 +238,9 @@ def _header(id_token: str) -> dict:
     return header
 
 
-def validate_id_token(provider: Provider, document: dict, id_token: str, *, nonce: str,
-                      access_token: str | None = None, now: int | None = None) -> dict:
+def validate_id_token(
+    provider: Provider, document: dict, id_token: str, *, nonce: str, access_token: str | None = None, now: int | None = None
+) -> dict:
     """The claims of `id_token` once its signature and claims hold; else ProviderError."""
     header = _header(id_token)
     alg = header.get("alg")
@@ -240,10 +257,14 @@ def validate_id_token(provider: Provider, document: dict, id_token: str, *, nonc
     now = int(time.time()) if now is None else now
     try:
         claims = JsonWebToken(list(ALGORITHMS)).decode(
-            id_token, key, claims_cls=CodeIDToken,
-            claims_options={"iss": {"essential": True, "value": provider.issuer},
-                            "aud": {"essential": True, "value": provider.client_id},
-                            "nonce": {"essential": True, "value": nonce}},
+            id_token,
+            key,
+            claims_cls=CodeIDToken,
+            claims_options={
+                "iss": {"essential": True, "value": provider.issuer},
+                "aud": {"essential": True, "value": provider.client_id},
+                "nonce": {"essential": True, "value": nonce},
+            },
             claims_params={"nonce": nonce, "client_id": provider.client_id, "access_token": access_token},
         )
         claims.validate(now=now, leeway=LEEWAY_SECONDS)

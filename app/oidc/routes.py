@@ -47,8 +47,11 @@ def list_oidc_providers():
 @blp.route("/auth/oidc/<provider>/authorize", methods=["GET"], operation_id="authorizeOidc")
 @blp.rate_limited(AUTHORIZE_LIMIT)
 @blp.arguments(OidcAuthorizeQuerySchema, location="query")
-@blp.response(302, description="To the provider (or back to `redirect_uri` with `error=` if it cannot be reached).",
-              headers={"Location": {"description": "Where the browser goes next.", "schema": {"type": "string"}}})
+@blp.response(
+    302,
+    description="To the provider (or back to `redirect_uri` with `error=` if it cannot be reached).",
+    headers={"Location": {"description": "Where the browser goes next.", "schema": {"type": "string"}}},
+)
 @blp.errors(400, 404)
 def authorize_oidc(query, provider):
     """Start signing in with a provider: a browser navigation, answered with a redirect.
@@ -63,19 +66,34 @@ def authorize_oidc(query, provider):
     """
     binding = _browser_binding() or service.new_browser_binding()
     location = service.start_authorization(
-        provider, redirect_uri=query.get("redirect_uri"), link_ticket=query.get("link"), binding=binding,
-        callback_url=url_for("oidc.oidc_callback", provider=provider, _external=True), ctx=request_context())
+        provider,
+        redirect_uri=query.get("redirect_uri"),
+        link_ticket=query.get("link"),
+        binding=binding,
+        callback_url=url_for("oidc.oidc_callback", provider=provider, _external=True),
+        ctx=request_context(),
+    )
     response = redirect(location, code=302)
-    response.set_cookie(service.BROWSER_COOKIE, binding, max_age=int(grants.STATE_TTL.total_seconds()),
-                        path=COOKIE_PATH, secure=request.is_secure, httponly=True, samesite="Lax")
+    response.set_cookie(
+        service.BROWSER_COOKIE,
+        binding,
+        max_age=int(grants.STATE_TTL.total_seconds()),
+        path=COOKIE_PATH,
+        secure=request.is_secure,
+        httponly=True,
+        samesite="Lax",
+    )
     return response
 
 
 @blp.route("/auth/oidc/<provider>/callback", methods=["GET"])
 @blp.rate_limited(CALLBACK_LIMIT)
 @blp.arguments(OidcCallbackQuerySchema, location="query")
-@blp.response(302, description="Back to `redirect_uri` with `gatehouse_code=…`, `linked=<provider>` or `error=<CODE>`.",
-              headers={"Location": {"description": "Where the browser goes next.", "schema": {"type": "string"}}})
+@blp.response(
+    302,
+    description="Back to `redirect_uri` with `gatehouse_code=…`, `linked=<provider>` or `error=<CODE>`.",
+    headers={"Location": {"description": "Where the browser goes next.", "schema": {"type": "string"}}},
+)
 @blp.errors(400)
 def oidc_callback(query, provider):
     """Where the provider sends the browser back (register this URL at the provider).
@@ -85,8 +103,9 @@ def oidc_callback(query, provider):
     `redirect_uri` with `error=<CODE>` (AUTH_OIDC_PROVIDER_FAILED_059,
     AUTH_OIDC_LINK_REQUIRED_040, AUTH_OIDC_IDENTITY_REFUSED_060, ...).
     """
-    location = service.finish(provider, state=query["state"], code=query.get("code"), error=query.get("error"),
-                              binding=_browser_binding(), ctx=request_context())
+    location = service.finish(
+        provider, state=query["state"], code=query.get("code"), error=query.get("error"), binding=_browser_binding(), ctx=request_context()
+    )
     return redirect(location, code=302)
 
 

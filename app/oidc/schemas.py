@@ -10,11 +10,17 @@ _URI = validate.Length(min=1, max=2048)
 
 
 class OidcAuthorizeQuerySchema(Schema):
-    redirect_uri = fields.String(validate=_URI, metadata={
-        "description": "Where the browser is sent back (must be on OIDC_REDIRECT_ALLOWLIST). Required unless `link` is given.",
-        "example": "http://localhost:5000/signed-in"})
-    link = fields.String(validate=validate.Length(min=1, max=512), metadata={
-        "description": "A link ticket from POST /auth/oidc/{provider}/link (its `authorize_url` carries it)."})
+    redirect_uri = fields.String(
+        validate=_URI,
+        metadata={
+            "description": "Where the browser is sent back (must be on OIDC_REDIRECT_ALLOWLIST). Required unless `link` is given.",
+            "example": "http://localhost:5000/signed-in",
+        },
+    )
+    link = fields.String(
+        validate=validate.Length(min=1, max=512),
+        metadata={"description": "A link ticket from POST /auth/oidc/{provider}/link (its `authorize_url` carries it)."},
+    )
 
 
 class OidcCallbackQuerySchema(Schema):
@@ -29,20 +35,32 @@ class OidcCallbackQuerySchema(Schema):
 
 
 class OidcExchangeSchema(Schema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=512), metadata={
-        "description": "The `gatehouse_code` the browser was sent back with (single use, 60 seconds)."})
+    code = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=512),
+        metadata={"description": "The `gatehouse_code` the browser was sent back with (single use, 60 seconds)."},
+    )
 
 
 class OidcLinkSchema(Schema):
-    redirect_uri = fields.String(required=True, validate=_URI, metadata={
-        "description": "Where the browser is sent back (must be on OIDC_REDIRECT_ALLOWLIST).",
-        "example": "http://localhost:5000/settings"})
+    redirect_uri = fields.String(
+        required=True,
+        validate=_URI,
+        metadata={
+            "description": "Where the browser is sent back (must be on OIDC_REDIRECT_ALLOWLIST).",
+            "example": "http://localhost:5000/settings",
+        },
+    )
 
 
 class OidcLinkStartSchema(Schema):
-    authorize_url = fields.String(required=True, metadata={
-        "description": "Open it in the browser (top-level navigation): it leads to the provider and back to "
-                       "`redirect_uri` with `linked=<provider>` or `error=<CODE>`. Single use, 10 minutes."})
+    authorize_url = fields.String(
+        required=True,
+        metadata={
+            "description": "Open it in the browser (top-level navigation): it leads to the provider and back to "
+            "`redirect_uri` with `linked=<provider>` or `error=<CODE>`. Single use, 10 minutes."
+        },
+    )
 
 
 class OidcProviderSchema(Schema):
@@ -55,7 +73,8 @@ class OidcIdentitySchema(Schema):
 
     id = fields.UUID(required=True)
     provider = fields.String(required=True, metadata={"example": "google"})
-    email = fields.String(required=True, allow_none=True, metadata={
-        "description": "The address the provider gave when the identity was linked or last used."})
+    email = fields.String(
+        required=True, allow_none=True, metadata={"description": "The address the provider gave when the identity was linked or last used."}
+    )
     created_at = Timestamp(required=True)
     last_used_at = Timestamp(required=True, allow_none=True)

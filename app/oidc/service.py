@@ -89,12 +89,16 @@ def _binding_hash(binding: str | None) -> str:
     return hashlib.sha256((binding or "").encode("utf-8")).hexdigest()
 
 
-def _refuse_redirect(redirect_uri: str, error: ErrorCode, reason: str, ctx: RequestContext, *, provider_name: str,
-                     user_id=None) -> str:
+def _refuse_redirect(redirect_uri: str, error: ErrorCode, reason: str, ctx: RequestContext, *, provider_name: str, user_id=None) -> str:
     """Record why the round trip failed, commit, and where the browser goes with `error=<CODE>`."""
     db.session.rollback()
-    audit.record_event(audit.OIDC_REFUSED, ctx=ctx, user_id=user_id, outcome="failure",
-                       details={"provider": provider_name, "reason": reason, "error": error.code})
+    audit.record_event(
+        audit.OIDC_REFUSED,
+        ctx=ctx,
+        user_id=user_id,
+        outcome="failure",
+        details={"provider": provider_name, "reason": reason, "error": error.code},
+    )
     db.session.commit()
     return redirects.with_params(redirect_uri, error=error.code)
 
@@ -105,8 +109,12 @@ def _refuse_redirect(redirect_uri: str, error: ErrorCode, reason: str, ctx: Requ
 def check_redirect_uri(redirect_uri: str | None) -> str:
     """`redirect_uri` if OIDC_REDIRECT_ALLOWLIST allows it; else 400 (never an open redirect)."""
     if not redirect_uri or not redirects.is_allowed(redirect_uri, current_app.config["OIDC_REDIRECT_ALLOWLIST"]):
-        raise AppError(errors.VALIDATION_FAILED, "redirect_uri is not on OIDC_REDIRECT_ALLOWLIST.", field="redirect_uri",
-                       details=[{"field": "redirect_uri", "message": "Not an allowed redirect URI."}])
+        raise AppError(
+            errors.VALIDATION_FAILED,
+            "redirect_uri is not on OIDC_REDIRECT_ALLOWLIST.",
+            field="redirect_uri",
+            details=[{"field": "redirect_uri", "message": "Not an allowed redirect URI."}],
+        )
     return redirect_uri
 
 
@@ -115,14 +123,16 @@ def start_link(user_id, session_id, provider_name: str, redirect_uri: str, ctx: 
     `provider_name`; the caller has checked that the session is fresh."""
     provider_or_404(provider_name)
     check_redirect_uri(redirect_uri)
-    ticket = grants.issue(OidcRequest.KIND_LINK, provider_name, {
-        "user_id": str(user_id), "session_id": str(session_id), "redirect_uri": redirect_uri})
+    ticket = grants.issue(
+        OidcRequest.KIND_LINK, provider_name, {"user_id": str(user_id), "session_id": str(session_id), "redirect_uri": redirect_uri}
+    )
     db.session.commit()
     return ticket
 
 
-def start_authorization(provider_name: str, *, redirect_uri: str | None, link_ticket: str | None, binding: str,
-                        callback_url: str, ctx: RequestContext) -> str:
+def start_authorization(
+    provider_name: str, *, redirect_uri: str | None, link_ticket: str | None, binding: str, callback_url: str, ctx: RequestContext
+) -> str:
     """Where to send the browser: the provider's authorization URL, or on a
     provider failure the `redirect_uri` with `error=AUTH_OIDC_PROVIDER_FAILED_059`.
 
@@ -146,15 +156,29 @@ def start_authorization(provider_name: str, *, redirect_uri: str | None, link_ti
 
     state, nonce, verifier = secrets.token_urlsafe(32), secrets.token_urlsafe(32), secrets.token_urlsafe(64)
     try:
-        url = provider.authorization_url(chosen, redirect_uri=callback_url, state=state, nonce=nonce,
-                                         code_verifier=verifier)
+        url = provider.authorization_url(chosen, redirect_uri=callback_url, state=state, nonce=nonce, code_verifier=verifier)
     except ProviderError as exc:
-        return _refuse_redirect(redirect_uri, errors.OIDC_PROVIDER_FAILED, exc.reason, ctx, provider_name=provider_name,
-                                user_id=link and uuid.UUID(link["user_id"]))
-    grants.issue(OidcRequest.KIND_STATE, provider_name, {
-        "nonce": nonce, "code_verifier": verifier, "redirect_uri": redirect_uri, "callback_url": callback_url,
-        "browser": _binding_hash(binding), "link": link,
-    }, value=state)
+        return _refuse_redirect(
+            redirect_uri,
+            errors.OIDC_PROVIDER_FAILED,
+            exc.reason,
+            ctx,
+            provider_name=provider_name,
+            user_id=link and uuid.UUID(link["user_id"]),
+        )
+    grants.issue(
+        OidcRequest.KIND_STATE,
+        provider_name,
+        {
+            "nonce": nonce,
+            "code_verifier": verifier,
+            "redirect_uri": redirect_uri,
+            "callback_url": callback_url,
+            "browser": _binding_hash(binding),
+            "link": link,
+        },
+        value=state,
+    )
     db.session.commit()
     return url
 
@@ -162,8 +186,7 @@ def start_authorization(provider_name: str, *, redirect_uri: str | None, link_ti
 # ------------------------------------------------------------- 2. callback
 
 
-def finish(provider_name: str, *, state: str | None, code: str | None, error: str | None, binding: str | None,
-           ctx: RequestContext) -> str:
+def finish(provider_name: str, *, state: str | None, code: str | None, error: str | None, binding: str | None, ctx: RequestContext) -> str:
     """Where to send the browser back after the provider: its redirect_uri
     with `gatehouse_code=…` (sign-in), `linked=<provider>` (link) or
     `error=<CODE>`. A `state` that is unknown, used, expired, of another
@@ -183,27 +206,31 @@ def finish(provider_name: str, *, state: str | None, code: str | None, error: st
 
     chosen = provider.configured(provider_name)
     if chosen is None:  # removed from the configuration meanwhile
-        return _refuse_redirect(redirect_uri, errors.OIDC_PROVIDER_FAILED, "provider_not_configured", ctx,
-                                provider_name=provider_name, user_id=user_id)
+        return _refuse_redirect(
+            redirect_uri, errors.OIDC_PROVIDER_FAILED, "provider_not_configured", ctx, provider_name=provider_name, user_id=user_id
+        )
     if error or not code:
         reason = f"provider_error:{str(error)[:64]}" if error else "no_code"
-        return _refuse_redirect(redirect_uri, errors.OIDC_PROVIDER_FAILED, reason, ctx, provider_name=provider_name,
-                                user_id=user_id)
+        return _refuse_redirect(redirect_uri, errors.OIDC_PROVIDER_FAILED, reason, ctx, provider_name=provider_name, user_id=user_id)
     db.session.rollback()  # hold no database connection while the provider answers
     try:
-        claims = provider.redeem_code(chosen, code=code, redirect_uri=data["callback_url"],
-                                      code_verifier=data["code_verifier"], nonce=data["nonce"])
+        claims = provider.redeem_code(
+            chosen, code=code, redirect_uri=data["callback_url"], code_verifier=data["code_verifier"], nonce=data["nonce"]
+        )
     except ProviderError as exc:
-        return _refuse_redirect(redirect_uri, errors.OIDC_PROVIDER_FAILED, exc.reason, ctx, provider_name=provider_name,
-                                user_id=user_id)
+        return _refuse_redirect(redirect_uri, errors.OIDC_PROVIDER_FAILED, exc.reason, ctx, provider_name=provider_name, user_id=user_id)
     if link:
         return _finish_link(chosen, claims, uuid.UUID(link["user_id"]), uuid.UUID(link["session_id"]), redirect_uri, ctx)
     return _finish_sign_in(chosen, claims, redirect_uri, ctx)
 
 
 def _refuse_state(reason: str, provider_name: str, ctx: RequestContext):
-    audit.record_event(audit.OIDC_REFUSED, ctx=ctx, outcome="failure",
-                       details={"provider": provider_name, "reason": reason, "error": errors.OIDC_STATE_INVALID.code})
+    audit.record_event(
+        audit.OIDC_REFUSED,
+        ctx=ctx,
+        outcome="failure",
+        details={"provider": provider_name, "reason": reason, "error": errors.OIDC_STATE_INVALID.code},
+    )
     db.session.commit()  # (a spent state stays spent)
     raise AppError(errors.OIDC_STATE_INVALID, field="state")
 
@@ -222,8 +249,11 @@ def _verified_email(claims: dict) -> tuple[str | None, bool]:
 
 
 def _full_name(claims: dict, email: str) -> str:
-    candidates = [claims.get("name"), " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name")).strip(),
-                  email.split("@", 1)[0]]
+    candidates = [
+        claims.get("name"),
+        " ".join(str(claims.get(k) or "") for k in ("given_name", "family_name")).strip(),
+        email.split("@", 1)[0],
+    ]
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip():
             try:
@@ -235,8 +265,7 @@ def _full_name(claims: dict, email: str) -> str:
 
 def _identity(provider_name: str, subject: str) -> OidcIdentity | None:
     return db.session.execute(
-        select(OidcIdentity).where(OidcIdentity.provider == provider_name, OidcIdentity.subject == subject)
-        .with_for_update()
+        select(OidcIdentity).where(OidcIdentity.provider == provider_name, OidcIdentity.subject == subject).with_for_update()
     ).scalar_one_or_none()
 
 
@@ -262,31 +291,40 @@ def _finish_sign_in(chosen: Provider, claims: dict, redirect_uri: str, ctx: Requ
             identity.email = email
     else:
         if not email or not email_verified:
-            return _refuse_redirect(redirect_uri, errors.OIDC_IDENTITY_REFUSED,
-                                    "email_missing" if not email else "email_unverified", ctx, provider_name=chosen.name)
+            return _refuse_redirect(
+                redirect_uri,
+                errors.OIDC_IDENTITY_REFUSED,
+                "email_missing" if not email else "email_unverified",
+                ctx,
+                provider_name=chosen.name,
+            )
         from app.users.service import find_live_user_by_email
 
         existing = find_live_user_by_email(email)
         if existing is not None:
             # Never linked silently: whoever controls this provider account may not be the owner.
-            return _refuse_redirect(redirect_uri, errors.OIDC_LINK_REQUIRED, "email_of_existing_account", ctx,
-                                    provider_name=chosen.name, user_id=existing.id)
-        user = User(id=uuid.uuid4(), email=email, password_hash=None, full_name=_full_name(claims, email),
-                    is_verified=True)
-        identity = OidcIdentity(id=uuid.uuid4(), user_id=user.id, provider=chosen.name, subject=subject, email=email,
-                                created_at=now, last_used_at=now)
+            return _refuse_redirect(
+                redirect_uri, errors.OIDC_LINK_REQUIRED, "email_of_existing_account", ctx, provider_name=chosen.name, user_id=existing.id
+            )
+        user = User(id=uuid.uuid4(), email=email, password_hash=None, full_name=_full_name(claims, email), is_verified=True)
+        identity = OidcIdentity(
+            id=uuid.uuid4(), user_id=user.id, provider=chosen.name, subject=subject, email=email, created_at=now, last_used_at=now
+        )
         db.session.add(user)
         try:
             db.session.flush()
             db.session.add(identity)
             db.session.flush()
         except IntegrityError:  # the address or the identity was taken by a concurrent request
-            return _refuse_redirect(redirect_uri, errors.OIDC_LINK_REQUIRED, "concurrent_sign_up", ctx,
-                                    provider_name=chosen.name)
+            return _refuse_redirect(redirect_uri, errors.OIDC_LINK_REQUIRED, "concurrent_sign_up", ctx, provider_name=chosen.name)
         method = f"oidc:{chosen.name}"
         audit.record_event(audit.REGISTERED, ctx=ctx, user_id=user.id, details={"method": method})
-        audit.record_event(audit.OIDC_LINKED, ctx=ctx, user_id=user.id, details={
-            "provider": chosen.name, "identity_id": str(identity.id), "new_account": True})
+        audit.record_event(
+            audit.OIDC_LINKED,
+            ctx=ctx,
+            user_id=user.id,
+            details={"provider": chosen.name, "identity_id": str(identity.id), "new_account": True},
+        )
     code = grants.issue(OidcRequest.KIND_CODE, chosen.name, {"user_id": str(user.id), "identity_id": str(identity.id)})
     db.session.commit()
     return redirects.with_params(redirect_uri, gatehouse_code=code)
@@ -295,13 +333,19 @@ def _finish_sign_in(chosen: Provider, claims: dict, redirect_uri: str, ctx: Requ
 def _finish_link(chosen: Provider, claims: dict, user_id, session_id, redirect_uri: str, ctx: RequestContext) -> str:
     now = utcnow()
     live = db.session.execute(
-        select(Session.id).join(User, User.id == Session.user_id)
-        .where(Session.id == session_id, Session.user_id == user_id, Session.revoked_at.is_(None),
-               Session.expires_at > now, User.deleted_at.is_(None), User.is_active.is_(True))
+        select(Session.id)
+        .join(User, User.id == Session.user_id)
+        .where(
+            Session.id == session_id,
+            Session.user_id == user_id,
+            Session.revoked_at.is_(None),
+            Session.expires_at > now,
+            User.deleted_at.is_(None),
+            User.is_active.is_(True),
+        )
     ).first()
     if live is None:  # signed out, disabled or deleted since the link was asked for
-        return _refuse_redirect(redirect_uri, errors.SESSION_REVOKED, "link_session_ended", ctx,
-                                provider_name=chosen.name, user_id=user_id)
+        return _refuse_redirect(redirect_uri, errors.SESSION_REVOKED, "link_session_ended", ctx, provider_name=chosen.name, user_id=user_id)
     subject = claims["sub"]
     email, _ = _verified_email(claims)
     identity = _identity(chosen.name, subject)
@@ -309,23 +353,40 @@ def _finish_link(chosen: Provider, claims: dict, user_id, session_id, redirect_u
         if identity.user_id == user_id:  # linked already: nothing changes
             db.session.commit()
             return redirects.with_params(redirect_uri, linked=chosen.name)
-        return _refuse_redirect(redirect_uri, errors.OIDC_IDENTITY_REFUSED, "identity_linked_to_another_account", ctx,
-                                provider_name=chosen.name, user_id=user_id)
-    identity = OidcIdentity(id=uuid.uuid4(), user_id=user_id, provider=chosen.name, subject=subject, email=email,
-                            created_at=now)
+        return _refuse_redirect(
+            redirect_uri,
+            errors.OIDC_IDENTITY_REFUSED,
+            "identity_linked_to_another_account",
+            ctx,
+            provider_name=chosen.name,
+            user_id=user_id,
+        )
+    identity = OidcIdentity(id=uuid.uuid4(), user_id=user_id, provider=chosen.name, subject=subject, email=email, created_at=now)
     db.session.add(identity)
     try:
         db.session.flush()
     except IntegrityError:  # linked by a concurrent request
-        return _refuse_redirect(redirect_uri, errors.OIDC_IDENTITY_REFUSED, "concurrent_link", ctx,
-                                provider_name=chosen.name, user_id=user_id)
+        return _refuse_redirect(
+            redirect_uri, errors.OIDC_IDENTITY_REFUSED, "concurrent_link", ctx, provider_name=chosen.name, user_id=user_id
+        )
     user = db.session.get(User, user_id)
-    audit.record_event(audit.OIDC_LINKED, ctx=ctx, user_id=user_id, details={
-        "provider": chosen.name, "identity_id": str(identity.id), "session_id": str(session_id)})
-    queue_email(user.email, "identity_linked", {"full_name": user.full_name, "provider": chosen.name,
-                                                 "provider_email": email or "(none given)",
-                                                 "at": now.strftime("%Y-%m-%d %H:%M UTC")},
-                locale=locale_for_user(user))
+    audit.record_event(
+        audit.OIDC_LINKED,
+        ctx=ctx,
+        user_id=user_id,
+        details={"provider": chosen.name, "identity_id": str(identity.id), "session_id": str(session_id)},
+    )
+    queue_email(
+        user.email,
+        "identity_linked",
+        {
+            "full_name": user.full_name,
+            "provider": chosen.name,
+            "provider_email": email or "(none given)",
+            "at": now.strftime("%Y-%m-%d %H:%M UTC"),
+        },
+        locale=locale_for_user(user),
+    )
     db.session.commit()
     return redirects.with_params(redirect_uri, linked=chosen.name)
 
@@ -352,16 +413,21 @@ def exchange(code: str, ctx: RequestContext) -> dict:
 
 def list_identities(user_id) -> list[OidcIdentity]:
     """The user's linked identities, oldest first."""
-    return list(db.session.execute(
-        select(OidcIdentity).where(OidcIdentity.user_id == user_id).order_by(OidcIdentity.created_at, OidcIdentity.id)
-    ).scalars())
+    return list(
+        db.session.execute(
+            select(OidcIdentity).where(OidcIdentity.user_id == user_id).order_by(OidcIdentity.created_at, OidcIdentity.id)
+        ).scalars()
+    )
 
 
 def identity_methods(user_id) -> list[str]:
     """One `oidc:<provider>` per linked identity (app.auth.methods)."""
-    return [f"oidc:{provider_name}" for provider_name in db.session.execute(
-        select(OidcIdentity.provider).where(OidcIdentity.user_id == user_id)
-        .order_by(OidcIdentity.created_at, OidcIdentity.id)).scalars()]
+    return [
+        f"oidc:{provider_name}"
+        for provider_name in db.session.execute(
+            select(OidcIdentity.provider).where(OidcIdentity.user_id == user_id).order_by(OidcIdentity.created_at, OidcIdentity.id)
+        ).scalars()
+    ]
 
 
 def unlink(user_id, identity_id: uuid.UUID, ctx: RequestContext) -> None:
@@ -371,26 +437,37 @@ def unlink(user_id, identity_id: uuid.UUID, ctx: RequestContext) -> None:
     from app.auth import methods
 
     # The account's row lock serialises two unlinks of its last two identities.
-    user = db.session.execute(select(User).where(User.id == user_id, User.deleted_at.is_(None))
-                              .with_for_update()).scalar_one_or_none()
+    user = db.session.execute(select(User).where(User.id == user_id, User.deleted_at.is_(None)).with_for_update()).scalar_one_or_none()
     identity = db.session.execute(
         select(OidcIdentity).where(OidcIdentity.id == identity_id, OidcIdentity.user_id == user_id)
     ).scalar_one_or_none()
     if user is None or identity is None:
         _fail(errors.ROUTE_NOT_FOUND, "No such linked identity.")
     if len(methods.sign_in_methods(user.id)) <= 1:
-        audit.record_event(audit.OIDC_UNLINKED, ctx=ctx, user_id=user_id, outcome="failure",
-                           details={"provider": identity.provider, "identity_id": str(identity.id),
-                                    "reason": "last_sign_in_method"})
+        audit.record_event(
+            audit.OIDC_UNLINKED,
+            ctx=ctx,
+            user_id=user_id,
+            outcome="failure",
+            details={"provider": identity.provider, "identity_id": str(identity.id), "reason": "last_sign_in_method"},
+        )
         db.session.commit()
         raise AppError(errors.LAST_SIGN_IN_METHOD)
     db.session.delete(identity)  # (an ORM delete: app.auth.methods voids the account's cached /me)
-    audit.record_event(audit.OIDC_UNLINKED, ctx=ctx, user_id=user_id,
-                       details={"provider": identity.provider, "identity_id": str(identity.id)})
-    queue_email(user.email, "identity_unlinked", {"full_name": user.full_name, "provider": identity.provider,
-                                                   "provider_email": identity.email or "(none given)",
-                                                   "at": utcnow().strftime("%Y-%m-%d %H:%M UTC")},
-                locale=locale_for_user(user))
+    audit.record_event(
+        audit.OIDC_UNLINKED, ctx=ctx, user_id=user_id, details={"provider": identity.provider, "identity_id": str(identity.id)}
+    )
+    queue_email(
+        user.email,
+        "identity_unlinked",
+        {
+            "full_name": user.full_name,
+            "provider": identity.provider,
+            "provider_email": identity.email or "(none given)",
+            "at": utcnow().strftime("%Y-%m-%d %H:%M UTC"),
+        },
+        locale=locale_for_user(user),
+    )
     db.session.commit()
 
 

@@ -57,8 +57,13 @@ def page_error(exc: Exception):
     else:
         response = errors.handle_unexpected(exc)
     body = (response.get_json(silent=True) or {}).get("error") or {}
-    html = render_template("pages/error.html", status=response.status_code, code=body.get("code"),
-                           trace_id=body.get("trace_id"), retry_after=response.headers.get("Retry-After"))
+    html = render_template(
+        "pages/error.html",
+        status=response.status_code,
+        code=body.get("code"),
+        trace_id=body.get("trace_id"),
+        retry_after=response.headers.get("Retry-After"),
+    )
     response.set_data(html)
     response.mimetype = "text/html"
     return response
@@ -74,16 +79,14 @@ class PageBlueprint(Blueprint):
         self.register_error_handler(Exception, page_error)
 
 
-bp = PageBlueprint("pages", __name__, template_folder="templates", static_folder="static",
-                   static_url_path="/pages/static")
+bp = PageBlueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/pages/static")
 
 
 @bp.app_context_processor
 def _page_globals():
     from flask_babel import get_locale
 
-    return {"csrf_token": csrf.generate_token, "csrf_field_name": csrf.FIELD_NAME,
-            "page_lang": str(get_locale() or "en").replace("_", "-")}
+    return {"csrf_token": csrf.generate_token, "csrf_field_name": csrf.FIELD_NAME, "page_lang": str(get_locale() or "en").replace("_", "-")}
 
 
 def page_limit(limit: str, methods: list[str] | None = None):

@@ -75,5 +75,6 @@ def is_valid(form: str) -> bool:
 def set_cookie(response) -> None:
     """Give the browser its cookie if this request made it one."""
     if g.get("csrf_cookie_new"):
-        response.set_cookie(COOKIE_NAME, g.csrf_cookie, max_age=CSRF_MAX_AGE_SECONDS, path="/",
-                            secure=request.is_secure, httponly=True, samesite="Strict")
+        response.set_cookie(
+            COOKIE_NAME, g.csrf_cookie, max_age=CSRF_MAX_AGE_SECONDS, path="/", secure=request.is_secure, httponly=True, samesite="Strict"
+        )

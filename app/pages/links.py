@@ -44,8 +44,7 @@ def _confirmation_page(kind: str, purposes: tuple[str, ...]):
         use_locale(state.locale)
     context = {"token": token, "change": _is_change(kind, state.purpose), "new_email": state.new_email}
     if request.method == "GET" or state.state != service.VALID:
-        return render_page("pages/confirm_email.html", 200 if state.state == service.VALID else 400,
-                           state=state.state, **context)
+        return render_page("pages/confirm_email.html", 200 if state.state == service.VALID else 400, state=state.state, **context)
     if not csrf.is_valid(CONFIRM_FORM):
         return render_page("pages/confirm_email.html", 400, state=service.VALID, csrf_failed=True, **context)
     outcome, purpose = service.confirm_email(token, purposes, request_context())
@@ -80,11 +79,11 @@ def reset_password_page():
     if state.locale:  # the account's language; else the browser's (app.i18n.select_locale)
         use_locale(state.locale)
     if request.method == "GET" or state.state != service.VALID:
-        return render_page("pages/reset_password.html", 200 if state.state == service.VALID else 400,
-                           state=state.state, token=token, problems={})
+        return render_page(
+            "pages/reset_password.html", 200 if state.state == service.VALID else 400, state=state.state, token=token, problems={}
+        )
     if not csrf.is_valid(RESET_FORM):
-        return render_page("pages/reset_password.html", 400, state=service.VALID, token=token, problems={},
-                           csrf_failed=True)
+        return render_page("pages/reset_password.html", 400, state=service.VALID, token=token, problems={}, csrf_failed=True)
     password = request.form.get("password", "")
     problems = service.new_password_problems(password, request.form.get("password_confirm", ""))
     if not problems:
@@ -96,7 +95,6 @@ def reset_password_page():
             # A rule the service itself checks (the password refused as it stands).
             problems = {"password": [m["message"] for m in (exc.details or [])] or [exc.message]}
         else:
-            return render_page("pages/reset_password.html", 200 if outcome == "reset" else 400,
-                               state=outcome, token=token, problems={})
+            return render_page("pages/reset_password.html", 200 if outcome == "reset" else 400, state=outcome, token=token, problems={})
     problems = {field: _gettext_each(messages) for field, messages in problems.items()}
     return render_page("pages/reset_password.html", 400, state=service.VALID, token=token, problems=problems)

@@ -51,12 +51,16 @@ def issue(purpose: str, user_id: uuid.UUID | None = None) -> bytes:
     Challenges expired a while ago are cleared on the way."""
     now = utcnow()
     db.session.execute(
-        delete(WebAuthnChallenge).where(WebAuthnChallenge.expires_at < now - timedelta(seconds=CHALLENGE_TTL_SECONDS))
+        delete(WebAuthnChallenge)
+        .where(WebAuthnChallenge.expires_at < now - timedelta(seconds=CHALLENGE_TTL_SECONDS))
         .execution_options(synchronize_session=False)
     )
     challenge = secrets.token_bytes(CHALLENGE_BYTES)
-    db.session.add(WebAuthnChallenge(challenge_hash=_hash(challenge), purpose=purpose, user_id=user_id,
-                                     expires_at=now + timedelta(seconds=CHALLENGE_TTL_SECONDS)))
+    db.session.add(
+        WebAuthnChallenge(
+            challenge_hash=_hash(challenge), purpose=purpose, user_id=user_id, expires_at=now + timedelta(seconds=CHALLENGE_TTL_SECONDS)
+        )
+    )
     return challenge
 
 
@@ -80,8 +84,12 @@ def consume(credential: dict, purposes: tuple[str, ...]) -> SpentChallenge | Non
         return None
     row = db.session.execute(
         update(WebAuthnChallenge)
-        .where(WebAuthnChallenge.challenge_hash == _hash(challenge), WebAuthnChallenge.used.is_(False),
-               WebAuthnChallenge.expires_at > utcnow(), WebAuthnChallenge.purpose.in_(purposes))
+        .where(
+            WebAuthnChallenge.challenge_hash == _hash(challenge),
+            WebAuthnChallenge.used.is_(False),
+            WebAuthnChallenge.expires_at > utcnow(),
+            WebAuthnChallenge.purpose.in_(purposes),
+        )
         .values(used=True)
         .returning(WebAuthnChallenge.purpose, WebAuthnChallenge.user_id)
         .execution_options(synchronize_session=False)

@@ -37,8 +37,11 @@ def verify(user: User, proof, pending=None) -> bool:
         credential = AuthenticationCredentialSchema().load(proof if isinstance(proof, dict) else {})
     except ValidationError:
         return False
-    purposes = ((WebAuthnChallenge.PURPOSE_MFA,) if pending is not None else
-                (WebAuthnChallenge.PURPOSE_MFA, WebAuthnChallenge.PURPOSE_LOGIN, WebAuthnChallenge.PURPOSE_LOGIN_ACCOUNT))
+    purposes = (
+        (WebAuthnChallenge.PURPOSE_MFA,)
+        if pending is not None
+        else (WebAuthnChallenge.PURPOSE_MFA, WebAuthnChallenge.PURPOSE_LOGIN, WebAuthnChallenge.PURPOSE_LOGIN_ACCOUNT)
+    )
     try:
         service.verify_assertion(credential, purposes, RequestContext(), user_id=user.id)
     except AppError:
@@ -46,6 +49,7 @@ def verify(user: User, proof, pending=None) -> bool:
     return True
 
 
-FACTOR = factors.SecondFactor(name=NAME, field="credential", amr=("hwk",), enrolled=service.count_passkeys,
-                              verify=verify, remove=service.remove_all)
+FACTOR = factors.SecondFactor(
+    name=NAME, field="credential", amr=("hwk",), enrolled=service.count_passkeys, verify=verify, remove=service.remove_all
+)
 factors.register(FACTOR)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 from app.pages import PageBlueprint, render_page
 
-bp = PageBlueprint("passkey_pages", __name__, template_folder="templates", static_folder="static",
-                   static_url_path="/passkeys/static")
+bp = PageBlueprint("passkey_pages", __name__, template_folder="templates", static_folder="static", static_url_path="/passkeys/static")
 
 
 @bp.route("/passkeys", methods=["GET"])

@@ -53,8 +53,7 @@ def register_passkey(body):
     used, expired or not yours; wrong origin or RP id; no user verification;
     already registered). You are emailed about the new passkey.
     """
-    return {"data": service.register_passkey(body["credential"], body.get("name"), request_context()),
-            "message": "Passkey added."}
+    return {"data": service.register_passkey(body["credential"], body.get("name"), request_context()), "message": "Passkey added."}
 
 
 @blp.route("", methods=["GET"])

@@ -18,9 +18,12 @@ _BASE64URL = {"pattern": r"^[A-Za-z0-9_-]*$"}
 
 
 def _b64(max_length: int, required: bool = True, **kwargs) -> fields.String:
-    return fields.String(required=required, validate=[validate.Length(min=1, max=max_length),
-                                                      validate.Regexp(r"^[A-Za-z0-9_-]+$")],
-                         metadata=dict(_BASE64URL, **kwargs.pop("metadata", {})), **kwargs)
+    return fields.String(
+        required=required,
+        validate=[validate.Length(min=1, max=max_length), validate.Regexp(r"^[A-Za-z0-9_-]+$")],
+        metadata=dict(_BASE64URL, **kwargs.pop("metadata", {})),
+        **kwargs,
+    )
 
 
 class PasskeyName(fields.String):
@@ -55,8 +58,11 @@ class _CredentialBase(Schema):
     id = _b64(1400)
     rawId = _b64(1400)  # noqa: N815 - WebAuthn's name
     type = fields.String(required=True, validate=validate.OneOf(["public-key"]))
-    authenticatorAttachment = fields.String(allow_none=True, validate=validate.Length(max=32),  # noqa: N815
-                                            metadata={"example": "platform"})
+    authenticatorAttachment = fields.String(
+        allow_none=True,
+        validate=validate.Length(max=32),  # noqa: N815
+        metadata={"example": "platform"},
+    )
     clientExtensionResults = fields.Dict()  # noqa: N815
 
 
@@ -104,12 +110,21 @@ class RenamePasskeySchema(Schema):
 
 
 class PasskeyLoginOptionsSchema(Schema):
-    email = Email(metadata={"description": "Optional: only a passkey of this address's account may answer. "
-                                           "The answer is the same whether or not an account uses it."})
-    mfa_token = fields.String(load_only=True, validate=validate.Length(min=1, max=512), metadata={
-        "description": "For the second step of a sign-in (POST /auth/login/mfa with `credential`): the "
-                       "`mfa_token` of the `mfa_required` answer. Then `email` is not looked at and "
-                       "`allowCredentials` lists the account's passkeys."})
+    email = Email(
+        metadata={
+            "description": "Optional: only a passkey of this address's account may answer. "
+            "The answer is the same whether or not an account uses it."
+        }
+    )
+    mfa_token = fields.String(
+        load_only=True,
+        validate=validate.Length(min=1, max=512),
+        metadata={
+            "description": "For the second step of a sign-in (POST /auth/login/mfa with `credential`): the "
+            "`mfa_token` of the `mfa_required` answer. Then `email` is not looked at and "
+            "`allowCredentials` lists the account's passkeys."
+        },
+    )
 
 
 class PasskeyLoginSchema(Schema):
@@ -135,8 +150,11 @@ class CreationOptionsSchema(Schema):
     challenge = fields.String(required=True, metadata=_BASE64URL)
     pubKeyCredParams = fields.List(fields.Dict(), required=True)  # noqa: N815
     timeout = fields.Integer(required=True, metadata={"description": "Milliseconds."})
-    excludeCredentials = fields.List(fields.Dict(), required=True,  # noqa: N815
-                                     metadata={"description": "The account's passkeys (type, id, transports)."})
+    excludeCredentials = fields.List(
+        fields.Dict(),
+        required=True,  # noqa: N815
+        metadata={"description": "The account's passkeys (type, id, transports)."},
+    )
     authenticatorSelection = fields.Dict(required=True)  # noqa: N815
     attestation = fields.String(required=True)
     hints = fields.List(fields.String())
@@ -149,7 +167,12 @@ class RequestOptionsSchema(Schema):
     challenge = fields.String(required=True, metadata=_BASE64URL)
     timeout = fields.Integer(required=True, metadata={"description": "Milliseconds."})
     rpId = fields.String(required=True)  # noqa: N815
-    allowCredentials = fields.List(fields.Dict(), required=True, metadata={  # noqa: N815
-        "description": "Empty (the browser offers the passkeys it holds for this site), except for the "
-                       "second step of a sign-in: the account's passkeys."})
+    allowCredentials = fields.List(
+        fields.Dict(),
+        required=True,
+        metadata={  # noqa: N815
+            "description": "Empty (the browser offers the passkeys it holds for this site), except for the "
+            "second step of a sign-in: the account's passkeys."
+        },
+    )
     userVerification = fields.String(required=True, metadata={"enum": ["required"]})  # noqa: N815

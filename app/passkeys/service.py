@@ -149,12 +149,22 @@ def register_passkey(credential: dict, name: str | None, ctx: RequestContext) ->
     except IntegrityError:  # the same credential registered concurrently
         db.session.rollback()
         raise AppError(errors.PASSKEY_REJECTED, "This passkey is already registered.") from None
-    audit.record_event(audit.PASSKEY_ADDED, ctx=ctx, user_id=user.id,
-                       details={"passkey_id": str(passkey.id), "name": passkey.name,
-                                "backup_eligible": passkey.backup_eligible})
-    queue_email(user.email, "passkey_added", {
-        "full_name": user.full_name, "name": passkey.name, "at": passkey.created_at.strftime("%Y-%m-%d %H:%M UTC"),
-    }, locale=locale_for_user(user))
+    audit.record_event(
+        audit.PASSKEY_ADDED,
+        ctx=ctx,
+        user_id=user.id,
+        details={"passkey_id": str(passkey.id), "name": passkey.name, "backup_eligible": passkey.backup_eligible},
+    )
+    queue_email(
+        user.email,
+        "passkey_added",
+        {
+            "full_name": user.full_name,
+            "name": passkey.name,
+            "at": passkey.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        },
+        locale=locale_for_user(user),
+    )
     db.session.commit()
     return passkey
 
@@ -189,8 +199,7 @@ def rename_passkey(user_id: uuid.UUID, passkey_id: uuid.UUID, name: str, ctx: Re
     passkey = _own_passkey(user_id, passkey_id)
     old = passkey.name
     passkey.name = name
-    audit.record_event(audit.PASSKEY_RENAMED, ctx=ctx, user_id=user_id,
-                       details={"passkey_id": str(passkey.id), "from": old, "to": name})
+    audit.record_event(audit.PASSKEY_RENAMED, ctx=ctx, user_id=user_id, details={"passkey_id": str(passkey.id), "from": old, "to": name})
     db.session.commit()
     return passkey
 
@@ -207,22 +216,24 @@ def delete_passkey(user_id: uuid.UUID, passkey_id: uuid.UUID, ctx: RequestContex
     db.session.execute(select(User.id).where(User.id == user_id).with_for_update())
     passkey = _own_passkey(user_id, passkey_id)
     if len(methods.sign_in_methods(user_id)) <= 1:
-        audit.record_event(audit.PASSKEY_REMOVED, ctx=ctx, user_id=user_id, outcome="failure",
-                           details={"passkey_id": str(passkey.id), "name": passkey.name,
-                                    "reason": "last_sign_in_method"})
+        audit.record_event(
+            audit.PASSKEY_REMOVED,
+            ctx=ctx,
+            user_id=user_id,
+            outcome="failure",
+            details={"passkey_id": str(passkey.id), "name": passkey.name, "reason": "last_sign_in_method"},
+        )
         db.session.commit()
         raise AppError(errors.LAST_SIGN_IN_METHOD)
     db.session.delete(passkey)
-    audit.record_event(audit.PASSKEY_REMOVED, ctx=ctx, user_id=user_id,
-                       details={"passkey_id": str(passkey.id), "name": passkey.name})
+    audit.record_event(audit.PASSKEY_REMOVED, ctx=ctx, user_id=user_id, details={"passkey_id": str(passkey.id), "name": passkey.name})
     db.session.commit()
 
 
 def remove_all(user_id: uuid.UUID) -> int:
     """Remove every passkey of the account (an admin's MFA reset), in the
     caller's transaction; returns how many there were."""
-    result = db.session.execute(delete(Passkey).where(Passkey.user_id == user_id)
-                                .execution_options(synchronize_session=False))
+    result = db.session.execute(delete(Passkey).where(Passkey.user_id == user_id).execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 
@@ -290,16 +301,16 @@ def sign_in(credential: dict, ctx: RequestContext) -> dict:
     account is 429 AUTH_ACCOUNT_LOCKED_022, a disabled one 403
     AUTH_ACCOUNT_DISABLED_021). 401 AUTH_PASSKEY_INVALID_039 when the
     assertion does not verify (see `verify_assertion`) or the account is deleted."""
-    passkey, user = verify_assertion(
-        credential, (WebAuthnChallenge.PURPOSE_LOGIN, WebAuthnChallenge.PURPOSE_LOGIN_ACCOUNT), ctx)
+    passkey, user = verify_assertion(credential, (WebAuthnChallenge.PURPOSE_LOGIN, WebAuthnChallenge.PURPOSE_LOGIN_ACCOUNT), ctx)
     db.session.commit()  # the spent challenge and the new counter stand whatever the sign-in rules say
     if user.is_deleted:
         raise AppError(errors.PASSKEY_INVALID)
     return signin.complete_sign_in(user, ctx, amr=PASSKEY_AMR, aal=signin.AAL2, method="passkey")
 
 
-def verify_assertion(credential: dict, purposes: tuple[str, ...], ctx: RequestContext,
-                     user_id: uuid.UUID | None = None) -> tuple[Passkey, User]:
+def verify_assertion(
+    credential: dict, purposes: tuple[str, ...], ctx: RequestContext, user_id: uuid.UUID | None = None
+) -> tuple[Passkey, User]:
     """Check a passkey assertion (the browser's answer to
     `navigator.credentials.get()`) and record the use; the caller commits.
 
@@ -341,14 +352,19 @@ def verify_assertion(credential: dict, purposes: tuple[str, ...], ctx: RequestCo
         log.info("passkey assertion refused: %s", type(exc).__name__)
         _refuse_assertion(ctx, "verification", passkey)
     if (verified.new_sign_count or passkey.sign_count) and verified.new_sign_count <= passkey.sign_count:
-        audit.record_event(audit.PASSKEY_COUNTER_REGRESSION, ctx=ctx, user_id=passkey.user_id, outcome="failure",
-                           details={"passkey_id": str(passkey.id), "stored": passkey.sign_count,
-                                    "presented": verified.new_sign_count})
+        audit.record_event(
+            audit.PASSKEY_COUNTER_REGRESSION,
+            ctx=ctx,
+            user_id=passkey.user_id,
+            outcome="failure",
+            details={"passkey_id": str(passkey.id), "stored": passkey.sign_count, "presented": verified.new_sign_count},
+        )
         _refuse_assertion(ctx, "counter_regression", passkey)
     now = utcnow()
     # Guarded on the counter read above: of two assertions racing with the same count, one passes.
     updated = db.session.execute(
-        update(Passkey).where(Passkey.id == passkey.id, Passkey.sign_count == passkey.sign_count)
+        update(Passkey)
+        .where(Passkey.id == passkey.id, Passkey.sign_count == passkey.sign_count)
         .values(sign_count=verified.new_sign_count, last_used_at=now, backed_up=bool(verified.credential_backed_up))
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -363,8 +379,9 @@ def _refuse_assertion(ctx: RequestContext, reason: str, passkey: Passkey | None 
     details = {"reason": reason}
     if passkey is not None:
         details["passkey_id"] = str(passkey.id)
-    audit.record_event(audit.PASSKEY_SIGN_IN_FAILED, ctx=ctx, user_id=passkey.user_id if passkey else None,
-                       outcome="failure", details=details)
+    audit.record_event(
+        audit.PASSKEY_SIGN_IN_FAILED, ctx=ctx, user_id=passkey.user_id if passkey else None, outcome="failure", details=details
+    )
     db.session.commit()
     raise AppError(errors.PASSKEY_INVALID)
 
@@ -380,13 +397,13 @@ def _live_user(user_id: uuid.UUID) -> User:
 
 
 def _passkeys_of(user_id: uuid.UUID) -> list[Passkey]:
-    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user_id)
-                                   .order_by(Passkey.created_at, Passkey.id)))
+    return list(db.session.scalars(select(Passkey).where(Passkey.user_id == user_id).order_by(Passkey.created_at, Passkey.id)))
 
 
 def _descriptor(passkey: Passkey) -> PublicKeyCredentialDescriptor:
-    return PublicKeyCredentialDescriptor(id=passkey.credential_id,
-                                         transports=[AuthenticatorTransport(t) for t in passkey.transports] or None)
+    return PublicKeyCredentialDescriptor(
+        id=passkey.credential_id, transports=[AuthenticatorTransport(t) for t in passkey.transports] or None
+    )
 
 
 def _raw_id(credential: dict) -> bytes:

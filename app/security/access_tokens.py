@@ -25,8 +25,7 @@ from app.errors import AppError
 from app.keys import ring
 
 
-def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",),
-                       auth_time: datetime | None = None) -> tuple[str, int]:
+def issue_access_token(user_id, session_id, *, aal: int = 1, amr=("pwd",), auth_time: datetime | None = None) -> tuple[str, int]:
     """A signed access token for `session_id`, and its lifetime in seconds.
 
     It carries the session's assurance level (`aal`) and how the user signed

@@ -75,8 +75,7 @@ def _hashing(function, *args):
     limit = _hash_queue_limit()
     with _hash_pool_lock:
         if _hash_pool is None or _hash_pool_pid != os.getpid():  # a forked worker needs its own threads
-            _hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="bcrypt",
-                                            initializer=_lower_priority)
+            _hash_pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1, thread_name_prefix="bcrypt", initializer=_lower_priority)
             _hash_pool_pid = os.getpid()
             _hashes_in_flight = 0
         if _queue_full(limit):

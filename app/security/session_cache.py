@@ -78,8 +78,11 @@ def mark_sessions_revoked(session_ids) -> None:
     try:
         cache.must_write(_mark)
     except cache.WriteRefused:
-        raise AppError(errors.SERVICE_UNAVAILABLE, "Sessions cannot be ended right now; nothing was changed. "
-                       "Try again shortly.", headers={"Retry-After": "5"}) from None
+        raise AppError(
+            errors.SERVICE_UNAVAILABLE,
+            "Sessions cannot be ended right now; nothing was changed. Try again shortly.",
+            headers={"Retry-After": "5"},
+        ) from None
 
 
 def forget_sessions(session_ids) -> None:

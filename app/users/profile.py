@@ -42,8 +42,13 @@ def _version_key(user_id) -> str:
 def _as_dict(row: UserProfile | None) -> dict:
     if row is None:
         return {"avatar_url": None, "bio": None, "preferences": {}, "created_at": None, "updated_at": None}
-    return {"avatar_url": row.avatar_url, "bio": row.bio, "preferences": row.preferences or {},
-            "created_at": row.created_at, "updated_at": row.updated_at}
+    return {
+        "avatar_url": row.avatar_url,
+        "bio": row.bio,
+        "preferences": row.preferences or {},
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    }
 
 
 def _encode(version: str | None, data: dict) -> str:
@@ -90,9 +95,7 @@ def replace_profile(user_id: uuid.UUID, values: dict) -> dict:
     preferences), creating it on first write; the cache entry is dropped after
     the commit. Returns the stored profile."""
     for attempt in (1, 2):
-        row = db.session.scalar(
-            db.select(UserProfile).where(UserProfile.user_id == user_id).with_for_update()
-        )
+        row = db.session.scalar(db.select(UserProfile).where(UserProfile.user_id == user_id).with_for_update())
         if row is None:
             row = UserProfile(user_id=user_id)
             db.session.add(row)

@@ -76,8 +76,11 @@ def update_me(changes):
         require_fresh_session()
     ctx = request_context()
     result = service.update_account(ctx.user_id, changes, ctx)
-    message = (f"A confirmation link was sent to {result.pending_email}; your email changes once it is used."
-               if result.pending_email else "Your account was updated.")
+    message = (
+        f"A confirmation link was sent to {result.pending_email}; your email changes once it is used."
+        if result.pending_email
+        else "Your account was updated."
+    )
     return {"data": result, "message": message}
 
 

@@ -60,10 +60,15 @@ class UserSchema(Schema):
 class MyAccountSchema(UserSchema):
     """The caller's account, with the ways it can sign in."""
 
-    sign_in_methods = fields.List(fields.String(), required=True, metadata={
-        "description": "`password` when the account has one, `oidc:<provider>` for each linked identity provider "
-                       "(an account created through a provider has no password until it sets one with forgot-password).",
-        "example": ["password", "oidc:google"]})
+    sign_in_methods = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "`password` when the account has one, `oidc:<provider>` for each linked identity provider "
+            "(an account created through a provider has no password until it sets one with forgot-password).",
+            "example": ["password", "oidc:google"],
+        },
+    )
 
 
 class MeUpdateResultSchema(UserSchema):
@@ -73,9 +78,12 @@ class MeUpdateResultSchema(UserSchema):
     """
 
     pending_email = fields.String(
-        allow_none=True, required=True,
-        metadata={"description": "The new address a confirmation link was sent to; the account keeps "
-                                 "`email` until that link is used. Null when no change was requested."},
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "The new address a confirmation link was sent to; the account keeps "
+            "`email` until that link is used. Null when no change was requested."
+        },
     )
 
     @pre_dump
@@ -109,8 +117,12 @@ class MeUpdateSchema(Schema):
     """PATCH /me: the fields a user may change on their own account; `{}` changes nothing."""
 
     full_name = FullName()
-    email = Email(metadata={"description": "A new address: a confirmation link is sent to it and the "
-                                           "account keeps its current email until the link is used."})
+    email = Email(
+        metadata={
+            "description": "A new address: a confirmation link is sent to it and the "
+            "account keeps its current email until the link is used."
+        }
+    )
 
 
 class UserUpdateSchema(Schema):
@@ -145,16 +157,25 @@ class ProfileUpdateSchema(Schema):
     """PUT /me/profile: the whole profile; a field left out goes back to its default."""
 
     avatar_url = fields.String(
-        allow_none=True, load_default=None, validate=[validate.Length(max=AVATAR_URL_MAX_LENGTH), _absolute_http_url],
-        metadata={"description": "An absolute http:// or https:// URL; null or \"\" for none.",
-                  "example": "https://example.com/me.png", "pattern": f"^(?:{AVATAR_URL_PATTERN})?$"},
+        allow_none=True,
+        load_default=None,
+        validate=[validate.Length(max=AVATAR_URL_MAX_LENGTH), _absolute_http_url],
+        metadata={
+            "description": 'An absolute http:// or https:// URL; null or "" for none.',
+            "example": "https://example.com/me.png",
+            "pattern": f"^(?:{AVATAR_URL_PATTERN})?$",
+        },
     )
-    bio = fields.String(allow_none=True, load_default=None, validate=[validate.Length(max=BIO_MAX_LENGTH), _no_nul],
-                        metadata={"pattern": r"^[^\u0000]*$"})
+    bio = fields.String(
+        allow_none=True, load_default=None, validate=[validate.Length(max=BIO_MAX_LENGTH), _no_nul], metadata={"pattern": r"^[^\u0000]*$"}
+    )
     preferences = fields.Dict(
-        keys=fields.String(), load_default=dict,
-        metadata={"description": f"A JSON object of at most {PREFERENCES_MAX_BYTES} bytes (compact UTF-8 JSON), "
-                                 f"nested at most {PREFERENCES_MAX_DEPTH} levels, with no NUL (U+0000) character in any key or string."},
+        keys=fields.String(),
+        load_default=dict,
+        metadata={
+            "description": f"A JSON object of at most {PREFERENCES_MAX_BYTES} bytes (compact UTF-8 JSON), "
+            f"nested at most {PREFERENCES_MAX_DEPTH} levels, with no NUL (U+0000) character in any key or string."
+        },
     )
 
     @pre_load
@@ -184,6 +205,7 @@ class UserListQuerySchema(CreatedRangeQuerySchema):
     is_active = fields.Boolean()
     is_verified = fields.Boolean()
     sort = fields.String(
-        load_default="-created_at", validate=validate.OneOf(["created_at", "-created_at"]),
+        load_default="-created_at",
+        validate=validate.OneOf(["created_at", "-created_at"]),
         metadata={"description": "`created_at` (oldest first) or `-created_at` (newest first, the default)."},
     )

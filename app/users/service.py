@@ -45,9 +45,7 @@ EMAIL_CHANGE_ATTEMPTS_PER_HOUR = 10
 
 def find_live_user_by_email(email: str) -> User | None:
     """The non-deleted account with this (normalised) email, if any."""
-    return db.session.execute(
-        db.select(User).where(func.lower(User.email) == email, User.deleted_at.is_(None))
-    ).scalar_one_or_none()
+    return db.session.execute(db.select(User).where(func.lower(User.email) == email, User.deleted_at.is_(None))).scalar_one_or_none()
 
 
 def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]:
@@ -63,29 +61,28 @@ def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]
     user = find_live_user_by_email(email)
     if user is not None:
         if not user.is_verified:
-            raise AppError(errors.FORBIDDEN, f"{email} has not verified its email address, so it is not promoted: "
-                           "whoever registered it may know its password. From that mailbox, reset its password "
-                           "(forgot-password) and verify it, or delete the account; then run this again.")
+            raise AppError(
+                errors.FORBIDDEN,
+                f"{email} has not verified its email address, so it is not promoted: "
+                "whoever registered it may know its password. From that mailbox, reset its password "
+                "(forgot-password) and verify it, or delete the account; then run this again.",
+            )
         if not user.is_active:
             raise AppError(errors.FORBIDDEN, f"{email} is disabled, so it is not promoted; enable it first.")
         if not user.is_admin:
             user.is_admin = True
-            audit.record_event(audit.ADMIN_GRANTED, ctx=RequestContext(), user_id=user.id,
-                               details={"via": "cli", "created": False})
+            audit.record_event(audit.ADMIN_GRANTED, ctx=RequestContext(), user_id=user.id, details={"via": "cli", "created": False})
         db.session.commit()
         return user, False
     full_name = _checked("full_name", FullName(), full_name)
     problems = password_problems(password, email)
     if problems:
-        raise AppError(errors.VALIDATION_FAILED, field="password",
-                       details=[{"field": "password", "message": m} for m in problems])
-    user = User(email=email, password_hash=hash_password(password), full_name=full_name,
-                is_admin=True, is_verified=True)
+        raise AppError(errors.VALIDATION_FAILED, field="password", details=[{"field": "password", "message": m} for m in problems])
+    user = User(email=email, password_hash=hash_password(password), full_name=full_name, is_admin=True, is_verified=True)
     db.session.add(user)
     try:
         db.session.flush()
-        audit.record_event(audit.ADMIN_GRANTED, ctx=RequestContext(), user_id=user.id,
-                           details={"via": "cli", "created": True})
+        audit.record_event(audit.ADMIN_GRANTED, ctx=RequestContext(), user_id=user.id, details={"via": "cli", "created": True})
         db.session.commit()
     except IntegrityError:
         # Registered (or created by a parallel run) meanwhile: promote that account.
@@ -98,8 +95,7 @@ def _checked(name: str, field, value):
     try:
         return field.deserialize(value)
     except ValidationError as exc:
-        raise AppError(errors.VALIDATION_FAILED, field=name,
-                       details=[{"field": name, "message": m} for m in exc.messages]) from None
+        raise AppError(errors.VALIDATION_FAILED, field=name, details=[{"field": name, "message": m} for m in exc.messages]) from None
 
 
 # ------------------------------------------------------------ loading users
@@ -115,8 +111,7 @@ def _live_user(user_id: uuid.UUID, *, for_update: bool = False) -> User:
     return user
 
 
-def _account_for(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext, *,
-                 for_update: bool = False) -> tuple[User, User]:
+def _account_for(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext, *, for_update: bool = False) -> tuple[User, User]:
     """(actor, target) when the actor may act on the account `target_id`; else 403/404 (see module doc)."""
     actor = _live_user(actor_id)
     target = _live_user(target_id, for_update=for_update)
@@ -197,8 +192,7 @@ def update_account(user_id: uuid.UUID, changes: dict, ctx: RequestContext) -> Ac
         _request_email_change(user, new_email, ctx)
         pending_email = new_email
     if changed:
-        audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id,
-                           details={"fields": changed, "by": str(user.id)})
+        audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id, details={"fields": changed, "by": str(user.id)})
     db.session.commit()
     return AccountUpdate(user, pending_email)
 
@@ -210,8 +204,7 @@ def update_user(actor_id: uuid.UUID, target_id: uuid.UUID, changes: dict, ctx: R
     actor, user = _account_for(actor_id, target_id, ctx, for_update=True)
     flags = {name: changes[name] for name in ("is_active", "is_verified", "is_admin") if name in changes}
     if flags and not actor.is_admin:
-        raise AppError(errors.FORBIDDEN, "Only an admin may change is_active, is_verified or is_admin.",
-                       field=next(iter(flags)))
+        raise AppError(errors.FORBIDDEN, "Only an admin may change is_active, is_verified or is_admin.", field=next(iter(flags)))
     if user.id == actor.id:
         if flags.get("is_admin") is False:
             raise AppError(errors.SELF_DEMOTION, field="is_admin")
@@ -228,8 +221,7 @@ def update_user(actor_id: uuid.UUID, target_id: uuid.UUID, changes: dict, ctx: R
         void_pending_links(user.id)
         audit.record_event(audit.ACCOUNT_DISABLED, ctx=ctx, user_id=user.id, details={"by": str(actor.id)})
     if changed:
-        audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id,
-                           details={"fields": changed, "by": str(actor.id)})
+        audit.record_event(audit.ACCOUNT_UPDATED, ctx=ctx, user_id=user.id, details={"fields": changed, "by": str(actor.id)})
     db.session.commit()
     return user
 
@@ -251,25 +243,43 @@ def _request_email_change(user: User, new_email: str, ctx: RequestContext) -> No
     # Only the latest link works: an older one may point at an address the user no longer wants.
     db.session.execute(
         update(UserToken)
-        .where(UserToken.user_id == user.id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL,
-               UserToken.used_at.is_(None))
+        .where(UserToken.user_id == user.id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL, UserToken.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
     hours = current_app.config["VERIFY_TOKEN_TTL_HOURS"]
     token, token_hash = new_token()
-    db.session.add(UserToken(user_id=user.id, purpose=UserToken.PURPOSE_CHANGE_EMAIL, token_hash=token_hash,
-                             new_email=new_email, created_at=now, expires_at=now + timedelta(hours=hours)))
+    db.session.add(
+        UserToken(
+            user_id=user.id,
+            purpose=UserToken.PURPOSE_CHANGE_EMAIL,
+            token_hash=token_hash,
+            new_email=new_email,
+            created_at=now,
+            expires_at=now + timedelta(hours=hours),
+        )
+    )
     link = f"{current_app.config['FRONTEND_URL']}/confirm-email-change?token={token}"
     locale = locale_for_user(user)
-    queue_email(new_email, "change_email_confirm",
-                {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours},
-                locale=locale)
+    queue_email(
+        new_email,
+        "change_email_confirm",
+        {"full_name": user.full_name, "link": link, "new_email": new_email, "expires_in_hours": hours},
+        locale=locale,
+    )
     # The notice tells the owner how to take the account back: a reset link (to this,
     # the current address), which ends every session and voids this change's link.
-    queue_email(user.email, "change_email_notice", {
-        "full_name": user.full_name, "new_email": new_email, "link": recovery.new_reset_link(user, now),
-        "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"]}, locale=locale)
+    queue_email(
+        user.email,
+        "change_email_notice",
+        {
+            "full_name": user.full_name,
+            "new_email": new_email,
+            "link": recovery.new_reset_link(user, now),
+            "expires_in_hours": current_app.config["RESET_TOKEN_TTL_HOURS"],
+        },
+        locale=locale,
+    )
     audit.record_event(audit.EMAIL_CHANGE_REQUESTED, ctx=ctx, user_id=user.id, details={"new_email": new_email})
 
 
@@ -279,20 +289,28 @@ def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
     # Without Redis only the links sent are counted (below).
     attempts = cache.safe(lambda r: _count_attempt(r, cache.key("user", "email_change_attempts", user_id, "count")))
     if attempts is not None and attempts[0] > EMAIL_CHANGE_ATTEMPTS_PER_HOUR:
-        raise AppError(errors.RATE_LIMITED, "Too many email changes requested; try again later.",
-                       field="email", headers={"Retry-After": str(max(1, attempts[1]))})
+        raise AppError(
+            errors.RATE_LIMITED,
+            "Too many email changes requested; try again later.",
+            field="email",
+            headers={"Retry-After": str(max(1, attempts[1]))},
+        )
     window_start = now - timedelta(hours=1)
     recent = db.session.execute(
         db.select(func.count(), func.min(UserToken.created_at)).where(
-            UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL,
-            UserToken.created_at > window_start)
+            UserToken.user_id == user_id, UserToken.purpose == UserToken.PURPOSE_CHANGE_EMAIL, UserToken.created_at > window_start
+        )
     ).one()
     if recent[0] >= current_app.config["EMAIL_CHANGES_PER_HOUR"]:
         # min() keeps the column's UTCDateTime type, so `oldest` comes back aware.
         oldest = recent[1]
         retry_after = max(1, math.ceil((oldest + timedelta(hours=1) - now).total_seconds()))
-        raise AppError(errors.RATE_LIMITED, "Too many email changes requested; try again later.",
-                       field="email", headers={"Retry-After": str(retry_after)})
+        raise AppError(
+            errors.RATE_LIMITED,
+            "Too many email changes requested; try again later.",
+            field="email",
+            headers={"Retry-After": str(retry_after)},
+        )
 
 
 def _count_attempt(r, key: str) -> tuple[int, int]:
@@ -338,9 +356,16 @@ def _soft_delete(user: User, *, by: uuid.UUID, ctx: RequestContext) -> None:
 # -------------------------------------------------------------- admin list
 
 
-def list_users(page: int, page_size: int, sort: str = "-created_at", q: str | None = None,
-               is_active: bool | None = None, is_verified: bool | None = None,
-               created_after: datetime | None = None, created_before: datetime | None = None) -> tuple[list[User], dict]:
+def list_users(
+    page: int,
+    page_size: int,
+    sort: str = "-created_at",
+    q: str | None = None,
+    is_active: bool | None = None,
+    is_verified: bool | None = None,
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+) -> tuple[list[User], dict]:
     """One page of live accounts matching the filters, and its pagination
     metadata {page, page_size, total, total_pages}.
 
@@ -351,8 +376,7 @@ def list_users(page: int, page_size: int, sort: str = "-created_at", q: str | No
     conditions = [User.deleted_at.is_(None)]
     q = (q or "").strip().lower()
     if q:
-        conditions.append(or_(func.lower(User.email).contains(q, autoescape=True),
-                              func.lower(User.full_name).contains(q, autoescape=True)))
+        conditions.append(or_(func.lower(User.email).contains(q, autoescape=True), func.lower(User.full_name).contains(q, autoescape=True)))
     if is_active is not None:
         conditions.append(User.is_active == is_active)
     if is_verified is not None:

@@ -10,8 +10,12 @@ def verify(access_token: str) -> dict:
     """The claims (sub = user id, sid = session id, exp, aal...) of a Gatehouse access token;
     raises jwt.PyJWTError when it is not one that verifies."""
     key = jwks.get_signing_key_from_jwt(access_token)
-    claims = jwt.decode(access_token, key.key, algorithms=["EdDSA"],  # exactly JWT_ALGORITHM
-                        options={"require": ["sub", "sid", "exp", "iat"]})
+    claims = jwt.decode(
+        access_token,
+        key.key,
+        algorithms=["EdDSA"],  # exactly JWT_ALGORITHM
+        options={"require": ["sub", "sid", "exp", "iat"]},
+    )
     if claims.get("type") != "access":
         raise jwt.InvalidTokenError("not a Gatehouse access token")
     return claims

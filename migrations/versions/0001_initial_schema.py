@@ -24,7 +24,9 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgres
 
 def _ts(name, nullable=True, now=False):
     return sa.Column(
-        name, sa.DateTime(timezone=True), nullable=nullable,
+        name,
+        sa.DateTime(timezone=True),
+        nullable=nullable,
         server_default=sa.text("CURRENT_TIMESTAMP") if now else None,
     )
 
@@ -57,16 +59,25 @@ def upgrade():
     )
     # Unique among live accounts, case-insensitively (docs/architecture.md §1: the database decides races).
     op.create_index(
-        "uq_users_email_live", "users", [sa.literal_column("lower(email)")], unique=True,
-        postgresql_where=sa.text("deleted_at IS NULL"), sqlite_where=sa.text("deleted_at IS NULL"),
+        "uq_users_email_live",
+        "users",
+        [sa.literal_column("lower(email)")],
+        unique=True,
+        postgresql_where=sa.text("deleted_at IS NULL"),
+        sqlite_where=sa.text("deleted_at IS NULL"),
     )
     op.create_index(
-        "idx_users_email", "users", ["email"],
-        postgresql_where=sa.text("deleted_at IS NULL"), sqlite_where=sa.text("deleted_at IS NULL"),
+        "idx_users_email",
+        "users",
+        ["email"],
+        postgresql_where=sa.text("deleted_at IS NULL"),
+        sqlite_where=sa.text("deleted_at IS NULL"),
     )
     op.create_index("idx_users_created_at", "users", ["created_at"])
     op.create_index(
-        "idx_users_email_active", "users", ["email"],
+        "idx_users_email_active",
+        "users",
+        ["email"],
         postgresql_where=sa.text("is_active = TRUE AND deleted_at IS NULL"),
         sqlite_where=sa.text("is_active = 1 AND deleted_at IS NULL"),
     )
@@ -85,8 +96,11 @@ def upgrade():
         sa.Column("user_agent", sa.String(512)),
     )
     op.create_index(
-        "idx_sessions_user_live", "sessions", ["user_id"],
-        postgresql_where=sa.text("revoked_at IS NULL"), sqlite_where=sa.text("revoked_at IS NULL"),
+        "idx_sessions_user_live",
+        "sessions",
+        ["user_id"],
+        postgresql_where=sa.text("revoked_at IS NULL"),
+        sqlite_where=sa.text("revoked_at IS NULL"),
     )
     op.create_index("idx_sessions_expires_at", "sessions", ["expires_at"])
 
@@ -156,8 +170,7 @@ def upgrade():
     op.create_index("idx_audit_created", "audit_events", ["created_at"])
 
     if _is_postgres():
-        for table in ("users", "sessions", "refresh_tokens", "user_tokens", "user_profiles",
-                      "outbox_messages", "audit_events"):
+        for table in ("users", "sessions", "refresh_tokens", "user_tokens", "user_profiles", "outbox_messages", "audit_events"):
             op.execute(f"ALTER TABLE {table} ALTER COLUMN id SET DEFAULT gen_random_uuid()")
         # Seed §5.2: updated_at follows every UPDATE, raw SQL included.
         op.execute(
@@ -189,6 +202,5 @@ def downgrade():
         for table in ("users", "user_profiles", "outbox_messages"):
             op.execute(f"DROP TRIGGER IF EXISTS update_{table}_updated_at ON {table}")
         op.execute("DROP FUNCTION IF EXISTS update_updated_at_column()")
-    for table in ("audit_events", "outbox_messages", "user_profiles", "user_tokens",
-                  "refresh_tokens", "sessions", "users"):
+    for table in ("audit_events", "outbox_messages", "user_profiles", "user_tokens", "refresh_tokens", "sessions", "users"):
         op.drop_table(table)

@@ -32,8 +32,7 @@ def upgrade():
         sa.Column("first_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
     )
-    op.create_index("uq_sign_in_contexts_user_device_network", "sign_in_contexts", ["user_id", "device", "network"],
-                    unique=True)
+    op.create_index("uq_sign_in_contexts_user_device_network", "sign_in_contexts", ["user_id", "device", "network"], unique=True)
 
 
 def downgrade():

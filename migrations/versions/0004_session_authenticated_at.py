@@ -19,8 +19,7 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("sessions") as batch:
-        batch.add_column(sa.Column("authenticated_at", sa.DateTime(timezone=True), nullable=True,
-                                   server_default=sa.func.now()))
+        batch.add_column(sa.Column("authenticated_at", sa.DateTime(timezone=True), nullable=True, server_default=sa.func.now()))
     op.execute("UPDATE sessions SET authenticated_at = created_at")
     with op.batch_alter_table("sessions") as batch:
         batch.alter_column("authenticated_at", existing_type=sa.DateTime(timezone=True), nullable=False)

@@ -19,9 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # workers never see each other's rows or keys.
 _XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 _WORKER_INDEX = int(_XDIST_WORKER[2:]) if _XDIST_WORKER.startswith("gw") else 0
-_BASE_DATABASE_URL = os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gatehouse_test"
-)
+_BASE_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/gatehouse_test")
 TEST_DATABASE_URL = _BASE_DATABASE_URL + (f"_{_XDIST_WORKER}" if _WORKER_INDEX else "")
 _BASE_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 if _WORKER_INDEX:
@@ -39,8 +37,9 @@ TEST_ENCRYPTION_KEY = "dGVzdC1lbmNyeXB0aW9uLWtleS0wMTIzNDU2Nzg5YWI="
 def ensure_database(url: str) -> None:
     """Create the database named in `url` if it does not exist yet."""
     parsed = make_url(url)
-    conninfo = dict(host=parsed.host or "127.0.0.1", port=parsed.port or 5432,
-                    user=parsed.username or "postgres", dbname="postgres", autocommit=True)
+    conninfo = dict(
+        host=parsed.host or "127.0.0.1", port=parsed.port or 5432, user=parsed.username or "postgres", dbname="postgres", autocommit=True
+    )
     if parsed.password:
         conninfo["password"] = parsed.password
     with psycopg.connect(**conninfo) as conn:

@@ -13,9 +13,7 @@ probe = Blueprint("probe", __name__, url_prefix="/api/v1/_probe")
 class ProbeSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=2))
     age = fields.Integer(required=True)
-    nested = fields.Nested(
-        type("ProbeNested", (Schema,), {"inner": fields.Integer(required=True)}), required=False
-    )
+    nested = fields.Nested(type("ProbeNested", (Schema,), {"inner": fields.Integer(required=True)}), required=False)
 
 
 @probe.route("/echo", methods=["POST"])
