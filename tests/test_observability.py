@@ -48,3 +48,52 @@ def test_log_line_uses_route_template_not_raw_path(client, caplog):
         client.get("/api/docs/assets/swagger-ui.css")
     record = [r for r in caplog.records if r.name == "gatehouse.request"][0]
     assert record.route == "/api/docs/assets/<path:filename>"
+
+
+def test_threads_logging_at_once_through_a_pipe_leave_every_line_whole():
+    # LineHandler writes without the handler lock: one os.write() per line.
+    import logging
+    import os
+    import threading
+
+    from app.observability import LineHandler
+
+    read_end, write_end = os.pipe()
+    handler = LineHandler(os.fdopen(write_end, "w"))
+    handler.setFormatter(JSONFormatter())
+    logger = logging.getLogger("tests.line_handler")
+    logger.propagate, logger.handlers = False, [handler]
+    chunks = []
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(read_end, 65536), b"")))
+    reader.start()
+
+    def log_many(n):
+        for i in range(200):
+            logger.warning("thread %s line %s %s", n, i, "x" * 1500)
+
+    threads = [threading.Thread(target=log_many, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    handler.stream.close()
+    reader.join()
+    lines = b"".join(chunks).decode().splitlines()
+    assert len(lines) == 16 * 200
+    messages = {json.loads(line)["message"].rsplit(" ", 1)[0] for line in lines}
+    assert messages == {f"thread {n} line {i}" for n in range(16) for i in range(200)}
+
+
+def test_a_stream_without_a_file_descriptor_is_written_as_before():
+    import io
+    import logging
+
+    from app.observability import LineHandler
+
+    stream = io.StringIO()
+    handler = LineHandler(stream)
+    handler.setFormatter(JSONFormatter())
+    logger = logging.getLogger("tests.line_handler_stringio")
+    logger.propagate, logger.handlers = False, [handler]
+    logger.warning("hello %s", "there")
+    assert json.loads(stream.getvalue())["message"] == "hello there"
