@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hmac
+from typing import ClassVar
 
 from flask import current_app, request
 from webargs.core import missing
@@ -29,7 +30,7 @@ class FormOrJsonParser(RequestParser):
 
 
 class IntrospectionBlueprint(Blueprint):
-    ARGUMENTS_PARSER = FormOrJsonParser()
+    ARGUMENTS_PARSER: ClassVar[RequestParser] = FormOrJsonParser()
     # Documented as the RFC's form body; JSON is accepted as well.
     DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "json_or_form": FORM}
 
