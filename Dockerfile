@@ -1,4 +1,4 @@
-# Gatehouse: one image for every role (seed §13.1). Its default command serves
+# Gatehouse: one image for every role (README: Running it for real). Its default command serves
 # the API; docker-compose.yml runs the same image as the one-off migration
 # (`flask --app wsgi db upgrade`) and as the job workers (`python worker.py`).
 FROM python:3.11-slim

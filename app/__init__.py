@@ -200,7 +200,7 @@ def register_request_hooks(app: Flask) -> None:
     @app.after_request
     def _never_cache_api_responses(response):
         # Tokens, accounts and sessions must not stay in a browser's or a proxy's
-        # cache (SPEC §9): every answer under /api/, errors included.
+        # cache (docs/security.md §12): every answer under /api/, errors included.
         if request.path.startswith("/api/"):
             response.headers["Cache-Control"] = "no-store"
             response.headers["Pragma"] = "no-cache"

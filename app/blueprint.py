@@ -162,7 +162,7 @@ class Blueprint(flask_smorest.Blueprint):
             authenticate()
             # Read from the database, not the session cache: an admin disabled or
             # deleted a moment ago has no admin rights even if a revocation of
-            # their sessions has not reached every cache (SPEC §9).
+            # their sessions has not reached every cache (docs/security.md §3).
             user = current_user()
             if user is not None and user.deleted_at is None and not user.is_active and user.is_admin:
                 raise AppError(ACCOUNT_DISABLED)

@@ -70,7 +70,7 @@ class AfterCommit:
 class BeforeCommit:
     """Items collected during a transaction, handed to `publish(items)` just
     before its commit -- for a publication that must never be missing once the
-    change is committed (a session revocation: SPEC §9, revocation never fails
+    change is committed (a session revocation: docs/security.md §2, revocation never fails
     open). `publish` may raise to refuse the commit (the exception propagates
     from `commit()` and the caller's transaction is rolled back). If the commit
     then fails after all, `undo(items)` runs when the transaction ends.

@@ -33,7 +33,7 @@ def client_ip() -> str:
 
 
 def rate_limit_key() -> str:
-    """Whom a per-IP limit counts (SPEC §9): the client's IPv4 address, or the
+    """Whom a per-IP limit counts (docs/security.md §5): the client's IPv4 address, or the
     /64 network of its IPv6 address -- one subscriber usually holds a whole /64,
     so counting single IPv6 addresses would give one client 2^64 budgets. An
     IPv4-mapped IPv6 address (`::ffff:192.0.2.1`) counts as its IPv4 address."""

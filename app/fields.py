@@ -14,7 +14,7 @@ from app.security.password_rules import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 def normalize_email(value: str) -> str:
     """Emails are NFKC-normalised, trimmed and compared case-insensitively
     everywhere: look-alike forms of one address (fullwidth letters, U+217C
-    SMALL ROMAN NUMERAL FIFTY for `l`) are that address, one account (SPEC §9)."""
+    SMALL ROMAN NUMERAL FIFTY for `l`) are that address, one account (docs/security.md §9)."""
     return unicodedata.normalize("NFKC", value).strip().lower()
 
 
@@ -58,7 +58,7 @@ class Password(fields.String):
         return value
 
 
-# Refused anywhere in a name (SPEC §9): control characters (C0, DEL, C1 -- newlines
+# Refused anywhere in a name (docs/security.md §9): control characters (C0, DEL, C1 -- newlines
 # included), the line and paragraph separators and the bidirectional overrides, with
 # which a name sent in an email could forge lines or reorder text around it.
 _NAME_REFUSED = r"\u0000-\u001f\u007f-\u009f\u2028-\u202e\u2066-\u2069"

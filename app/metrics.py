@@ -229,7 +229,7 @@ class _Families:
         return self.families
 
 
-# Who may scrape when neither METRICS_TOKEN nor METRICS_ALLOW is set (SPEC §9):
+# Who may scrape when neither METRICS_TOKEN nor METRICS_ALLOW is set (docs/security.md §14):
 # loopback and private networks (RFC 1918, IPv6 unique local), never the internet.
 DEFAULT_METRICS_ALLOW = tuple(
     ipaddress.ip_network(n) for n in ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")

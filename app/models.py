@@ -108,7 +108,7 @@ class User(db.Model):
             postgresql_where=text("deleted_at IS NULL"),
             sqlite_where=text("deleted_at IS NULL"),
         ),
-        # Seed §5.2 / §5.3 indexes.
+        # The indexes of email look-ups and of the admin list (its order and filters).
         Index("idx_users_email", "email", postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
         Index("idx_users_created_at", "created_at"),
         Index(

@@ -1,6 +1,6 @@
 """Fault: Redis answers but refuses writes (a READONLY replica of a dead
 primary, or out of memory) while sessions are revoked. A revocation must never
-fail open (SPEC §9): the revoking request either takes effect on the very next
+fail open (docs/security.md §2): the revoking request either takes effect on the very next
 request or fails with 503 and changes nothing. Gatehouse does the latter.
 
 Its own redis-server on a free port, and a gunicorn of two workers (two

@@ -1,4 +1,4 @@
-"""Security hardening of SPEC §9 (issue 12, points 2-12): per-IP limits by
+"""Security hardening of docs/security.md (issue 12, points 2-12): per-IP limits by
 IPv6 /64, no-store on API answers, the known-client rule of the lockout, the
 per-account limit before the existence check, and the production settings."""
 

@@ -1,4 +1,4 @@
-"""Timing (SPEC §9): login with an unknown email and with a wrong password for
+"""Timing (docs/security.md §8): login with an unknown email and with a wrong password for
 a known one, and resend-verification for a known unverified address and an
 unknown one, answer in the same time: medians of 30 interleaved tries within
 2 ms.

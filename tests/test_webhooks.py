@@ -159,7 +159,7 @@ def test_sign_up_posts_the_registered_event(app, client, receiver):
 
 
 def test_an_event_not_posted_within_30_minutes_expires_into_notification_dlq(app, receiver, redis_conn):
-    """Seed §8.3: notification_queue's jobs live 30 minutes (email's an hour), then dead-letter."""
+    """README, Email and account events: notification_queue's jobs live 30 minutes (email's an hour), then dead-letter."""
     from rq.job import Job
 
     from app.models import utcnow

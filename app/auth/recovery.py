@@ -199,7 +199,7 @@ def reset_password(token: str, new_password: str, ctx: RequestContext) -> None:
 
 
 def _refuse_email_in_password(new_password: str, email: str) -> None:
-    # The password rule that needs the account (SPEC §9): 400 on `new_password`.
+    # The password rule that needs the account (docs/security.md §10): 400 on `new_password`.
     problems = email_problems(new_password, email)
     if problems:
         db.session.rollback()

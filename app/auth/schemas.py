@@ -28,7 +28,7 @@ class RegisterSchema(Schema):
 
     @validates_schema
     def _password_apart_from_email(self, data, **kwargs):
-        # The one password rule that needs another field (SPEC §9).
+        # The one password rule that needs another field (docs/security.md §10).
         if "email" in data and "password" in data:
             problems = email_problems(data["password"], data["email"])
             if problems:

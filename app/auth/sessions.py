@@ -25,7 +25,7 @@ from app.security.session_cache import forget_sessions, mark_sessions_revoked
 from app.security.tokens import hash_token, new_token
 
 # Revocations reach the session cache just before the commit, so that a revocation
-# Redis refuses is a 503 that commits nothing (docs/architecture.md §3, SPEC §9).
+# Redis refuses is a 503 that commits nothing (docs/architecture.md §3, docs/security.md §2).
 _revocations = BeforeCommit("revoked_sessions", mark_sessions_revoked, undo=forget_sessions)
 
 

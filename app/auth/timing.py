@@ -1,4 +1,4 @@
-"""Answers whose time must not tell anything (SPEC §9: login with an unknown
+"""Answers whose time must not tell anything (docs/security.md §8: login with an unknown
 email and with a wrong password, resend-verification for a known and an
 unknown address, forgot-password).
 

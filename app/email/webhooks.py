@@ -8,7 +8,7 @@ Each POST carries:
 A receiver recomputes the signature over the timestamp, the delivery id and
 the raw body (`verify_signature`), refuses timestamps older than a few
 minutes, and deduplicates on the delivery id. The signature covers everything
-the receiver relies on (SPEC §9): a captured request cannot be replayed later,
+the receiver relies on (docs/security.md §16): a captured request cannot be replayed later,
 nor now under another delivery id.
 
 A 2xx answer is success; timeouts, refused connections, 408, 425, 429 and 5xx

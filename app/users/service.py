@@ -53,7 +53,7 @@ def ensure_admin(email: str, password: str, full_name: str) -> tuple[User, bool]
     create a verified admin with `password`. Returns (user, created).
 
     Never promotes an account that has not verified its email or is disabled
-    (SPEC §9): anyone may register the operator's address first with a password
+    (docs/security.md §3): anyone may register the operator's address first with a password
     of their own. Raises AppError FORBIDDEN with a message for the operator.
     Promotion and creation are audited (user.admin_granted, via "cli").
     """
@@ -342,7 +342,7 @@ def delete_user(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext) 
 
 
 def _soft_delete(user: User, *, by: uuid.UUID, ctx: RequestContext) -> None:
-    # Seed §2.1.5: the row stays (deleted_at); the partial unique index frees
+    # Soft delete: the row stays (deleted_at); the partial unique index frees
     # the email; every session and every emailed link of the account ends.
     now = utcnow()
     user.deleted_at = now

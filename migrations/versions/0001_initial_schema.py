@@ -172,7 +172,7 @@ def upgrade():
     if _is_postgres():
         for table in ("users", "sessions", "refresh_tokens", "user_tokens", "user_profiles", "outbox_messages", "audit_events"):
             op.execute(f"ALTER TABLE {table} ALTER COLUMN id SET DEFAULT gen_random_uuid()")
-        # Seed §5.2: updated_at follows every UPDATE, raw SQL included.
+        # updated_at follows every UPDATE, raw SQL included.
         op.execute(
             """
             CREATE OR REPLACE FUNCTION update_updated_at_column() RETURNS trigger AS $$
