@@ -133,6 +133,28 @@ def test_admin_routes_refuse_an_admin_disabled_since_the_session_was_cached(app,
     assert client.get(f"{API}/users/", headers=headers).status_code in (401, 403)
 
 
+def test_an_admin_disabled_since_the_session_was_cached_cannot_act_on_other_accounts(app, client, make_user, sign_in):
+    """GET, PATCH and DELETE /users/{id} on someone else's account need a live
+    admin too, not only the routes behind admin_required."""
+    from sqlalchemy import update
+
+    from app.extensions import db
+    from app.models import User
+
+    admin, member = make_user(is_admin=True), make_user(full_name="Member Person")
+    headers = sign_in(admin)
+    assert client.get(f"{API}/users/{member.id}", headers=headers).status_code == 200  # session cached as live
+    with app.app_context():
+        db.session.execute(update(User).where(User.id == admin.id).values(is_active=False))
+        db.session.commit()
+    for method, body in (("get", None), ("patch", {"is_active": False}), ("patch", {"is_admin": True}), ("delete", None)):
+        refused = getattr(client, method)(f"{API}/users/{member.id}", headers=headers, json=body)
+        assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "AUTH_ACCOUNT_DISABLED_021", method
+    with app.app_context():
+        kept = db.session.get(User, member.id)
+        assert kept.is_active and not kept.is_admin and kept.deleted_at is None
+
+
 def test_a_revocation_redis_refuses_is_a_503_that_changes_nothing(app, client, make_user, sign_in, monkeypatch):
     """In process (the fault test does it with a real read-only Redis): Redis
     refusing the revocation's write makes logout a 503, the session stays."""

@@ -118,6 +118,10 @@ def _account_for(actor_id: uuid.UUID, target_id: uuid.UUID, ctx: RequestContext,
     if target.id != actor.id:
         if not actor.is_admin:
             raise AppError(errors.FORBIDDEN)
+        if not actor.is_active:
+            # As admin_required: a disabled admin (whose sessions' revocation may
+            # not have reached every cache yet) has no admin rights.
+            raise AppError(errors.ACCOUNT_DISABLED)
         require_admin_assurance(ctx.aal)  # an admin acting on someone else's account
     return actor, target
 
