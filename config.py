@@ -35,9 +35,9 @@ from marshmallow import ValidationError
 
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENTS = ("development", "testing", "production")
-# Short environment names used as the first part of every Redis key (docs/architecture.md §4).
 # Below this a stolen hash falls to a GPU in hours; tests may go lower (docs/security.md §13).
 MIN_PRODUCTION_BCRYPT_ROUNDS = 10
+# Short environment names used as the first part of every Redis key (docs/architecture.md §4).
 KEY_ENV = {"development": "dev", "testing": "test", "production": "prod"}
 MAX_LIFETIME_HOURS = 10 * 365 * 24
 # Set by deploy/gunicorn.conf.py when JWT_SECRET_KEY is not (never read in production).

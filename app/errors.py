@@ -93,7 +93,9 @@ OIDC_LINK_REQUIRED = _register(
     "AUTH_OIDC_LINK_REQUIRED_040", 409, "An account already uses this email: sign in to it, then link this provider from a fresh session."
 )
 LAST_SIGN_IN_METHOD = _register(
-    "AUTH_LAST_SIGN_IN_METHOD_041", 409, "This is the account's last way to sign in: set a password or link another provider first."
+    "AUTH_LAST_SIGN_IN_METHOD_041",
+    409,
+    "This is the account's last way to sign in: set a password, add a passkey or link another provider first.",
 )
 OIDC_STATE_INVALID = _register(
     "AUTH_OIDC_STATE_INVALID_058",
