@@ -546,14 +546,21 @@ class Settings:
     FORGOT_PASSWORD_RATE_LIMIT: str
     RESET_PASSWORD_RATE_LIMIT: str
     REAUTHENTICATE_RATE_LIMIT: str
+    MFA_LOGIN_RATE_LIMIT: str
+    PASSKEY_LOGIN_OPTIONS_RATE_LIMIT: str
+    PASSKEY_LOGIN_RATE_LIMIT: str
+    OIDC_RATE_LIMIT: str
+    PAGE_RATE_LIMIT: str
     # Account lockout: this many failed logins within the window lock the
     # account for LOCKOUT_SECONDS (it then lifts on its own).
     LOCKOUT_THRESHOLD: int
     LOCKOUT_WINDOW_SECONDS: int
     LOCKOUT_SECONDS: int
     KNOWN_CLIENT_DAYS: int
+    NEW_SIGN_IN_DAYS: int
     RESET_EMAILS_PER_HOUR: int
     EMAIL_CHANGES_PER_HOUR: int
+    EMAIL_CHANGE_ATTEMPTS_PER_HOUR: int
     # At most one verification email per address per this many seconds (resend-verification).
     RESEND_COOLDOWN_SECONDS: int = 60
     # forgot-password answers no sooner than this after it starts, link sent or not, so that
@@ -759,12 +766,19 @@ def _limits(environ: _Environment) -> dict:
         FORGOT_PASSWORD_RATE_LIMIT=_rate_limit(environ, "FORGOT_PASSWORD_RATE_LIMIT", "3 per minute"),
         RESET_PASSWORD_RATE_LIMIT=_rate_limit(environ, "RESET_PASSWORD_RATE_LIMIT", "10 per minute"),
         REAUTHENTICATE_RATE_LIMIT=_rate_limit(environ, "REAUTHENTICATE_RATE_LIMIT", "10 per minute"),
+        MFA_LOGIN_RATE_LIMIT=_rate_limit(environ, "MFA_LOGIN_RATE_LIMIT", "10 per minute"),
+        PASSKEY_LOGIN_OPTIONS_RATE_LIMIT=_rate_limit(environ, "PASSKEY_LOGIN_OPTIONS_RATE_LIMIT", "20 per minute"),
+        PASSKEY_LOGIN_RATE_LIMIT=_rate_limit(environ, "PASSKEY_LOGIN_RATE_LIMIT", "10 per minute"),
+        OIDC_RATE_LIMIT=_rate_limit(environ, "OIDC_RATE_LIMIT", "30 per minute"),
+        PAGE_RATE_LIMIT=_rate_limit(environ, "PAGE_RATE_LIMIT", "60 per minute"),
         LOCKOUT_THRESHOLD=_int(environ, "LOCKOUT_THRESHOLD", 10, minimum=1, maximum=1000),
         LOCKOUT_WINDOW_SECONDS=_int(environ, "LOCKOUT_WINDOW_SECONDS", 15 * 60, minimum=1, maximum=86400),
         LOCKOUT_SECONDS=_int(environ, "LOCKOUT_SECONDS", 15 * 60, minimum=1, maximum=86400),
         KNOWN_CLIENT_DAYS=_int(environ, "KNOWN_CLIENT_DAYS", 90, minimum=0, maximum=3650),
+        NEW_SIGN_IN_DAYS=_int(environ, "NEW_SIGN_IN_DAYS", 90, minimum=1, maximum=3650),
         RESET_EMAILS_PER_HOUR=_int(environ, "RESET_EMAILS_PER_HOUR", 5, minimum=1, maximum=100),
         EMAIL_CHANGES_PER_HOUR=_int(environ, "EMAIL_CHANGES_PER_HOUR", 5, minimum=1, maximum=100),
+        EMAIL_CHANGE_ATTEMPTS_PER_HOUR=_int(environ, "EMAIL_CHANGE_ATTEMPTS_PER_HOUR", 10, minimum=1, maximum=1000),
         CORS_ORIGINS=[o.strip() for o in _env(environ, "CORS_ORIGINS", "").split(",") if o.strip()],
         TRUSTED_PROXY_COUNT=_int(environ, "TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5),
     )

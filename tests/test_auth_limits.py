@@ -101,3 +101,24 @@ def test_every_route_answering_without_a_token_is_limited_per_ip(app, client, mo
         if 429 not in statuses:
             unlimited.append((method, path))
     assert unlimited == []
+
+
+@pytest.mark.parametrize(
+    ("setting", "method", "path", "body"),
+    [
+        ("MFA_LOGIN_RATE_LIMIT", "post", "/api/v1/auth/login/mfa", {"mfa_token": "A" * 43, "code": "123456"}),
+        ("PASSKEY_LOGIN_OPTIONS_RATE_LIMIT", "post", "/api/v1/auth/passkeys/login/options", {}),
+        ("PASSKEY_LOGIN_RATE_LIMIT", "post", "/api/v1/auth/passkeys/login", {"challenge_id": "x", "credential": {}}),
+        ("OIDC_RATE_LIMIT", "get", "/api/v1/auth/oidc/providers", None),
+        ("OIDC_RATE_LIMIT", "post", "/api/v1/auth/oidc/exchange", {"code": "A" * 43}),
+        ("PAGE_RATE_LIMIT", "get", "/reset-password?token=" + "A" * 43, None),
+    ],
+)
+def test_the_limits_of_the_later_sign_in_routes_and_pages_are_settings(app, client, monkeypatch, setting, method, path, body):
+    # Read per request (app.blueprint.setting): an operator's value applies to each of its routes.
+    monkeypatch.setitem(app.config, setting, "2 per minute")
+    ip = {"REMOTE_ADDR": "192.0.2.77"}
+    for _ in range(2):
+        assert getattr(client, method)(path, json=body, environ_base=ip).status_code != 429
+    assert getattr(client, method)(path, json=body, environ_base=ip).status_code == 429
+    assert getattr(client, method)(path, json=body, environ_base={"REMOTE_ADDR": "192.0.2.78"}).status_code != 429

@@ -81,10 +81,10 @@ def test_a_revoked_session_does_not_make_its_address_a_known_client(app, client,
 # -------------------------------------- per-account limit before the existence check
 
 
-def test_probing_taken_addresses_through_patch_me_meets_the_per_account_limit(client, make_user, sign_in):
+def test_probing_taken_addresses_through_patch_me_meets_the_per_account_limit(app, client, make_user, sign_in):
     """A 409 creates no link, yet says the address has an account: every attempt
     counts, and past the limit a taken address answers 429 like a free one."""
-    from app.users.service import EMAIL_CHANGE_ATTEMPTS_PER_HOUR
+    EMAIL_CHANGE_ATTEMPTS_PER_HOUR = app.config["EMAIL_CHANGE_ATTEMPTS_PER_HOUR"]
 
     taken = make_user(email=unique_email("taken"))
     headers = sign_in(make_user())

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import delete, select, update
 from ua_parser import parse
 
@@ -23,7 +24,6 @@ from app.context import RequestContext
 from app.extensions import db
 from app.models import SignInContext
 
-NEW_SIGN_IN_DAYS = 90
 UNKNOWN = "unknown"
 
 
@@ -76,7 +76,7 @@ def remember(user_id, origin: Origin, now: datetime) -> bool:
     Two concurrent first sign-ins from one origin may both see it as new (and
     one of them loses the insert race silently): at worst one email too many.
     """
-    since = now - timedelta(days=NEW_SIGN_IN_DAYS)
+    since = now - timedelta(days=current_app.config["NEW_SIGN_IN_DAYS"])
     seen = db.session.execute(
         select(SignInContext.device, SignInContext.network, SignInContext.last_seen_at).where(SignInContext.user_id == user_id)
     ).all()

@@ -6,7 +6,7 @@ Mounted at /api/v1 (paths under /auth and /users, like the routes they sit besid
 
 from app import errors
 from app.auth.schemas import LoginResultSchema
-from app.blueprint import Blueprint, path_id
+from app.blueprint import Blueprint, path_id, setting
 from app.context import request_context
 from app.mfa import service
 from app.mfa.schemas import MfaCodeSchema, MfaLoginSchema, MfaStatusSchema, RecoveryCodesSchema, TotpSetupSchema
@@ -14,7 +14,8 @@ from app.responses import envelope
 
 blp = Blueprint("mfa", __name__, description="Two-factor sign-in: authenticator apps (TOTP) and recovery codes.")
 
-MFA_LOGIN_LIMIT = "10 per minute"  # per client IP; wrong codes also count toward the account lockout
+# Per client IP (MFA_LOGIN_RATE_LIMIT); wrong codes also count toward the account lockout.
+MFA_LOGIN_LIMIT = setting("MFA_LOGIN_RATE_LIMIT")
 
 
 @blp.route("/auth/mfa", methods=["GET"])

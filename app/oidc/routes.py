@@ -8,7 +8,7 @@ from flask import redirect, request, url_for
 
 from app import errors
 from app.auth.schemas import LoginAnswerEnvelopeSchema
-from app.blueprint import Blueprint, path_id
+from app.blueprint import Blueprint, path_id, setting
 from app.context import request_context
 from app.oidc import grants, service
 from app.oidc.schemas import (
@@ -24,10 +24,8 @@ from app.responses import envelope
 
 blp = Blueprint("oidc", __name__, description="Sign-in with OpenID Connect providers and linked identities.")
 
-PROVIDERS_LIMIT = "30 per minute"
-AUTHORIZE_LIMIT = "30 per minute"
-CALLBACK_LIMIT = "30 per minute"
-EXCHANGE_LIMIT = "30 per minute"
+# OIDC_RATE_LIMIT, per client IP and route.
+PROVIDERS_LIMIT = AUTHORIZE_LIMIT = CALLBACK_LIMIT = EXCHANGE_LIMIT = setting("OIDC_RATE_LIMIT")
 COOKIE_PATH = "/api/v1/auth/oidc"
 
 

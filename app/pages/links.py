@@ -13,13 +13,14 @@ from flask import request
 from flask_babel import gettext
 
 from app.auth.routes import RESET_LIMIT, VERIFY_LIMIT
+from app.blueprint import setting
 from app.context import request_context
 from app.errors import AppError
 from app.i18n import use_locale
 from app.pages import bp, csrf, page_limit, render_page, service
 
 # A GET reads the database; more than this from one address is someone probing.
-VIEW_LIMIT = "60 per minute"
+VIEW_LIMIT = setting("PAGE_RATE_LIMIT")
 CONFIRM_FORM = "confirm-email"
 RESET_FORM = "reset-password"
 

@@ -7,7 +7,7 @@ routes are limited per client IP like /auth/login.
 
 from app import errors
 from app.auth.schemas import LoginResultSchema
-from app.blueprint import Blueprint, path_id
+from app.blueprint import Blueprint, path_id, setting
 from app.context import request_context
 from app.passkeys import factor, service  # noqa: F401  (factor: registers the passkey as a second factor)
 from app.passkeys.schemas import (
@@ -23,8 +23,8 @@ from app.responses import envelope
 
 blp = Blueprint("passkeys", __name__, description="Passkeys (WebAuthn): passwordless sign-in with a device-bound key.")
 
-LOGIN_OPTIONS_LIMIT = "20 per minute"
-LOGIN_LIMIT = "10 per minute"
+LOGIN_OPTIONS_LIMIT = setting("PASSKEY_LOGIN_OPTIONS_RATE_LIMIT")
+LOGIN_LIMIT = setting("PASSKEY_LOGIN_RATE_LIMIT")
 
 
 @blp.route("/register/options", methods=["POST"])

@@ -37,11 +37,6 @@ from app.security.passwords import hash_password
 from app.security.tokens import new_token
 from app.users import profile
 
-# An authenticated user may try at most this many new addresses an hour, whatever the
-# answer: a 409 for a taken address creates no link (EMAIL_CHANGES_PER_HOUR counts
-# links), yet tells whether the address has an account.
-EMAIL_CHANGE_ATTEMPTS_PER_HOUR = 10
-
 
 def find_live_user_by_email(email: str) -> User | None:
     """The non-deleted account with this (normalised) email, if any."""
@@ -292,7 +287,8 @@ def _limit_email_changes(user_id: uuid.UUID, now: datetime) -> None:
     # stolen token cannot test addresses for accounts one 409 after another.
     # Without Redis only the links sent are counted (below).
     attempts = cache.safe(lambda r: _count_attempt(r, cache.key("user", "email_change_attempts", user_id, "count")))
-    if attempts is not None and attempts[0] > EMAIL_CHANGE_ATTEMPTS_PER_HOUR:
+    # (EMAIL_CHANGES_PER_HOUR counts only links; a 409 creates none.)
+    if attempts is not None and attempts[0] > current_app.config["EMAIL_CHANGE_ATTEMPTS_PER_HOUR"]:
         raise AppError(
             errors.RATE_LIMITED,
             "Too many email changes requested; try again later.",
