@@ -9,17 +9,12 @@ Debian's chromium and chromium-driver (as tests/test_swagger_ui.py)."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
+from tests.helpers.browser import start_chromium
 from tests.live_server import LiveServer
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
 
 # ------------------------------------------------------------ the page itself
 
@@ -68,33 +63,8 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def browser(tmp_path):
-    if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-        if os.environ.get("CI"):
-            raise RuntimeError("CI needs Debian's chromium and chromium-driver (see .ci/run)")
-        pytest.skip("needs Debian's chromium and chromium-driver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium must never try to download a driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--window-size=1280,2000",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    # WebAuthn's secure context is localhost, so that is the host left resolvable.
+    driver = start_chromium(tmp_path / "profile", loopback="localhost", browser_log=True)
     yield driver
     driver.quit()
 

@@ -6,25 +6,17 @@ Authorize dialog, runs "Try it out" on GET /api/v1/users/me and sees 200.
 Starts gunicorn and Chromium: marked slow. .ci/run installs the browser; on
 a machine without it the test is skipped (and fails under CI)."""
 
-import os
-import shutil
 from urllib.parse import urlsplit
 
 import pytest
 
+from tests.helpers.browser import require_chromium, start_chromium
 from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.slow
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    if os.environ.get("CI"):
-        raise RuntimeError("CI needs Debian's chromium and chromium-driver (see .ci/run)")
-    pytest.skip("needs Debian's chromium and chromium-driver", allow_module_level=True)
+require_chromium(module=True)
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ready  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -38,26 +30,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture
 def browser(tmp_path):
-    os.environ.setdefault("SE_OFFLINE", "true")  # selenium must never try to download a driver
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--disable-sync",
-        "--window-size=1280,2000",
-        f"--user-data-dir={tmp_path / 'profile'}",
-        # No internet: any host but loopback fails to resolve, so a CDN asset could not load.
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
-    ):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(tmp_path / "profile")
     yield driver
     driver.quit()
 
