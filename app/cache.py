@@ -42,23 +42,38 @@ def key(service: str, resource: str, identifier: Any, attribute: str) -> str:
     return f"{current_app.config['KEY_ENV']}:{service}:{resource}:{identifier}:{attribute}"
 
 
+_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
+def _reachable_client() -> redis.Redis | None:
+    """The client, or None during the cool-down after a failure; when Redis
+    answers again after one, the recovery hooks run first (writes this process
+    meant to make may have been lost: repair before anything else)."""
+    global _was_down
+    if time.monotonic() < _down_until:
+        return None
+    client = redis_client()
+    if _was_down:
+        for hook in _recovery_hooks:
+            hook(client)
+        _was_down = False
+        log.info("redis is back")
+    return client
+
+
+def _went_down() -> None:
+    global _down_until, _was_down
+    _down_until = time.monotonic() + COOL_DOWN_SECONDS
+    _was_down = True
+
+
 def safe(operation: Callable[[redis.Redis], T], fallback: T = None) -> T:
     """Run `operation(client)`; on a Redis failure log it, return `fallback`."""
-    global _down_until, _was_down
-    if time.monotonic() < _down_until:
-        return fallback
     try:
-        client = redis_client()
-        if _was_down:
-            # Writes this process meant to make may have been lost: repair first.
-            for hook in _recovery_hooks:
-                hook(client)
-            _was_down = False
-            log.info("redis is back")
-        return operation(client)
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
-        _down_until = time.monotonic() + COOL_DOWN_SECONDS
-        _was_down = True
+        client = _reachable_client()
+        return fallback if client is None else operation(client)
+    except _UNREACHABLE as exc:
+        _went_down()
         log.warning("redis unavailable, using the database: %s", type(exc).__name__)
         return fallback
     except redis.exceptions.RedisError as exc:
@@ -78,21 +93,14 @@ def must_write(operation: Callable[[redis.Redis], T]) -> bool:
     answers but refuses the write -- it may still be serving reads of what it
     holds, so the caller must not go on as if the write had been made.
     """
-    global _down_until, _was_down
-    if time.monotonic() < _down_until:
-        return False
     try:
-        client = redis_client()
-        if _was_down:
-            for hook in _recovery_hooks:
-                hook(client)
-            _was_down = False
-            log.info("redis is back")
+        client = _reachable_client()
+        if client is None:
+            return False
         operation(client)
         return True
-    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
-        _down_until = time.monotonic() + COOL_DOWN_SECONDS
-        _was_down = True
+    except _UNREACHABLE as exc:
+        _went_down()
         log.warning("redis unavailable for a write, the database decides: %s", type(exc).__name__)
         return False
     except redis.exceptions.RedisError as exc:

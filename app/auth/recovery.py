@@ -34,7 +34,7 @@ from flask import current_app
 from sqlalchemy import and_, case, exists, func, select, update
 
 from app import account_cache, audit, errors
-from app.auth import sessions, signin
+from app.auth import sessions, signin, timing
 from app.auth.links import void_pending_links
 from app.context import RequestContext
 from app.email.outbox import queue_email
@@ -94,7 +94,7 @@ def request_password_reset(email: str, ctx: RequestContext) -> None:
         audit.record_event(audit.PASSWORD_RESET_REQUESTED, ctx=ctx, user_id=user.id)
     db.session.commit()  # (the outbox enqueues the email right after it)
     # Sleeping after the commit holds no database connection.
-    time.sleep(max(0.0, current_app.config["FORGOT_PASSWORD_MIN_SECONDS"] - (time.monotonic() - started)))
+    timing.wait_until(started, current_app.config["FORGOT_PASSWORD_MIN_SECONDS"])
 
 
 def new_reset_link(user: User, now) -> str:
