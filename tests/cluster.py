@@ -42,17 +42,22 @@ def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
 
 
-def rebuild_database(url: str) -> None:
-    ensure_database(url)
+def _connect(url: str) -> psycopg.Connection:
+    """An autocommit psycopg connection to the SQLAlchemy `url`'s database."""
     parsed = make_url(url)
-    with psycopg.connect(
+    return psycopg.connect(
         host=parsed.host or "127.0.0.1",
         port=parsed.port or 5432,
         user=parsed.username or "postgres",
         password=parsed.password,
         dbname=parsed.database,
         autocommit=True,
-    ) as conn:
+    )
+
+
+def rebuild_database(url: str) -> None:
+    ensure_database(url)
+    with _connect(url) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
 
@@ -152,15 +157,7 @@ class Cluster:
             assert time.monotonic() < deadline, "nginx did not answer"
             time.sleep(0.05)
         self.admin_email = self.new_user(self.masters[0].url)
-        parsed = make_url(self.database_url)
-        with psycopg.connect(
-            host=parsed.host or "127.0.0.1",
-            port=parsed.port or 5432,
-            user=parsed.username or "postgres",
-            password=parsed.password,
-            dbname=parsed.database,
-            autocommit=True,
-        ) as conn:
+        with _connect(self.database_url) as conn:
             conn.execute("UPDATE users SET is_admin = true WHERE email = %s", (self.admin_email,))
         self.admin = bearer(self.login(self.masters[0].url, self.admin_email)["access_token"])
 

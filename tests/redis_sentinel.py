@@ -14,7 +14,7 @@ from pathlib import Path
 import redis
 
 from tests.conftest import free_port
-from tests.private_services import wait_for_port
+from tests.private_services import redis_server_command, wait_for_port
 
 MASTER_NAME = "gatehouse"
 
@@ -33,24 +33,7 @@ class SentinelRedis:
 
     def _redis(self, port: int, *extra: str) -> None:
         self.procs[port] = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--daemonize",
-                "no",
-                "--loglevel",
-                "warning",
-                "--dir",
-                str(self.dir),
-                *extra,
-            ],
+            redis_server_command(port, "--dir", str(self.dir), *extra),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
